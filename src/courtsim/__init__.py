@@ -1,0 +1,28 @@
+"""courtsim: agent-based simulation of civil court caseload in Kazakhstan.
+
+Public API (see ``docs/`` and the README)::
+
+    import courtsim
+    sc = courtsim.load_scenario("scenarios/baseline.yaml")
+    sc = sc.with_overrides({"judges.count": 50})
+    res = courtsim.simulate(sc, seed=1)
+    res.save("results/run1")
+"""
+
+from courtsim.errors import CourtsimError, ResultsError, ScenarioError
+from courtsim.model import CourtModel
+from courtsim.result import Result, load_result
+from courtsim.runner import simulate
+from courtsim.scenario import Scenario, load_scenario
+
+__all__ = [
+    "CourtModel",
+    "CourtsimError",
+    "Result",
+    "ResultsError",
+    "Scenario",
+    "ScenarioError",
+    "load_result",
+    "load_scenario",
+    "simulate",
+]

@@ -1,0 +1,211 @@
+"""The case table: one row per dispute (and two parties per row), as growable numpy columns."""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+
+class Stage(enum.IntEnum):
+    """Where a case is. Terminal stages are DISPOSED, RETURNED and SETTLED_PRE_COURT."""
+
+    NEW = 0  # row allocated, not yet placed (creation counts as a transition from NEW)
+    PRE_COURT = 1  # dispute in a pre-court reconciliation attempt, not yet filed
+    FILED = 2  # claim filed, acceptance review under way
+    CONCILIATION = 3  # conciliation at claim acceptance
+    PREPARATION = 4  # accepted; parties exchange documents, hearing prepared
+    MEDIATION = 5  # proceedings suspended while a mediator or the lawyers work
+    QUEUED = 6  # in the judge's docket, waiting for the judge's time
+    IN_WORK = 7  # the judge is working on it (hearings, deliberation)
+    AWAITING_DECISION = 8  # work done; the minimum procedural period has not yet run
+    DISPOSED = 9  # judgment, settlement or withdrawal
+    RETURNED = 10  # claim returned at acceptance
+    SETTLED_PRE_COURT = 11  # settled before filing; never reached the court
+
+
+#: Stages in which a claim counts as pending before the court.
+PENDING_STAGES = (
+    Stage.FILED,
+    Stage.CONCILIATION,
+    Stage.PREPARATION,
+    Stage.MEDIATION,
+    Stage.QUEUED,
+    Stage.IN_WORK,
+    Stage.AWAITING_DECISION,
+)
+#: Stages after acceptance in which parties may settle or withdraw.
+LITIGATING_STAGES = (Stage.PREPARATION, Stage.QUEUED, Stage.IN_WORK, Stage.AWAITING_DECISION)
+TERMINAL_STAGES = (Stage.DISPOSED, Stage.RETURNED, Stage.SETTLED_PRE_COURT)
+
+#: Legal stage transitions; anything else is a bug (the model counts every transition).
+LEGAL_TRANSITIONS: dict[Stage, tuple[Stage, ...]] = {
+    Stage.NEW: (Stage.PRE_COURT, Stage.FILED, Stage.PREPARATION, Stage.QUEUED),
+    Stage.PRE_COURT: (Stage.FILED, Stage.SETTLED_PRE_COURT),
+    Stage.FILED: (Stage.CONCILIATION, Stage.PREPARATION, Stage.RETURNED, Stage.DISPOSED),
+    Stage.CONCILIATION: (Stage.PREPARATION, Stage.DISPOSED),
+    Stage.PREPARATION: (Stage.QUEUED, Stage.MEDIATION, Stage.DISPOSED),
+    Stage.MEDIATION: (Stage.PREPARATION, Stage.QUEUED, Stage.DISPOSED),
+    Stage.QUEUED: (Stage.IN_WORK, Stage.MEDIATION, Stage.DISPOSED),
+    Stage.IN_WORK: (Stage.AWAITING_DECISION, Stage.QUEUED, Stage.MEDIATION, Stage.DISPOSED),
+    Stage.AWAITING_DECISION: (Stage.DISPOSED,),
+    Stage.DISPOSED: (),
+    Stage.RETURNED: (),
+    Stage.SETTLED_PRE_COURT: (),
+}
+
+
+class Outcome(enum.IntEnum):
+    """How a case left the court (or never reached it)."""
+
+    NONE = 0
+    JUDGMENT = 1
+    SETTLEMENT = 2  # settlement agreement approved by the trial judge
+    WITHDRAWAL = 3
+    RETURNED = 4
+    SETTLED_CONCILIATION = 5  # at claim acceptance, before a conciliation judge
+    SETTLED_MEDIATION = 6  # mediation agreement during proceedings
+    SETTLED_PARTICIPATORY = 7  # lawyers' participatory procedure
+    SETTLED_PRE_COURT = 8  # before filing
+
+
+SETTLEMENT_OUTCOMES = (
+    Outcome.SETTLEMENT,
+    Outcome.SETTLED_CONCILIATION,
+    Outcome.SETTLED_MEDIATION,
+    Outcome.SETTLED_PARTICIPATORY,
+)
+
+# Column name -> (dtype, fill value for new rows). Times are simulation days (float, NaN = not yet).
+CASE_COLUMNS: dict[str, tuple[Any, Any]] = {
+    "court": (np.int16, -1),
+    "case_type": (np.int16, -1),
+    "stage": (np.int8, Stage.NEW),
+    "outcome": (np.int8, Outcome.NONE),
+    "initial": (np.bool_, False),
+    "t_filed": (np.float64, np.nan),
+    "t_accepted": (np.float64, np.nan),
+    "t_prep_end": (np.float64, np.nan),
+    "t_ready": (np.float64, np.nan),
+    "t_work_start": (np.float64, np.nan),
+    "t_decided": (np.float64, np.nan),
+    "t_disposed": (np.float64, np.nan),
+    "t_deadline": (np.float64, np.nan),
+    "t_min_decision": (np.float64, np.nan),
+    "t_next": (np.float64, np.nan),  # due day of the current stage's scheduled transition
+    "t_withdraw": (
+        np.float64,
+        np.inf,
+    ),  # latent: plaintiff withdraws on this day if still litigating
+    "t_settle": (
+        np.float64,
+        np.inf,
+    ),  # latent: spontaneous settlement day (inf = parties never agree)
+    "t_appeal": (np.float64, np.nan),
+    "judge": (np.int32, -1),
+    "effort_hours": (np.float64, np.nan),
+    "remaining_hours": (np.float64, np.nan),
+    "claim_value_kzt": (np.float64, np.nan),
+    "state_fee_kzt": (np.float64, 0.0),
+    "fee_refund_kzt": (np.float64, 0.0),
+    "lawyer_fees_kzt": (np.float64, 0.0),
+    "plaintiff_won": (np.bool_, False),
+    "appealed": (np.bool_, False),
+    "appeal_corrected": (np.bool_, False),
+    # latent uniforms drawn at filing so that decisions keep common random numbers
+    "u_return": (np.float64, np.nan),
+    "u_judge": (np.float64, np.nan),
+    "u_win": (np.float64, np.nan),
+    "u_appeal_settled": (np.float64, np.nan),
+    "u_correct": (np.float64, np.nan),
+}
+
+# Party columns: arrays of shape (capacity, 2); [:, 0] plaintiff, [:, 1] defendant.
+PARTY_COLUMNS: dict[str, tuple[Any, Any]] = {
+    "legal_entity": (np.bool_, False),
+    "lawyer": (np.bool_, False),
+    "optimism": (np.float64, np.nan),  # over-estimate of own chance of winning
+    "delay_cost_share": (np.float64, np.nan),  # cost of a month's delay, share of the claim
+    "relationship_share": (np.float64, np.nan),  # value of the relationship, share of the claim
+    "appeal_noise": (np.float64, np.nan),  # idiosyncratic part of the appeal decision
+    "willing_to_settle": (np.bool_, False),
+}
+PARTY_ROLES = ("plaintiff", "defendant")
+
+
+class CaseTable:
+    """Structure-of-arrays store of cases and their two parties.
+
+    Columns are attributes (``cases.stage``, ``cases.optimism[:, 0]``). Rows are
+    appended with :meth:`add`; capacity grows geometrically so appends stay cheap.
+
+    Args:
+        capacity: Initial number of rows allocated.
+    """
+
+    def __init__(self, capacity: int = 1024):
+        self.n = 0
+        self._cap = max(int(capacity), 16)
+        for name, (dtype, fill) in CASE_COLUMNS.items():
+            setattr(self, name, np.full(self._cap, fill, dtype=dtype))
+        for name, (dtype, fill) in PARTY_COLUMNS.items():
+            setattr(self, name, np.full((self._cap, 2), fill, dtype=dtype))
+
+    def _grow(self, need: int) -> None:
+        new_cap = max(need, int(self._cap * 1.6) + 16)
+        for name, (dtype, fill) in {**CASE_COLUMNS, **PARTY_COLUMNS}.items():
+            old = getattr(self, name)
+            new = np.full((new_cap, *old.shape[1:]), fill, dtype=dtype)
+            new[: self.n] = old[: self.n]
+            setattr(self, name, new)
+        self._cap = new_cap
+
+    def add(self, k: int) -> npt.NDArray[np.int64]:
+        """Append ``k`` blank rows and return their indices.
+
+        Args:
+            k: Number of rows.
+
+        Returns:
+            The new row indices.
+        """
+        if self.n + k > self._cap:
+            self._grow(self.n + k)
+        idx = np.arange(self.n, self.n + k, dtype=np.int64)
+        self.n += k
+        return idx
+
+    def to_frame(self, case_type_names: list[str], court_names: list[str]) -> pd.DataFrame:
+        """Return one row per case, with every event day, its outcome and both parties.
+
+        Args:
+            case_type_names: Names for the ``case_type`` codes.
+            court_names: Names for the ``court`` codes.
+
+        Returns:
+            The case frame (party columns prefixed ``plaintiff_`` and ``defendant_``).
+        """
+        n = self.n
+        cols: dict[str, Any] = {"case_id": np.arange(n, dtype=np.int64)}
+        for name in CASE_COLUMNS:
+            if name.startswith("u_") or name in {"t_next", "remaining_hours"}:
+                continue  # internal latent draws and bookkeeping
+            cols[name] = getattr(self, name)[:n].copy()
+        for t in ("t_withdraw", "t_settle"):
+            cols[t] = np.where(np.isinf(cols[t]), np.nan, cols[t])
+        cols["court"] = pd.Categorical.from_codes(cols["court"], categories=court_names)
+        cols["case_type"] = pd.Categorical.from_codes(cols["case_type"], categories=case_type_names)
+        cols["stage"] = pd.Categorical.from_codes(
+            cols["stage"].astype(np.int64), categories=[s.name.lower() for s in Stage]
+        )
+        cols["outcome"] = pd.Categorical.from_codes(
+            cols["outcome"].astype(np.int64), categories=[o.name.lower() for o in Outcome]
+        )
+        for name in PARTY_COLUMNS:
+            arr = getattr(self, name)[:n]
+            for r, role in enumerate(PARTY_ROLES):
+                cols[f"{role}_{name}"] = arr[:, r].copy()
+        return pd.DataFrame(cols)

@@ -1,0 +1,199 @@
+"""The ``courtsim`` command line: one entry point, one sub-command per job."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from courtsim.errors import CourtsimError, ScenarioError
+from courtsim.kpi_table import format_kpis
+from courtsim.result import check_output_dir
+from courtsim.scenario import Scenario, load_scenario
+
+EXIT_USER_ERROR = 2
+EXIT_INTERRUPTED = 130
+
+#: Modules that add sub-commands; each has ``register(subparsers)`` which adds its parsers
+#: and sets ``func`` (a callable taking the parsed args and returning an exit status).
+SUBCOMMAND_MODULES: tuple[str, ...] = ()
+
+
+def parse_set(items: Sequence[str]) -> dict[str, Any]:
+    """Parse ``--set dotted.key=value`` items; values are read as YAML scalars.
+
+    Args:
+        items: The raw ``key=value`` strings.
+
+    Returns:
+        Mapping of dotted keys to values.
+
+    Raises:
+        ScenarioError: An item has no ``=`` or an empty key.
+    """
+    out: dict[str, Any] = {}
+    for item in items:
+        key, sep, raw = item.partition("=")
+        if not sep or not key.strip():
+            raise ScenarioError(
+                f"'{item}' is not of the form dotted.key=value (e.g. judges.count=50)",
+                source="--set",
+            )
+        try:
+            out[key.strip()] = yaml.safe_load(raw) if raw.strip() else raw
+        except yaml.YAMLError:
+            out[key.strip()] = raw
+    return out
+
+
+def load_with_overrides(
+    path: str, sets: Sequence[str] = (), days: int | None = None, warmup: int | None = None
+) -> Scenario:
+    """Load a scenario file and apply ``--set``, ``--days`` and ``--warmup``.
+
+    Args:
+        path: Scenario file.
+        sets: ``--set`` items.
+        days: Horizon override.
+        warmup: Warm-up override.
+
+    Returns:
+        The scenario.
+    """
+    sc = load_scenario(path)
+    overrides = parse_set(sets)
+    if overrides:
+        sc = sc.with_overrides(overrides, source=f"{path} with --set")
+    extra: dict[str, Any] = {}
+    if days is not None:
+        extra["horizon_days"] = days
+    if warmup is not None:
+        extra["reporting.warmup_days"] = warmup
+    if extra:
+        sc = sc.with_overrides(extra, source=f"{path} with --days/--warmup")
+    return sc
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from courtsim.runner import simulate
+
+    sc = load_with_overrides(args.scenario, args.set, args.days, args.warmup)
+    out = Path(args.out) if args.out else None
+    if out is not None:
+        check_output_dir(out, args.overwrite)  # fail before the run, not after it
+    res = simulate(sc, seed=args.seed)
+    if args.format == "json":
+        print(json.dumps(res.kpis, indent=2))
+    else:
+        title = (
+            f"courtsim run: {sc.name} (seed {args.seed}, {sc.horizon_days} days, "
+            f"KPI window days {sc.reporting.warmup_days + 1}-{sc.horizon_days}, "
+            f"{res.manifest['n_judges']} judges, {res.manifest['run_seconds']:.2f} s)"
+        )
+        print(format_kpis(res.kpis, title))
+    if out is not None:
+        res.save(out, overwrite=args.overwrite)
+        print(f"\nSaved to {out}/ (daily.parquet, cases.parquet, kpis.json, manifest.json)")
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    failed = 0
+    for f in args.files:
+        try:
+            sc = load_scenario(f)
+        except CourtsimError as exc:
+            print(f"courtsim: error: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        print(
+            f"{f}: ok ({sc.name}: {sc.horizon_days} days, {sc.judges.count} judges, "
+            f"{sc.filings.per_year:,.0f} filings/year, hash {sc.content_hash()[:12]})"
+        )
+    return EXIT_USER_ERROR if failed else 0
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"'{text}' is negative")
+    return v
+
+
+def _positive_int(text: str) -> int:
+    v = _non_negative_int(text)
+    if v == 0:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return v
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the ``courtsim`` command."""
+    p = argparse.ArgumentParser(
+        prog="courtsim",
+        description="Agent-based simulation of civil caseload in Kazakhstan's courts "
+        "under the reconciliation pilots.",
+    )
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run one scenario and print its KPIs")
+    run.add_argument("scenario", help="scenario YAML file")
+    run.add_argument("--seed", type=_non_negative_int, default=1, help="master seed (default 1)")
+    run.add_argument("--days", type=_positive_int, help="horizon in calendar days")
+    run.add_argument("--warmup", type=_non_negative_int, help="days left out of the KPI window")
+    run.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a scenario value, e.g. --set judges.count=50 (repeatable)",
+    )
+    run.add_argument("--out", help="results folder to create (Parquet + manifest.json)")
+    run.add_argument("--overwrite", action="store_true", help="replace an existing --out folder")
+    run.add_argument("--format", choices=("table", "json"), default="table")
+    run.set_defaults(func=_cmd_run)
+
+    val = sub.add_parser("validate", help="check scenario files without running them")
+    val.add_argument("files", nargs="+", help="scenario YAML files")
+    val.set_defaults(func=_cmd_validate)
+
+    for name in SUBCOMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status.
+
+    Args:
+        argv: Arguments (default: ``sys.argv[1:]``).
+
+    Returns:
+        0 on success, 2 on bad input, 130 when interrupted.
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except CourtsimError as exc:
+        print(f"courtsim: error: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except BrokenPipeError:  # output piped into `head` and closed early: not an error
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        print("courtsim: interrupted; no results were written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,67 @@
+"""Plain-text KPI table for the terminal: labels and units a reader understands."""
+
+from __future__ import annotations
+
+import math
+
+#: (key, label, unit, format) in print order; sections start with a ``None`` key.
+KPI_LINES: tuple[tuple[str | None, str, str, str], ...] = (
+    (None, "Caseload (CEPEJ)", "", ""),
+    ("incoming", "Incoming claims", "cases", "{:,.0f}"),
+    ("resolved", "Resolved (incl. returned claims)", "cases", "{:,.0f}"),
+    ("pending_start", "Pending at start of window", "cases", "{:,.0f}"),
+    ("pending_end", "Pending at end", "cases", "{:,.0f}"),
+    ("clearance_rate", "Clearance rate", "%", "{:.1f}"),
+    ("disposition_time_days", "Disposition time (365 x pending / resolved)", "days", "{:.1f}"),
+    (None, "Time to disposition (CourTools 3, disposed cases)", "", ""),
+    ("ttd_mean_days", "Mean", "days", "{:.1f}"),
+    ("ttd_median_days", "Median", "days", "{:.1f}"),
+    ("ttd_p90_days", "90th percentile", "days", "{:.1f}"),
+    ("share_within_30_days", "Within 30 days", "%", "pct"),
+    ("share_within_60_days", "Within 60 days", "%", "pct"),
+    ("share_within_90_days", "Within 90 days", "%", "pct"),
+    ("share_within_statutory_limit", "Within the CPC art. 183 limit", "%", "pct"),
+    (None, "Pending caseload at end (CourTools 4)", "", ""),
+    ("pending_age_mean_days", "Mean age", "days", "{:.1f}"),
+    ("backlog_cases", "Backlog: pending beyond the statutory limit", "cases", "{:,.0f}"),
+    ("backlog_share", "Backlog share of pending", "%", "pct"),
+    (None, "Outcomes (share of disposed cases)", "", ""),
+    ("share_judgment", "Judgment", "%", "pct"),
+    ("share_settled", "Settled (all channels)", "%", "pct"),
+    ("share_withdrawal", "Withdrawn", "%", "pct"),
+    ("share_returned", "Claims returned (share of resolved)", "%", "pct"),
+    ("appeal_rate_judgments", "Judgments appealed", "%", "pct"),
+    ("appeal_rate_settlements", "Settlements appealed", "%", "pct"),
+    (None, "Resources and cost (CourTools 10)", "", ""),
+    ("judge_utilisation", "Judge utilisation", "%", "pct"),
+    ("cost_court_per_case_kzt", "Court cost per resolved case", "KZT", "{:,.0f}"),
+    ("cost_parties_per_case_kzt", "Parties' cost per disposed case", "KZT", "{:,.0f}"),
+)
+
+
+def format_kpis(kpis: dict[str, float], title: str = "") -> str:
+    """Return the KPI table as text.
+
+    Args:
+        kpis: KPI values.
+        title: First line.
+
+    Returns:
+        The table.
+    """
+    lines = [title] if title else []
+    for key, label, unit, fmt in KPI_LINES:
+        if key is None:
+            lines.append(f"\n{label}")
+            continue
+        if key not in kpis:
+            continue
+        v = kpis[key]
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            txt = "n/a"
+        elif fmt == "pct":
+            txt = f"{100 * v:.1f}"
+        else:
+            txt = fmt.format(v)
+        lines.append(f"  {label:<48} {txt:>12} {unit}")
+    return "\n".join(lines)

@@ -1,0 +1,355 @@
+"""Pydantic models for the parts of a scenario: calendar, courts, judges, case types, costs.
+
+Every default cites ``domain.md`` (the project's domain brief, in ``shared/``) or says
+``assumption``. Units are in the field names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from courtsim.distributions import Constant, Dist, Exponential, Lognormal, Uniform
+
+_MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
+
+
+class Section(BaseModel):
+    """Base of every scenario section: unknown keys are errors, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+# RK public holidays (Law "On holidays in the Republic of Kazakhstan"). Not in domain.md:
+# assumption. Movable feasts (Kurban ait) are left out; add them as dated holidays.
+KZ_FIXED_HOLIDAYS = (
+    "01-01", "01-02", "01-07", "03-08", "03-21", "03-22", "03-23",
+    "05-01", "05-07", "05-09", "07-06", "08-30", "10-25", "12-16",
+)  # fmt: skip
+
+
+class Calendar(Section):
+    """Which days courts and mediators work."""
+
+    weekend_days: tuple[int, ...] = Field(
+        default=(5, 6),
+        description="Weekday numbers not worked, Monday = 0 (default Saturday and Sunday).",
+    )
+    holidays: tuple[str | dt.date, ...] = Field(
+        default=KZ_FIXED_HOLIDAYS,
+        description="Days off: 'MM-DD' recurring every year, or a date 'YYYY-MM-DD'. "
+        "Default: RK fixed public holidays (assumption; gives ~248 working days a year, "
+        "domain.md §6 says 247-250).",
+    )
+
+    @field_validator("weekend_days")
+    @classmethod
+    def _weekdays(cls, v: tuple[int, ...]) -> tuple[int, ...]:
+        if any(d < 0 or d > 6 for d in v):
+            raise ValueError("weekday numbers run from 0 (Monday) to 6 (Sunday)")
+        if len(set(v)) >= 7:
+            raise ValueError("at least one weekday must be a working day")
+        return v
+
+    @field_validator("holidays")
+    @classmethod
+    def _holidays(cls, v: tuple[str | dt.date, ...]) -> tuple[str | dt.date, ...]:
+        for h in v:
+            if isinstance(h, str):
+                m = _MONTH_DAY.match(h)
+                if not m:
+                    raise ValueError(f"holiday {h!r} is neither 'MM-DD' nor a date 'YYYY-MM-DD'")
+                try:
+                    dt.date(2024, int(m.group(1)), int(m.group(2)))
+                except ValueError as exc:
+                    raise ValueError(f"holiday {h!r} is not a day of the year") from exc
+        return v
+
+    def parsed_holidays(self) -> tuple[dt.date | tuple[int, int], ...]:
+        """Return holidays as dates or ``(month, day)`` pairs."""
+        out: list[dt.date | tuple[int, int]] = []
+        for h in self.holidays:
+            if isinstance(h, str):
+                month, day = h.split("-")
+                out.append((int(month), int(day)))
+            else:
+                out.append(h)
+        return tuple(out)
+
+
+class Court(Section):
+    """A court (or region) and its share of the judges and of the filings."""
+
+    judge_share: float = Field(default=1.0, ge=0, le=1, description="Share of `judges.count`.")
+    filing_share: float = Field(default=1.0, ge=0, le=1, description="Share of `filings.per_year`.")
+
+
+class Judges(Section):
+    """First-instance judges hearing civil cases."""
+
+    count: int = Field(
+        default=25,
+        ge=1,
+        description="Judges hearing civil cases, all courts together. National: 1,890 actual "
+        "first-instance judges x 0.5 civil share (domain.md §2.3, §6).",
+    )
+    hours_per_day: float = Field(
+        default=6.0, gt=0, le=24, description="Hours of case work per working day (assumption)."
+    )
+    availability: float = Field(
+        default=0.9,
+        gt=0,
+        le=1,
+        description="Share of working days a judge sits: leave, training, illness (assumption).",
+    )
+    max_parallel_cases: int = Field(
+        default=1,
+        ge=1,
+        le=200,
+        description="Cases a judge works on at once, sharing the day's hours equally (task "
+        "juggling, Coviello et al. 2015, domain.md §4.4). 1 = one case at a time.",
+    )
+    discipline: Literal["fifo", "deadline"] = Field(
+        default="fifo",
+        description="Docket order: 'fifo' (first ready, first worked) or 'deadline' "
+        "(earliest statutory deadline first, CPC art. 183).",
+    )
+    assignment: Literal["random", "least_loaded", "pooled"] = Field(
+        default="random",
+        description="How cases reach judges: 'random' at acceptance (automated distribution; "
+        "assumption), 'least_loaded' at acceptance, or 'pooled' (one queue per court, the next "
+        "free judge takes the next case: the M/M/c discipline).",
+    )
+    load_elasticity: float = Field(
+        default=0.0,
+        ge=0,
+        le=2,
+        description="Capacity scales as (docket / load_target_cases)^elasticity, clipped to "
+        "[0.5, 2]; Beenstock & Haitovsky (domain.md §4.4). 0 = fixed capacity.",
+    )
+    load_target_cases: float = Field(
+        default=100.0,
+        gt=0,
+        description="Docket size at which capacity is nominal (domain.md §2.4).",
+    )
+
+
+class Filings(Section):
+    """The process by which new claims reach the courts."""
+
+    per_year: float = Field(
+        default=10_000.0,
+        ge=0,
+        description="New civil claims per year, all courts. National ~400,000 (domain.md §6).",
+    )
+    process: Literal["poisson", "deterministic"] = Field(
+        default="poisson",
+        description="'poisson' counts per working day, or 'deterministic' (the expected count, "
+        "carried over fractionally; for exact tests).",
+    )
+    seasonality: tuple[float, ...] | None = Field(
+        default=None,
+        description="Twelve monthly multipliers of the filing rate (normalised to mean 1), or null.",
+    )
+
+    @field_validator("seasonality")
+    @classmethod
+    def _twelve(cls, v: tuple[float, ...] | None) -> tuple[float, ...] | None:
+        if v is not None and (len(v) != 12 or any(x < 0 for x in v) or sum(v) <= 0):
+            raise ValueError("seasonality needs 12 non-negative monthly multipliers, not all 0")
+        return v
+
+
+class CaseType(Section):
+    """Parameters of one category of civil dispute."""
+
+    share: float = Field(ge=0, le=1, description="Share of filings (shares sum to 1).")
+    effort_hours: Dist = Field(description="Judge hours the case needs to reach a judgment.")
+    min_duration_days: int = Field(
+        default=0,
+        ge=0,
+        description="Calendar days from acceptance before a judgment can be given "
+        "(notice and hearing periods).",
+    )
+    time_limit_days: int = Field(
+        default=60,
+        ge=1,
+        description="Statutory limit after preparation: 60 days (2 months), 30 for labour "
+        "reinstatement, alimony, paternity (CPC art. 183, domain.md §1.3).",
+    )
+    p_returned: float = Field(
+        default=0.0, ge=0, le=1, description="Share of claims returned at acceptance."
+    )
+    settle_hazard_per_month: float = Field(
+        default=0.0,
+        ge=0,
+        description="Monthly rate at which a case settles spontaneously once both parties are "
+        "willing (settlement agreement approved by the judge).",
+    )
+    withdraw_hazard_per_month: float = Field(
+        default=0.0, ge=0, description="Mean monthly rate at which plaintiffs withdraw."
+    )
+    p_appeal: float = Field(
+        default=0.0, ge=0, le=1, description="Share of judgments the loser appeals."
+    )
+    p_appeal_settled: float = Field(
+        default=0.0, ge=0, le=1, description="Share of settlement rulings appealed."
+    )
+    claim_value_kzt: Dist = Field(
+        default=Lognormal(dist="lognormal", median=500_000, sigma=1.0),
+        description="Claim value in tenge (assumption: median 500k, domain.md §6).",
+    )
+    relationship_value_share: float = Field(
+        default=0.0,
+        ge=0,
+        le=5,
+        description="Mean value each party puts on keeping the relationship, as a share of "
+        "the claim (assumption; high in family and labour disputes).",
+    )
+    p_plaintiff_legal_entity: float = Field(default=0.0, ge=0, le=1)
+    p_defendant_legal_entity: float = Field(default=0.0, ge=0, le=1)
+    state_fee_mci: float | None = Field(
+        default=None,
+        ge=0,
+        description="Fixed state fee in MCI (divorce: 0.3, domain.md §1.6); null means a "
+        "share of the claim value (costs.state_fee_rate_*).",
+    )
+
+
+class Procedure(Section):
+    """Durations of the procedural stages before the judge's work on the merits."""
+
+    acceptance_working_days: Dist = Field(
+        default=Constant(dist="constant", value=5),
+        description="Working days from filing to the acceptance (or return) ruling "
+        "(assumption; with conciliation up to 10, domain.md §1.4).",
+    )
+    preparation_working_days: Dist = Field(
+        default=Uniform(dist="uniform", low=10, high=20),
+        description="Working days of case preparation after acceptance (domain.md §6: 10-20, "
+        "assumption).",
+    )
+
+
+class InitialPending(Section):
+    """The caseload pending on day 0: a court never starts empty."""
+
+    per_judge: float = Field(
+        default=0.0,
+        ge=0,
+        description="Pending cases per judge on day 0 (domain.md §2.4: ~100 cases and "
+        "materials per judge in 2018).",
+    )
+    age_days: Dist = Field(
+        default=Exponential(dist="exponential", mean=40.0),
+        description="Age of pending cases on day 0, days since filing (assumption).",
+    )
+    share_in_preparation: float = Field(
+        default=0.4,
+        ge=0,
+        le=1,
+        description="Share still in preparation; the rest are in the judge's docket (assumption).",
+    )
+
+
+class Litigants(Section):
+    """Attributes and decision rules shared by all parties (both sides of every dispute)."""
+
+    optimism_mean: float = Field(
+        default=0.10,
+        ge=-1,
+        le=1,
+        description="Mean over-estimate of one's own chance of winning (assumption; "
+        "self-serving bias in the litigation literature).",
+    )
+    optimism_sd: float = Field(default=0.15, ge=0, le=1, description="Its spread (assumption).")
+    delay_cost_share_per_month: Dist = Field(
+        default=Exponential(dist="exponential", mean=0.01),
+        description="Cost of waiting a month for a judgment, as a share of the claim (assumption).",
+    )
+    expected_months_to_judgment: float = Field(
+        default=2.0,
+        ge=0,
+        description="How long parties expect a case to take (assumption; CPC art. 183).",
+    )
+    p_lawyer_individual: float = Field(default=0.3, ge=0, le=1, description="Assumption.")
+    p_lawyer_legal_entity: float = Field(default=0.9, ge=0, le=1, description="Assumption.")
+    lawyer_fee_share: float = Field(
+        default=0.05, ge=0, le=1, description="Lawyer's fee as a share of the claim (assumption)."
+    )
+    p_plaintiff_wins: float = Field(
+        default=0.89,
+        ge=0,
+        le=1,
+        description="Share of judgments granting the claim (domain.md §2.1: 89%, H1 2024).",
+    )
+    appeal_noise_sd: float = Field(
+        default=0.15,
+        ge=0,
+        le=1,
+        description="Idiosyncratic part of the loser's appeal decision, next to its optimism "
+        "(assumption).",
+    )
+    p_appeal_corrected: float = Field(
+        default=0.095,
+        ge=0,
+        le=1,
+        description="Share of appealed judgments corrected (domain.md §2.4: ~2k of 21k).",
+    )
+
+
+class Costs(Section):
+    """Fees and the court's own costs, in tenge."""
+
+    state_fee_rate_individual: float = Field(
+        default=0.01, ge=0, le=1, description="Tax Code art. 610 (domain.md §1.6)."
+    )
+    state_fee_rate_legal_entity: float = Field(
+        default=0.03, ge=0, le=1, description="Tax Code art. 610 (domain.md §1.6)."
+    )
+    mci_kzt: float = Field(default=4_325.0, gt=0, description="MCI 2026 (domain.md §1.6).")
+    fee_refund_share_on_settlement: float = Field(
+        default=1.0,
+        ge=0,
+        le=1,
+        description="Share of the state fee refunded on settlement in first instance "
+        "(domain.md §1.6: 100%).",
+    )
+    judge_day_cost_kzt: float = Field(
+        default=150_000.0,
+        ge=0,
+        description="Cost to the budget of one judge-day with support staff (assumption).",
+    )
+
+
+class Reporting(Section):
+    """How KPIs are computed from a run."""
+
+    warmup_days: int = Field(
+        default=0,
+        ge=0,
+        description="Days left out at the start of the KPI window (the initial transient).",
+    )
+
+
+def _sum_is_one(values: list[float]) -> bool:
+    return abs(sum(values) - 1.0) <= 1e-6
+
+
+__all__ = [
+    "Calendar",
+    "CaseType",
+    "Costs",
+    "Court",
+    "Filings",
+    "InitialPending",
+    "Judges",
+    "Litigants",
+    "Procedure",
+    "Reporting",
+    "Section",
+    "_sum_is_one",
+]

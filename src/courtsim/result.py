@@ -1,0 +1,257 @@
+"""A run's results: daily and case tables, KPIs and a manifest; saved atomically as Parquet."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import yaml
+
+from courtsim.errors import ResultsError, ScenarioError
+from courtsim.scenario import Scenario, validate_scenario
+
+RESULT_FILES = ("daily.parquet", "cases.parquet", "kpis.json", "scenario.yaml")
+_PACKAGES = ("courtsim", "mesa", "numpy", "pandas", "scipy", "pydantic", "pyarrow")
+
+
+def package_versions() -> dict[str, str]:
+    """Return the versions of Python and the packages a result depends on."""
+    out = {"python": platform.python_version()}
+    for p in _PACKAGES:
+        try:
+            out[p] = metadata.version(p)
+        except metadata.PackageNotFoundError:  # pragma: no cover - all are dependencies
+            out[p] = "not installed"
+    return out
+
+
+def scenario_to_yaml(scenario: Scenario) -> str:
+    """Return the scenario as YAML text that ``load_scenario`` reads back identically."""
+
+    def plain(v: Any) -> Any:
+        if isinstance(v, dict):
+            return {k: plain(x) for k, x in v.items()}
+        if isinstance(v, list | tuple):
+            return [plain(x) for x in v]
+        return v
+
+    return yaml.safe_dump(plain(scenario.as_dict()), sort_keys=False, allow_unicode=True)
+
+
+def check_output_dir(out: Path, overwrite: bool = False) -> None:
+    """Fail early, before any work, if results cannot be written to ``out``.
+
+    Args:
+        out: Target folder.
+        overwrite: Whether an existing results folder may be replaced.
+
+    Raises:
+        ResultsError: ``out`` exists (and ``overwrite`` is off), is a file, or its
+            parent cannot be written.
+    """
+    if out.exists() and not out.is_dir():
+        raise ResultsError("exists and is a file, not a folder", source=str(out), field="--out")
+    if out.exists() and any(out.iterdir()) and not overwrite:
+        raise ResultsError(
+            "the folder already holds files; nothing was written. Choose another --out, or pass "
+            "--overwrite to replace it",
+            source=str(out),
+            field="--out",
+        )
+    parent = out.parent if str(out.parent) else Path()
+    probe = parent
+    while not probe.exists():
+        probe = probe.parent
+    if not probe.is_dir() or not os.access(probe, os.W_OK | os.X_OK):
+        raise ResultsError(
+            f"cannot write here: '{probe}' is not a writable folder",
+            source=str(out),
+            field="--out",
+        )
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def write_atomically(out: Path, write: Any, overwrite: bool = False) -> None:
+    """Write a results folder all at once: into a temporary sibling, then renamed.
+
+    An interrupted write leaves no partial ``out``; an existing ``out`` is replaced only
+    with ``overwrite`` and only after the new folder is complete.
+
+    Args:
+        out: Target folder.
+        write: Callable taking the temporary folder and filling it.
+        overwrite: Replace an existing folder.
+
+    Raises:
+        ResultsError: See :func:`check_output_dir`.
+    """
+    check_output_dir(out, overwrite)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
+    try:
+        write(tmp)
+        if out.exists():
+            old = out.with_name(f".{out.name}.replaced")
+            shutil.rmtree(old, ignore_errors=True)
+            out.rename(old)
+            tmp.rename(out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            tmp.rename(out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+@dataclass
+class Result:
+    """The outcome of one simulation run.
+
+    Attributes:
+        scenario: The scenario that was run.
+        seed: Master seed.
+        replicate: Replicate number.
+        daily: One row per day (index ``day``, 0 = initial state).
+        cases: One row per case, every event day, outcome and both parties.
+        kpis: KPI name -> value (see ``docs/kpis.md``).
+        manifest: Provenance: scenario hash, seed, versions, timings.
+    """
+
+    scenario: Scenario
+    seed: int
+    replicate: int
+    daily: pd.DataFrame
+    cases: pd.DataFrame
+    kpis: dict[str, float]
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+    def save(self, out: str | Path, overwrite: bool = False) -> Path:
+        """Write Parquet tables, KPIs, the scenario and ``manifest.json`` to ``out``.
+
+        Args:
+            out: Folder to create.
+            overwrite: Replace an existing results folder.
+
+        Returns:
+            The folder.
+
+        Raises:
+            ResultsError: The folder exists or cannot be written.
+        """
+        out = Path(out)
+
+        def write(tmp: Path) -> None:
+            self.daily.to_parquet(tmp / "daily.parquet")
+            self.cases.to_parquet(tmp / "cases.parquet", index=False)
+            (tmp / "kpis.json").write_text(json.dumps(self.kpis, indent=2, allow_nan=True))
+            (tmp / "scenario.yaml").write_text(scenario_to_yaml(self.scenario), encoding="utf-8")
+            manifest = dict(self.manifest)
+            manifest["files"] = {f: _sha256(tmp / f) for f in RESULT_FILES}
+            (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str))
+
+        write_atomically(out, write, overwrite)
+        return out
+
+
+def build_manifest(scenario: Scenario, seed: int, replicate: int, **extra: Any) -> dict[str, Any]:
+    """Return the provenance record of a run.
+
+    Args:
+        scenario: The scenario.
+        seed: Master seed.
+        replicate: Replicate number.
+        **extra: More fields (timings, source file).
+
+    Returns:
+        The manifest.
+    """
+    return {
+        "kind": "run",
+        "scenario_name": scenario.name,
+        "scenario_hash": scenario.content_hash(),
+        "seed": seed,
+        "replicate": replicate,
+        "horizon_days": scenario.horizon_days,
+        "warmup_days": scenario.reporting.warmup_days,
+        "versions": package_versions(),
+        "created_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        **extra,
+    }
+
+
+def load_result(path: str | Path) -> Result:
+    """Read a results folder written by :meth:`Result.save`, checking it is whole.
+
+    Args:
+        path: The folder.
+
+    Returns:
+        The result.
+
+    Raises:
+        ResultsError: The folder is missing, incomplete, or a file does not match the manifest.
+    """
+    path = Path(path)
+    if not path.is_dir():
+        raise ResultsError("no such results folder", source=str(path))
+    mpath = path / "manifest.json"
+    try:
+        manifest = json.loads(mpath.read_text())
+    except FileNotFoundError:
+        raise ResultsError(
+            "manifest.json is missing: this is not a complete courtsim results folder",
+            source=str(path),
+        ) from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ResultsError(f"manifest.json is not valid JSON ({exc})", source=str(mpath)) from None
+    files = manifest.get("files", {}) if isinstance(manifest, dict) else {}
+    for name in RESULT_FILES:
+        f = path / name
+        if not f.is_file():
+            raise ResultsError(f"{name} is missing from the results folder", source=str(path))
+        if files.get(name) != _sha256(f):
+            raise ResultsError(
+                f"{name} does not match the checksum in manifest.json: the folder was changed "
+                "or is corrupt",
+                source=str(f),
+            )
+    try:
+        daily = pd.read_parquet(path / "daily.parquet")
+        cases = pd.read_parquet(path / "cases.parquet")
+    except (OSError, pa.ArrowException) as exc:
+        raise ResultsError(f"cannot read Parquet ({exc})", source=str(path)) from None
+    kpis = json.loads((path / "kpis.json").read_text())
+    try:
+        scenario = validate_scenario(
+            yaml.safe_load((path / "scenario.yaml").read_text()),
+            source=str(path / "scenario.yaml"),
+        )
+    except ScenarioError as exc:
+        raise ResultsError(exc.message, source=exc.source, field=exc.field) from None
+    return Result(
+        scenario=scenario,
+        seed=int(manifest.get("seed", 0)),
+        replicate=int(manifest.get("replicate", 0)),
+        daily=daily,
+        cases=cases,
+        kpis=kpis,
+        manifest=manifest,
+    )

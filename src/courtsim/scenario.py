@@ -1,0 +1,307 @@
+"""Scenario files: the pydantic schema's top level, loading with ``extends:``, dotted overrides."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import Field, ValidationError, model_validator
+
+from courtsim.errors import ScenarioError
+from courtsim.params import (
+    Calendar,
+    CaseType,
+    Costs,
+    Court,
+    Filings,
+    InitialPending,
+    Judges,
+    Litigants,
+    Procedure,
+    Reporting,
+    Section,
+)
+
+
+class Scenario(Section):
+    """A complete, validated description of a simulated court system.
+
+    Example:
+        >>> sc = load_scenario("scenarios/baseline.yaml")
+        >>> sc = sc.with_overrides({"judges.count": 50})
+    """
+
+    name: str = Field(default="scenario", min_length=1, description="Short name used in outputs.")
+    description: str = Field(default="", description="What this scenario represents.")
+    start_date: dt.date = Field(default=dt.date(2024, 1, 1), description="Date of day 1.")
+    horizon_days: int = Field(
+        default=365, ge=1, le=40_000, description="Calendar days simulated (`--days`)."
+    )
+    calendar: Calendar = Field(default_factory=Calendar)
+    courts: dict[str, Court] = Field(
+        default_factory=lambda: {"court": Court()},
+        description="Courts or regions by name, each with its share of judges and filings.",
+    )
+    judges: Judges = Field(default_factory=Judges)
+    filings: Filings = Field(default_factory=Filings)
+    case_types: dict[str, CaseType] = Field(
+        min_length=1, description="Case categories by name; their shares sum to 1."
+    )
+    procedure: Procedure = Field(default_factory=Procedure)
+    initial_pending: InitialPending = Field(default_factory=InitialPending)
+    litigants: Litigants = Field(default_factory=Litigants)
+    costs: Costs = Field(default_factory=Costs)
+    reporting: Reporting = Field(default_factory=Reporting)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scenario:
+        def check_sum(values: dict[str, float], what: str) -> None:
+            total = sum(values.values())
+            if abs(total - 1.0) > 1e-6:
+                parts = ", ".join(f"{k}={v:g}" for k, v in values.items())
+                raise ValueError(f"{what} must sum to 1, but they sum to {total:.6g} ({parts})")
+
+        check_sum({k: c.share for k, c in self.case_types.items()}, "case_types.*.share")
+        if not self.courts:
+            raise ValueError("courts must name at least one court")
+        check_sum({k: c.judge_share for k, c in self.courts.items()}, "courts.*.judge_share")
+        check_sum({k: c.filing_share for k, c in self.courts.items()}, "courts.*.filing_share")
+        if self.judges.count < len(self.courts):
+            raise ValueError(
+                f"judges.count ({self.judges.count}) is smaller than the number of courts "
+                f"({len(self.courts)}); every court needs at least one judge"
+            )
+        if self.reporting.warmup_days >= self.horizon_days:
+            raise ValueError(
+                f"reporting.warmup_days ({self.reporting.warmup_days}) must be shorter than "
+                f"horizon_days ({self.horizon_days})"
+            )
+        return self
+
+    def judges_per_court(self) -> dict[str, int]:
+        """Split ``judges.count`` over courts by largest remainder, at least one each.
+
+        Returns:
+            Judges per court name.
+        """
+        names = list(self.courts)
+        n = self.judges.count
+        raw = [self.courts[k].judge_share * n for k in names]
+        base = [max(1, int(x)) for x in raw]
+        while sum(base) > n:  # minimum of one pushed the total over: take from the largest
+            i = max(range(len(base)), key=lambda j: base[j])
+            base[i] -= 1
+        order = sorted(range(len(names)), key=lambda j: raw[j] - int(raw[j]), reverse=True)
+        k = 0
+        while sum(base) < n:
+            base[order[k % len(order)]] += 1
+            k += 1
+        return dict(zip(names, base, strict=True))
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the scenario as plain Python data, with field aliases (YAML keys)."""
+        return self.model_dump(by_alias=True, mode="python")
+
+    def content_hash(self) -> str:
+        """Return the sha256 of the canonical JSON form: the key of a run, with its seed."""
+        return hashlib.sha256(self.model_dump_json(by_alias=True).encode("utf-8")).hexdigest()
+
+    def with_overrides(self, overrides: dict[str, Any], source: str = "overrides") -> Scenario:
+        """Return a copy with dotted keys replaced, validated like a file.
+
+        Args:
+            overrides: Mapping such as ``{"judges.count": 50, "case_types.family.share": 0.3}``.
+            source: Where the overrides came from, for error messages.
+
+        Returns:
+            The new scenario.
+
+        Raises:
+            ScenarioError: A key does not exist or a value is invalid.
+        """
+        data = self.as_dict()
+        for key, value in overrides.items():
+            _set_dotted(data, key, value, source)
+        return validate_scenario(data, source=source)
+
+
+def _set_dotted(data: dict[str, Any], key: str, value: Any, source: str) -> None:
+    parts = key.split(".")
+    node: Any = data
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        if isinstance(node, dict):
+            if part not in node and not last:
+                raise ScenarioError(
+                    f"there is no key '{'.'.join(parts[: i + 1])}' to override "
+                    f"(known keys here: {', '.join(sorted(map(str, node)))})",
+                    source=source,
+                    field=key,
+                )
+            if part not in node and last and not _accepts_new_key(data, parts[:-1]):
+                raise ScenarioError(
+                    f"there is no key '{key}' in the scenario "
+                    f"(known keys here: {', '.join(sorted(map(str, node)))})",
+                    source=source,
+                    field=key,
+                )
+            if last:
+                node[part] = _normalise(value)
+            else:
+                node = node[part]
+        elif isinstance(node, list | tuple) and part.isdigit() and int(part) < len(node):
+            if last:
+                node = list(node)
+                raise ScenarioError(
+                    "override whole lists, not single items", source=source, field=key
+                )
+            node = node[int(part)]
+        else:
+            raise ScenarioError(
+                f"'{'.'.join(parts[:i])}' is not a section, so it has no key '{part}'",
+                source=source,
+                field=key,
+            )
+
+
+def _accepts_new_key(data: dict[str, Any], parent: list[str]) -> bool:
+    # Mappings keyed by user-chosen names (courts, case types) may gain entries;
+    # anything else is a fixed schema where a new key is a typo.
+    return len(parent) == 1 and parent[0] in {"courts", "case_types"}
+
+
+def _normalise(value: Any) -> Any:
+    """Turn YAML lists into tuples (the schema is strict and immutable)."""
+    if isinstance(value, dict):
+        return {k: _normalise(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return tuple(_normalise(v) for v in value)
+    return value
+
+
+def _format_validation_error(exc: ValidationError) -> tuple[str, str]:
+    """Return ``(fields, message)`` for a pydantic error, one sentence per problem."""
+    fields, sentences = [], []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"] if not _is_union_tag(p))
+        msg = err["msg"].removeprefix("Value error, ")
+        got = err.get("input")
+        got_txt = "" if isinstance(got, dict) else f" (got {got!r})"
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key (check its spelling against docs/scenarios.md)"
+            got_txt = ""
+        if not loc:  # a cross-field rule: its message starts with the field it concerns
+            loc = msg.split(" ", 1)[0]
+            got_txt = ""
+        fields.append(loc)
+        sentences.append(f"'{loc}': {msg}{got_txt}")
+    return ", ".join(dict.fromkeys(fields)), "; ".join(sentences) + "."
+
+
+def _is_union_tag(part: Any) -> bool:
+    return isinstance(part, str) and part in {"constant", "exponential", "lognormal", "uniform"}
+
+
+def validate_scenario(data: dict[str, Any], source: str = "<scenario>") -> Scenario:
+    """Validate plain data (as read from YAML) into a Scenario.
+
+    Args:
+        data: Scenario data.
+        source: Where it came from, for error messages.
+
+    Returns:
+        The scenario.
+
+    Raises:
+        ScenarioError: The data does not describe a valid scenario.
+    """
+    if not isinstance(data, dict):
+        raise ScenarioError(
+            f"a scenario must be a mapping of keys to values, not {type(data).__name__}",
+            source=source,
+        )
+    try:
+        return Scenario.model_validate(_normalise(data))
+    except ValidationError as exc:
+        fields, message = _format_validation_error(exc)
+        raise ScenarioError(
+            f"invalid scenario: {message} Fix the value(s) and run `courtsim validate` again.",
+            source=source,
+            field=fields,
+        ) from None
+
+
+def _read_yaml(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
+    if path in chain:
+        cycle = " -> ".join(str(p) for p in (*chain, path))
+        raise ScenarioError(f"'extends:' forms a cycle: {cycle}", source=str(path), field="extends")
+    if not path.is_file():
+        raise ScenarioError(
+            "file not found" + (f" (extended by {chain[-1]})" if chain else ""), source=str(path)
+        )
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ScenarioError(f"not valid YAML{where}: {problem}", source=str(path)) from None
+    except UnicodeDecodeError:
+        raise ScenarioError("not a UTF-8 text file", source=str(path)) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ScenarioError(
+            f"a scenario file must hold a mapping of keys, not a {type(data).__name__}",
+            source=str(path),
+        )
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data
+    if not isinstance(parent, str):
+        raise ScenarioError("'extends' must be a file path", source=str(path), field="extends")
+    base = _read_yaml((path.parent / parent).resolve(), (*chain, path))
+    return deep_merge(base, data)
+
+
+def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """Merge ``over`` onto ``base``: mappings merge key by key, anything else is replaced.
+
+    A distribution spec (a mapping with a ``dist`` key) is replaced whole, so a child
+    can switch family (lognormal to constant) without inheriting the parent's parameters.
+
+    Args:
+        base: Parent data.
+        over: Child data.
+
+    Returns:
+        A new merged mapping.
+    """
+    out = copy.deepcopy(base)
+    for k, v in over.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict) and "dist" not in v:
+            out[k] = deep_merge(out[k], v)
+        else:
+            out[k] = copy.deepcopy(v)
+    return out
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Load, merge (``extends:``) and validate a scenario file.
+
+    Args:
+        path: YAML file.
+
+    Returns:
+        The scenario.
+
+    Raises:
+        ScenarioError: The file is missing, not YAML, or not a valid scenario.
+    """
+    path = Path(path)
+    data = _read_yaml(path.resolve(), ())
+    return validate_scenario(data, source=str(path))
