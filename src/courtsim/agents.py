@@ -73,3 +73,63 @@ class Judge(mesa.Agent):
         """Hours worked over hours available since the start of the run (0-1)."""
         avail = float(self.model.judge_hours_available[self.slot])
         return self.hours_worked / avail if avail > 0 else 0.0
+
+
+class _Provider(mesa.Agent):
+    """A conciliation judge or mediator: its state is its slot in a provider pool."""
+
+    model: CourtModel
+    pool_name: str = ""
+
+    def __init__(self, model: CourtModel, slot: int, court: int):
+        super().__init__(model)
+        self.slot = slot
+        self.court = court
+
+    @property
+    def _pool(self):
+        return getattr(self.model, self.pool_name)
+
+    @property
+    def capacity(self) -> int:
+        """Cases it can hold at once."""
+        return int(self._pool.capacity[self.slot])
+
+    @property
+    def caseload(self) -> int:
+        """Cases it holds now."""
+        return int(self._pool.held[self.slot])
+
+    @property
+    def skill(self) -> float:
+        """Log-odds shift of settlement in its cases."""
+        return float(self._pool.skill[self.slot])
+
+
+class ConciliationJudge(_Provider):
+    """A judge-conciliator: conciliates claims at acceptance and never tries them.
+
+    Args:
+        model: The court model.
+        slot: Index in ``model.conciliators``.
+        court: Index of its court.
+    """
+
+    pool_name = "conciliators"
+
+
+class Mediator(_Provider):
+    """A mediator of kind ``retired_judge``, ``professional`` or ``public``.
+
+    Args:
+        model: The court model.
+        slot: Index in ``model.mediator_pool``.
+        court: Index of the court it serves.
+        kind: Its kind.
+    """
+
+    pool_name = "mediator_pool"
+
+    def __init__(self, model: CourtModel, slot: int, court: int, kind: str):
+        super().__init__(model, slot, court)
+        self.kind = kind

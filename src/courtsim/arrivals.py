@@ -1,9 +1,10 @@
-"""Filing process and intake: how many claims arrive each day, and what each one is.
+"""Filing process and intake: how many disputes arise each day, and what each one is.
 
 Every per-case latent quantity (durations, effort, claim value, the uniforms behind later
-decisions) and every party attribute is drawn here, once, at filing, from the
-``case_attrs`` and ``litigants`` streams. Policies change thresholds and routing, never
-these draws, so two scenarios run with the same seed see the same disputes.
+decisions) and every party attribute is drawn here, once, when the dispute arises, from
+the ``case_attrs``, ``litigants`` and ``reconciliation`` streams. Policies change
+thresholds and routing, never these draws, so two scenarios run with the same seed see
+the same disputes (common random numbers).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from courtsim.cases import CaseTable
     from courtsim.scenario import Scenario
 
-_DAYS_PER_MONTH = 365.25 / 12
+DAYS_PER_MONTH = 365.25 / 12
 # Column order of the per-case uniforms (fixed: changing it changes every seeded result).
 _U_COLS = (
     "effort",
@@ -36,10 +37,23 @@ _U_COLS = (
     "residual",
 )
 _P_COLS = ("legal_entity", "lawyer", "optimism", "delay_cost", "relationship", "appeal_noise")
+_R_COLS = (
+    "pre_offer",
+    "pre_settle",
+    "pre_dur",
+    "conc_offer",
+    "conc_settle",
+    "conc_dur",
+    "med_offer",
+    "med_choice",
+    "med_settle",
+    "med_dur",
+    "reassign",
+)
 
 
 class FilingProcess:
-    """Daily counts of new claims per court and case type.
+    """Daily counts of new disputes per court and case type.
 
     Args:
         scenario: The scenario.
@@ -60,7 +74,7 @@ class FilingProcess:
         self._carry = np.zeros_like(self.rate)
 
     def counts(self, day: int, rng: np.random.Generator) -> npt.NDArray[np.int64]:
-        """Return new claims per (court, case type) on ``day`` (zero on non-working days).
+        """Return new disputes per (court, case type) on ``day`` (zero on non-working days).
 
         Args:
             day: Simulation day.
@@ -80,38 +94,42 @@ class FilingProcess:
         return rng.poisson(lam).astype(np.int64)
 
 
+def _per_type(scenario: Scenario, attr: str, ct: npt.NDArray[np.int16]) -> npt.NDArray[np.float64]:
+    return np.array([getattr(t, attr) for t in scenario.case_types.values()], dtype=float)[ct]
+
+
 def draw_cases(
     cases: CaseTable,
     idx: npt.NDArray[np.int64],
-    t_filed: npt.NDArray[np.float64],
     scenario: Scenario,
-    calendar: WorkCalendar,
     rng_case: np.random.Generator,
     rng_party: np.random.Generator,
-) -> dict[str, npt.NDArray[np.float64]]:
-    """Draw the latent attributes of new cases and their parties (court and type already set).
+    rng_recon: np.random.Generator,
+) -> npt.NDArray[np.float64]:
+    """Draw the latent attributes of new disputes and of both parties.
+
+    ``court`` and ``case_type`` of rows ``idx`` must already be set. Nothing is
+    scheduled here (see :func:`schedule_filing` and :func:`schedule_acceptance`).
 
     Args:
-        cases: Case table; rows ``idx`` have ``court`` and ``case_type`` filled.
+        cases: Case table.
         idx: Rows to fill.
-        t_filed: Filing day of each row.
         scenario: The scenario.
-        calendar: The calendar.
-        rng_case: The stream for case-level draws.
-        rng_party: The stream for party-level draws.
+        rng_case: Stream for case-level draws.
+        rng_party: Stream for party-level draws.
+        rng_recon: Stream for the reconciliation channels' latent draws.
 
     Returns:
-        The named uniforms, for callers that place cases differently (initial backlog).
+        A spare uniform per case (used to place the initial backlog).
     """
     k = idx.size
     u = dict(zip(_U_COLS, rng_case.random((len(_U_COLS), k)), strict=True))
     pu = dict(zip(_P_COLS, rng_party.random((len(_P_COLS), k, 2)), strict=True))
+    ru = dict(zip(_R_COLS, rng_recon.random((len(_R_COLS), k)), strict=True))
+    trust_u = rng_recon.random((k, 2))
     types = list(scenario.case_types.values())
     ct = cases.case_type[idx]
     lit, costs = scenario.litigants, scenario.costs
-
-    def per_type(attr: str) -> npt.NDArray[np.float64]:
-        return np.array([getattr(t, attr) for t in types], dtype=np.float64)[ct]
 
     effort = np.empty(k)
     claim = np.empty(k)
@@ -121,30 +139,34 @@ def draw_cases(
             effort[m] = t.effort_hours.from_uniform(u["effort"][m])
             claim[m] = t.claim_value_kzt.from_uniform(u["claim"][m])
     proc = scenario.procedure
-    acc_wd = np.rint(proc.acceptance_working_days.from_uniform(u["acceptance"])).astype(np.int64)
-    prep_wd = np.rint(proc.preparation_working_days.from_uniform(u["preparation"])).astype(np.int64)
-
-    cases.t_filed[idx] = t_filed
-    t_acc = calendar.add_working_days(t_filed.astype(np.int64), acc_wd).astype(np.float64)
-    t_prep = calendar.add_working_days(t_acc.astype(np.int64), prep_wd).astype(np.float64)
-    cases.t_next[idx] = t_acc  # acceptance ruling due
-    cases.t_prep_end[idx] = t_prep  # provisional; set again when preparation really ends
-    cases.t_deadline[idx] = t_prep + per_type("time_limit_days")
-    cases.t_min_decision[idx] = t_acc + per_type("min_duration_days")
+    acc_wd = np.rint(proc.acceptance_working_days.from_uniform(u["acceptance"]))
+    prep_wd = np.rint(proc.preparation_working_days.from_uniform(u["preparation"]))
+    cases.acceptance_wd[idx] = np.clip(acc_wd, 0, 30_000)
+    cases.preparation_wd[idx] = np.clip(prep_wd, 0, 30_000)
     cases.effort_hours[idx] = effort
     cases.remaining_hours[idx] = effort
     cases.claim_value_kzt[idx] = claim
     for name in ("return", "judge", "win", "appeal_settled", "correct"):
         getattr(cases, f"u_{name}")[idx] = u[name]
+    cases.e_settle[idx] = -np.log1p(-u["settle"])
+    cases.e_withdraw[idx] = -np.log1p(-u["withdraw"])
+    for name, v in ru.items():
+        getattr(cases, f"u_{name}")[idx] = v
 
     # Parties: each side's own attributes.
-    p_le = np.stack([per_type("p_plaintiff_legal_entity"), per_type("p_defendant_legal_entity")], 1)
+    p_le = np.stack(
+        [
+            _per_type(scenario, "p_plaintiff_legal_entity", ct),
+            _per_type(scenario, "p_defendant_legal_entity", ct),
+        ],
+        axis=1,
+    )
     legal = pu["legal_entity"] < p_le
     p_law = np.where(legal, lit.p_lawyer_legal_entity, lit.p_lawyer_individual)
     lawyer = pu["lawyer"] < p_law
     optimism = lit.optimism_mean + lit.optimism_sd * ndtri(pu["optimism"])
     delay = lit.delay_cost_share_per_month.from_uniform(pu["delay_cost"])
-    rel_mean = per_type("relationship_value_share")[:, None]
+    rel_mean = _per_type(scenario, "relationship_value_share", ct)[:, None]
     relationship = -rel_mean * np.log1p(-pu["relationship"])  # exponential around the type mean
     cases.legal_entity[idx] = legal
     cases.lawyer[idx] = lawyer
@@ -152,6 +174,7 @@ def draw_cases(
     cases.delay_cost_share[idx] = delay
     cases.relationship_share[idx] = relationship
     cases.appeal_noise[idx] = ndtri(pu["appeal_noise"])
+    cases.trust_dev[idx] = scenario.reconciliation.trust_sd * ndtri(trust_u)
 
     # Money: the plaintiff pays the state fee; each party with a lawyer pays its fee.
     fixed_mci = np.array([np.nan if t.state_fee_mci is None else t.state_fee_mci for t in types])[
@@ -162,8 +185,8 @@ def draw_cases(
     cases.state_fee_kzt[idx] = fee
     cases.lawyer_fees_kzt[idx] = lit.lawyer_fee_share * claim * lawyer.sum(axis=1)
 
-    # Each party's willingness to settle spontaneously: what settling saves it (refunded fee,
-    # remaining lawyer's fee, delay, the relationship), against its optimism about winning.
+    # What settling saves each party, as a share of the claim: the refunded fee (plaintiff),
+    # the lawyer's remaining work, the wait for a judgment, and the relationship.
     fee_share = np.where(claim > 0, fee / np.maximum(claim, 1e-9), 0.0)
     gain = (
         delay * lit.expected_months_to_judgment
@@ -171,24 +194,134 @@ def draw_cases(
         + lawyer * lit.lawyer_fee_share * 0.5  # assumption: half the lawyer's work still ahead
     )
     gain[:, 0] += fee_share * costs.fee_refund_share_on_settlement
-    willing = gain > optimism
-    cases.willing_to_settle[idx] = willing
+    cases.settle_gain[idx] = gain
+    return u["residual"]
 
-    # Latent decision days, counted from acceptance (memoryless hazards).
-    both = willing.all(axis=1)
-    h_settle = per_type("settle_hazard_per_month") / _DAYS_PER_MONTH
-    e_settle = -np.log1p(-u["settle"])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        t_settle = np.where(both & (h_settle > 0), t_acc + e_settle / h_settle, np.inf)
-    # Pessimistic plaintiffs withdraw sooner: rate x 2*Phi(-z) keeps the mean rate.
-    z = (optimism[:, 0] - lit.optimism_mean) / lit.optimism_sd if lit.optimism_sd > 0 else 0.0
-    h_withdraw = per_type("withdraw_hazard_per_month") / _DAYS_PER_MONTH * 2 * ndtr(-z)
-    e_withdraw = -np.log1p(-u["withdraw"])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        t_withdraw = np.where(h_withdraw > 0, t_acc + e_withdraw / h_withdraw, np.inf)
+
+def schedule_filing(
+    cases: CaseTable, idx: npt.NDArray[np.int64], day: int, calendar: WorkCalendar
+) -> None:
+    """Set the filing day of claims and the day their acceptance ruling falls due.
+
+    Args:
+        cases: Case table.
+        idx: Claims filed today.
+        day: Today.
+        calendar: The calendar.
+    """
+    cases.t_filed[idx] = day
+    cases.t_next[idx] = calendar.add_working_days(
+        np.full(idx.size, day, dtype=np.int64), cases.acceptance_wd[idx].astype(np.int64)
+    )
+
+
+def settle_hazard_per_day(
+    cases: CaseTable,
+    idx: npt.NDArray[np.int64],
+    scenario: Scenario,
+    boost: float = 1.0,
+    willingness_boost: float = 0.0,
+) -> npt.NDArray[np.float64]:
+    """Return each case's spontaneous settlement hazard; also store both parties' willingness.
+
+    A party is willing to settle when what settling saves it exceeds its optimism about
+    winning; a case settles spontaneously only when both are willing.
+
+    Args:
+        cases: Case table.
+        idx: Cases.
+        scenario: The scenario.
+        boost: Multiplier of the rate (a judge promoting settlement).
+        willingness_boost: Added to each party's gain (claim shares).
+
+    Returns:
+        Hazard per day (0 where a party is unwilling).
+    """
+    willing = cases.settle_gain[idx] + willingness_boost > cases.optimism[idx]
+    cases.willing_to_settle[idx] = willing
+    h = _per_type(scenario, "settle_hazard_per_month", cases.case_type[idx]) / DAYS_PER_MONTH
+    return np.where(willing.all(axis=1), h * boost, 0.0)
+
+
+def schedule_acceptance(
+    cases: CaseTable,
+    idx: npt.NDArray[np.int64],
+    day: int,
+    scenario: Scenario,
+    calendar: WorkCalendar,
+    boost: float = 1.0,
+    willingness_boost: float = 0.0,
+) -> None:
+    """Schedule what follows acceptance today: preparation, deadlines, parties' decisions.
+
+    Args:
+        cases: Case table.
+        idx: Claims accepted today.
+        day: Today.
+        scenario: The scenario.
+        calendar: The calendar.
+        boost: Multiplier of the spontaneous settlement rate.
+        willingness_boost: Added to the parties' gains from settling.
+    """
+    ct = cases.case_type[idx]
+    days = np.full(idx.size, day, dtype=np.int64)
+    t_prep = calendar.add_working_days(days, cases.preparation_wd[idx].astype(np.int64))
+    cases.t_accepted[idx] = day
+    cases.t_prep_end[idx] = t_prep
+    cases.t_next[idx] = t_prep
+    cases.t_deadline[idx] = t_prep + _per_type(scenario, "time_limit_days", ct)
+    cases.t_min_decision[idx] = day + _per_type(scenario, "min_duration_days", ct)
+    h = settle_hazard_per_day(cases, idx, scenario, boost, willingness_boost)
+    cases.h_settle[idx] = h
+    cases.t_hazard_ref[idx] = day
+    cases.e_settle_used[idx] = 0.0
+    with np.errstate(divide="ignore"):
+        t_settle = np.where(h > 0, day + cases.e_settle[idx] / h, np.inf)
     cases.t_settle[idx] = calendar.next_working_day(t_settle)
+    # Pessimistic plaintiffs withdraw sooner: rate x 2*Phi(-z) keeps the mean rate.
+    lit = scenario.litigants
+    o = cases.optimism[idx, 0]
+    z = (o - lit.optimism_mean) / lit.optimism_sd if lit.optimism_sd > 0 else np.zeros(idx.size)
+    h_w = _per_type(scenario, "withdraw_hazard_per_month", ct) / DAYS_PER_MONTH * 2 * ndtr(-z)
+    with np.errstate(divide="ignore"):
+        t_withdraw = np.where(h_w > 0, day + cases.e_withdraw[idx] / h_w, np.inf)
     cases.t_withdraw[idx] = calendar.next_working_day(t_withdraw)
-    return {"acceptance_wd": acc_wd, "preparation_wd": prep_wd, "residual": u["residual"]}
+
+
+def reschedule_settlement(
+    cases: CaseTable,
+    idx: npt.NDArray[np.int64],
+    day: int,
+    scenario: Scenario,
+    calendar: WorkCalendar,
+    boost: float,
+    willingness_boost: float,
+) -> None:
+    """Change the settlement hazard of pending cases from ``day`` on, keeping their clocks.
+
+    The part of each case's latent Exp(1) clock already used up at the old hazard is
+    kept, so the change acts only from today (a policy starting mid-run).
+
+    Args:
+        cases: Case table.
+        idx: Pending cases after acceptance.
+        day: Today.
+        scenario: The scenario.
+        calendar: The calendar.
+        boost: New multiplier of the spontaneous settlement rate.
+        willingness_boost: New addition to the parties' gains.
+    """
+    used = cases.e_settle_used[idx] + cases.h_settle[idx] * np.maximum(
+        day - cases.t_hazard_ref[idx], 0
+    )
+    h = settle_hazard_per_day(cases, idx, scenario, boost, willingness_boost)
+    cases.e_settle_used[idx] = used
+    cases.h_settle[idx] = h
+    cases.t_hazard_ref[idx] = day
+    left = np.maximum(cases.e_settle[idx] - used, 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t_settle = np.where(h > 0, day + left / h, np.inf)
+    cases.t_settle[idx] = calendar.next_working_day(t_settle)
 
 
 def type_and_court_codes(

@@ -51,7 +51,7 @@ class WorkCalendar:
         self.is_working: npt.NDArray[np.bool_] = work
         self.working_days: npt.NDArray[np.int64] = np.flatnonzero(work)
         # Number of working days in [1, d].
-        self._n_worked = np.cumsum(work)
+        self.n_worked = np.cumsum(work)
 
     def date(self, day: int) -> dt.date:
         """Return the calendar date of simulation day ``day``.
@@ -78,8 +78,8 @@ class WorkCalendar:
         Returns:
             Simulation days.
         """
-        day = np.clip(np.asarray(day, dtype=np.int64), 0, len(self._n_worked) - 1)
-        done = self._n_worked[day] - self.is_working[day]  # working days strictly before `day`
+        day = np.clip(np.asarray(day, dtype=np.int64), 0, len(self.n_worked) - 1)
+        done = self.n_worked[day] - self.is_working[day]  # working days strictly before `day`
         pos = done + np.asarray(n, dtype=np.int64)
         pos = np.minimum(pos, len(self.working_days) - 1)
         return self.working_days[pos]
@@ -97,7 +97,7 @@ class WorkCalendar:
         finite = np.isfinite(day)
         out = np.full(day.shape, np.inf)
         d = np.ceil(np.maximum(day[finite], 0)).astype(np.int64)
-        inside = d < len(self._n_worked)
+        inside = d < len(self.n_worked)
         res = np.full(d.shape, np.inf)
         res[inside] = self.add_working_days(d[inside], np.zeros(inside.sum(), dtype=np.int64))
         out[finite] = res
@@ -115,4 +115,4 @@ class WorkCalendar:
         """
         if last < first:
             return 0
-        return int(self._n_worked[last] - (self._n_worked[first - 1] if first > 0 else 0))
+        return int(self.n_worked[last] - (self.n_worked[first - 1] if first > 0 else 0))

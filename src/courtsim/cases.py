@@ -37,6 +37,8 @@ PENDING_STAGES = (
     Stage.IN_WORK,
     Stage.AWAITING_DECISION,
 )
+#: Stages the model keeps processing: pending claims and disputes in a pre-court attempt.
+ACTIVE_STAGES = (*PENDING_STAGES, Stage.PRE_COURT)
 #: Stages after acceptance in which parties may settle or withdraw.
 LITIGATING_STAGES = (Stage.PREPARATION, Stage.QUEUED, Stage.IN_WORK, Stage.AWAITING_DECISION)
 TERMINAL_STAGES = (Stage.DISPOSED, Stage.RETURNED, Stage.SETTLED_PRE_COURT)
@@ -121,7 +123,58 @@ CASE_COLUMNS: dict[str, tuple[Any, Any]] = {
     "u_win": (np.float64, np.nan),
     "u_appeal_settled": (np.float64, np.nan),
     "u_correct": (np.float64, np.nan),
+    # durations drawn at filing, kept so that stages can be rescheduled (pre-court, conciliation)
+    "acceptance_wd": (np.int16, 0),
+    "preparation_wd": (np.int16, 0),
+    # latent Exp(1) clocks of the parties' own decisions, and the hazards now applying
+    "e_settle": (np.float64, np.nan),
+    "e_withdraw": (np.float64, np.nan),
+    "h_settle": (np.float64, 0.0),  # per day; 0 while the parties are not both willing
+    "t_hazard_ref": (np.float64, np.nan),  # day from which h_settle applies
+    "e_settle_used": (np.float64, 0.0),  # part of e_settle consumed before t_hazard_ref
+    # reconciliation channels (pilots)
+    "t_arose": (np.float64, np.nan),  # day the dispute arose (= t_filed without pre-court)
+    "skipped_pretrial": (np.bool_, False),  # filed without a mandatory pre-trial attempt
+    "waiting_channel": (np.int8, 0),  # Channel the case waits for a free provider of
+    "active_channel": (np.int8, 0),  # Channel of the attempt under way
+    "pre_court_consent": (np.bool_, False),  # both parties agreed to the pre-court attempt
+    "conciliator": (np.int32, -1),  # conciliation judge (index) who handled the case
+    "mediator": (np.int32, -1),  # mediator (index) of the latest mediation
+    "mediator_fee_kzt": (np.float64, 0.0),  # paid by the parties
+    "mediator_fee_state_kzt": (np.float64, 0.0),  # paid by the state
+    "judge_hours_saved": (np.float64, 0.0),
+    "u_pre_offer": (np.float64, np.nan),
+    "u_pre_settle": (np.float64, np.nan),
+    "u_pre_dur": (np.float64, np.nan),
+    "u_conc_offer": (np.float64, np.nan),
+    "u_conc_settle": (np.float64, np.nan),
+    "u_conc_dur": (np.float64, np.nan),
+    "u_med_offer": (np.float64, np.nan),
+    "u_med_choice": (np.float64, np.nan),
+    "u_med_settle": (np.float64, np.nan),
+    "u_med_dur": (np.float64, np.nan),
+    "u_reassign": (np.float64, np.nan),
 }
+
+
+class Channel(enum.IntEnum):
+    """Reconciliation channels of the pilots."""
+
+    NONE = 0
+    PRE_COURT = 1
+    CONCILIATION = 2
+    MEDIATION = 3
+    PARTICIPATORY = 4
+
+
+# Per-channel referral records: referred (consented), started (a provider took it),
+# declined (waited too long), and the days of referral and start.
+for _ch in ("pre_court", "conciliation", "mediation", "participatory"):
+    CASE_COLUMNS[f"referred_{_ch}"] = (np.bool_, False)
+    CASE_COLUMNS[f"started_{_ch}"] = (np.bool_, False)
+    CASE_COLUMNS[f"declined_{_ch}"] = (np.bool_, False)
+    CASE_COLUMNS[f"t_referred_{_ch}"] = (np.float64, np.nan)
+    CASE_COLUMNS[f"t_started_{_ch}"] = (np.float64, np.nan)
 
 # Party columns: arrays of shape (capacity, 2); [:, 0] plaintiff, [:, 1] defendant.
 PARTY_COLUMNS: dict[str, tuple[Any, Any]] = {
@@ -132,8 +185,20 @@ PARTY_COLUMNS: dict[str, tuple[Any, Any]] = {
     "relationship_share": (np.float64, np.nan),  # value of the relationship, share of the claim
     "appeal_noise": (np.float64, np.nan),  # idiosyncratic part of the appeal decision
     "willing_to_settle": (np.bool_, False),
+    "settle_gain": (np.float64, np.nan),  # what settling saves the party, share of the claim
+    "trust_dev": (np.float64, np.nan),  # own trust in conciliation relative to the court's
 }
 PARTY_ROLES = ("plaintiff", "defendant")
+_INTERNAL_COLUMNS = {
+    "t_next",
+    "remaining_hours",
+    "h_settle",
+    "t_hazard_ref",
+    "waiting_channel",
+    "active_channel",
+    "acceptance_wd",
+    "preparation_wd",
+}
 
 
 class CaseTable:
@@ -191,7 +256,7 @@ class CaseTable:
         n = self.n
         cols: dict[str, Any] = {"case_id": np.arange(n, dtype=np.int64)}
         for name in CASE_COLUMNS:
-            if name.startswith("u_") or name in {"t_next", "remaining_hours"}:
+            if name.startswith(("u_", "e_")) or name in _INTERNAL_COLUMNS:
                 continue  # internal latent draws and bookkeeping
             cols[name] = getattr(self, name)[:n].copy()
         for t in ("t_withdraw", "t_settle"):

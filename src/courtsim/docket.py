@@ -70,6 +70,28 @@ def top_per_group(
     return order[rank < quota[g_sorted]]
 
 
+def fill_slots(
+    item_group: npt.NDArray[np.int64],
+    slots: npt.NDArray[np.int64],
+    slot_group: npt.NDArray[np.int64],
+) -> npt.NDArray[np.int64]:
+    """Give each item a slot of its own group, first slots first.
+
+    Args:
+        item_group: Group of each item, sorted; no group has more items than slots.
+        slots: Slot owners (e.g. judge or mediator indices), sorted by ``slot_group``.
+        slot_group: Group of each slot.
+
+    Returns:
+        The slot owner of each item.
+    """
+    n_groups = int(max(item_group.max(initial=-1), slot_group.max(initial=-1))) + 1
+    n_items = np.bincount(item_group, minlength=n_groups)
+    starts = np.searchsorted(slot_group, np.arange(n_groups))
+    rank = np.arange(slots.size) - starts[slot_group]
+    return slots[rank < n_items[slot_group]]
+
+
 def work_day(
     cases: CaseTable,
     queued: npt.NDArray[np.int64],
@@ -117,11 +139,7 @@ def work_day(
                     # Free places, listed court by court, judge by judge.
                     slots = np.repeat(np.arange(n_judges), free)
                     slots = slots[np.argsort(judge_court[slots], kind="stable")]
-                    n_taken = np.bincount(court[take], minlength=n_courts)
-                    slot_court = judge_court[slots]
-                    s_starts = np.searchsorted(slot_court, np.arange(n_courts))
-                    rank = np.arange(slots.size) - s_starts[slot_court]
-                    cases.judge[taken] = slots[rank < n_taken[slot_court]]
+                    cases.judge[taken] = fill_slots(court[take], slots, judge_court[slots])
             else:
                 take = top_per_group(cases.judge[waiting].astype(np.int64), prio, free)
                 taken = waiting[take]

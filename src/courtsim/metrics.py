@@ -71,7 +71,9 @@ def kpis(
 
     # CourTools measure 3: time to disposition, filing to disposition, disposed cases.
     ttd = (disposed_t[disposed] - filed[disposed]).to_numpy()
-    within = (disposed_t[disposed] <= cases["t_deadline"][disposed]).to_numpy()
+    deadline = cases["t_deadline"][disposed]
+    # Settled at acceptance (conciliation): the art. 183 clock never started.
+    within = ((disposed_t[disposed] <= deadline) | deadline.isna()).to_numpy()
     out.update(
         {
             "disposed": float(disposed.sum()),

@@ -1,4 +1,4 @@
-"""CourtModel: the day-by-day flow of civil cases through first-instance courts."""
+"""CourtModel: the day-by-day flow of civil disputes through first-instance courts."""
 
 from __future__ import annotations
 
@@ -9,50 +9,72 @@ import numpy as np
 import numpy.typing as npt
 from scipy.special import ndtri
 
-from courtsim.agents import Judge
-from courtsim.arrivals import FilingProcess, draw_cases, type_and_court_codes
+from courtsim.agents import ConciliationJudge, Judge, Mediator
+from courtsim.arrivals import (
+    FilingProcess,
+    draw_cases,
+    reschedule_settlement,
+    schedule_acceptance,
+    schedule_filing,
+    type_and_court_codes,
+)
 from courtsim.calendar import WorkCalendar
 from courtsim.cases import (
+    ACTIVE_STAGES,
     LITIGATING_STAGES,
     PENDING_STAGES,
+    SETTLEMENT_OUTCOMES,
     CaseTable,
+    Channel,
     Outcome,
     Stage,
 )
 from courtsim.docket import DocketRules, work_day
+from courtsim.params_pilots import MEDIATOR_KINDS
+from courtsim.policies import REGISTRY
+from courtsim.providers import ProviderPool
 from courtsim.recorder import Recorder
 from courtsim.rng import Streams, replicate_seed_sequence
 from courtsim.scenario import Scenario
 
 _N_STAGES = len(Stage)
 _PENDING_LUT = np.isin(np.arange(_N_STAGES), PENDING_STAGES)
+_ACTIVE_LUT = np.isin(np.arange(_N_STAGES), ACTIVE_STAGES)
 _LITIGATING_LUT = np.isin(np.arange(_N_STAGES), LITIGATING_STAGES)
-_DAYS_PER_MONTH = 365.25 / 12
+_APPROVED_BY_TRIAL_JUDGE = (
+    Outcome.SETTLEMENT,
+    Outcome.SETTLED_MEDIATION,
+    Outcome.SETTLED_PARTICIPATORY,
+)
 _APPEAL_LAG_DAYS = 30  # appeals are filed within a month of the decision (assumption)
 #: Named points of the daily step where policies hook in, in step order.
 HOOKS = ("arise", "filing", "acceptance", "litigation", "preparation", "hearing", "decision")
 
 
 class CourtModel(mesa.Model):
-    """Civil caseload of one or more first-instance courts, one step per calendar day.
+    """Civil disputes and claims of one or more courts, one step per calendar day.
 
     Day 0 is the initial state (the pending caseload); steps simulate days 1..horizon.
-    Each step runs these phases in this order; phases 1-6 run on working days only:
+    Each step runs these phases in this order; phases 1-7 run on working days only:
 
-    1. **file** - new claims arrive; each case's latent draws and both parties' attributes
-       are drawn once (:func:`courtsim.arrivals.draw_cases`).
-    2. **accept** - acceptance reviews that are due end: the claim is returned, or it is
+    1. **arise** - new disputes arise; each one's latent draws and both parties'
+       attributes are drawn once (:func:`courtsim.arrivals.draw_cases`). Hook ``arise``:
+       pre-court reconciliation takes some of them, and ends its due attempts.
+    2. **file** - the remaining new disputes are filed as claims. Hook ``filing``:
+       conciliation at acceptance takes claims and ends its due conciliations.
+    3. **accept** - acceptance reviews that are due end: the claim is returned, or it is
        accepted, gets a judge (unless judges are pooled) and starts preparation.
-    3. **litigate** - parties' decisions that fall due take effect: the plaintiff withdraws,
-       or both parties settle and the judge approves the agreement.
-    4. **prepare** - cases whose preparation is over enter their judge's docket.
-    5. **work** - judges work their dockets (:func:`courtsim.docket.work_day`).
-    6. **decide** - cases whose work is done and whose minimum procedural period has run
-       are decided; the losing party decides whether to appeal.
-    7. **record** - daily stocks and flows.
-
-    Policies attach to the hook names in ``HOOKS``; each hook runs right after the phase
-    of the same name (``arise`` runs before phase 1).
+       Hook ``acceptance``: mediation may be proposed.
+    4. **litigate** - parties' decisions that fall due take effect: the plaintiff
+       withdraws, or both settle and the judge approves the agreement. Hook
+       ``litigation``: due mediations end; failed ones resume.
+    5. **prepare** - cases whose preparation is over enter their judge's docket. Hook
+       ``preparation``.
+    6. **work** - judges work their dockets (:func:`courtsim.docket.work_day`). Hook
+       ``hearing``.
+    7. **decide** - cases whose work is done and whose minimum procedural period has run
+       are decided; the losing party decides whether to appeal. Hook ``decision``.
+    8. **record** - daily stocks and flows.
 
     Args:
         scenario: The validated scenario.
@@ -89,8 +111,14 @@ class CourtModel(mesa.Model):
         self.judges = [Judge(self, j, int(self.judge_court[j])) for j in range(n_judges)]
         self.judge_hours_worked = np.zeros(n_judges)
         self.judge_hours_available = np.zeros(n_judges)
+        self.judge_pending_hours = np.zeros(n_judges)  # settlement approvals to do today
         jp = scenario.judges
         self.rules = DocketRules(jp.max_parallel_cases, jp.discipline, jp.assignment == "pooled")
+        self._build_providers()
+        rec = scenario.reconciliation
+        self.court_trust = np.full(len(self.court_names), rec.trust_initial)
+        self.settle_boost = 1.0
+        self.willingness_boost = 0.0
 
         expected = scenario.filings.per_year * (self.horizon / 365.0) * 1.1
         initial = scenario.initial_pending.per_judge * n_judges
@@ -99,10 +127,16 @@ class CourtModel(mesa.Model):
         self.transitions = np.zeros((_N_STAGES, _N_STAGES), dtype=np.int64)
         self.max_held_per_judge = 0
         self.max_overwork_hours = 0.0
+        self.max_provider_overload = 0
         self.hooks: dict[str, list[Callable[[CourtModel], None]]] = {h: [] for h in HOOKS}
+        self.policies = [REGISTRY[p.type](p, self) for p in scenario.policies]
+        for pol in self.policies:
+            for hook, fn in pol.handlers().items():
+                self.hooks[hook].append(fn)
         self.recorder = Recorder(self.horizon)
         self._flows: dict[str, float] = {}
         self._active = np.empty(0, dtype=np.int64)
+        self.new_disputes = np.empty(0, dtype=np.int64)
         self._create_initial_backlog()
         self.n_initial = self.cases.n
         self._record()
@@ -121,6 +155,40 @@ class CourtModel(mesa.Model):
         """
         return cls(scenario, seed=seed, replicate=replicate)
 
+    def _build_providers(self) -> None:
+        sc = self.scenario
+        n_courts = len(self.court_names)
+        conc = sc.conciliation
+        court = np.repeat(np.arange(n_courts), conc.judges_per_court)
+        self.conciliators = ProviderPool(
+            court=court,
+            kind=np.zeros(court.size, dtype=np.int64),
+            capacity=np.full(court.size, conc.max_cases_at_once),
+            skill=np.full(court.size, conc.skill),
+            kind_names=("conciliation_judge",),
+        )
+        self.conciliation_judges = [ConciliationJudge(self, i, int(k)) for i, k in enumerate(court)]
+        courts, kinds, cap, skill = [], [], [], []
+        for code, name in enumerate(MEDIATOR_KINDS):
+            mk = getattr(sc.mediators, name)
+            per = mk.per_court + np.rint(mk.per_judge * self.court_n_judges).astype(np.int64)
+            c = np.repeat(np.arange(n_courts), per)
+            courts.append(c)
+            kinds.append(np.full(c.size, code))
+            cap.append(np.full(c.size, mk.max_cases_at_once))
+            skill.append(np.full(c.size, mk.skill))
+        self.mediator_pool = ProviderPool(
+            court=np.concatenate(courts).astype(np.int64),
+            kind=np.concatenate(kinds).astype(np.int64),
+            capacity=np.concatenate(cap).astype(np.int64),
+            skill=np.concatenate(skill).astype(np.float64),
+            kind_names=MEDIATOR_KINDS,
+        )
+        self.mediators = [
+            Mediator(self, i, int(self.mediator_pool.court[i]), MEDIATOR_KINDS[k])
+            for i, k in enumerate(self.mediator_pool.kind)
+        ]
+
     # ----------------------------------------------------------------- helpers
     def move(self, idx: npt.NDArray[np.int64], to: Stage) -> None:
         """Change the stage of cases ``idx`` to ``to``, counting each transition.
@@ -135,24 +203,51 @@ class CourtModel(mesa.Model):
         self.transitions[:, int(to)] += np.bincount(old, minlength=_N_STAGES)
         self.cases.stage[idx] = to
 
-    def _flow(self, name: str, k: float) -> None:
+    def flow(self, name: str, k: float) -> None:
+        """Add ``k`` to today's flow ``name`` (a daily series).
+
+        Args:
+            name: Series name (``new_*`` for counts).
+            k: Amount.
+        """
         self._flows[name] = self._flows.get(name, 0) + k
 
-    def _active_in(self, lut: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:
-        act = self._active
-        return act[lut[self.cases.stage[act]]]
+    @property
+    def active_cases(self) -> npt.NDArray[np.int64]:
+        """Indices of pending claims and disputes in a pre-court attempt (sorted)."""
+        return self._active
 
-    def _active_stage(self, stage: Stage) -> npt.NDArray[np.int64]:
+    def active_in_stage(self, stage: Stage) -> npt.NDArray[np.int64]:
+        """Return active cases in ``stage``.
+
+        Args:
+            stage: A stage.
+
+        Returns:
+            Case indices.
+        """
         act = self._active
         return act[self.cases.stage[act] == stage]
 
     def _due(self, stage: Stage) -> npt.NDArray[np.int64]:
-        idx = self._active_stage(stage)
+        idx = self.active_in_stage(stage)
         return idx[self.cases.t_next[idx] <= self.day]
 
     def _run_hook(self, name: str) -> None:
         for fn in self.hooks[name]:
             fn(self)
+
+    def working_days_since(self, t: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
+        """Return working days in (t, today] for each day ``t``.
+
+        Args:
+            t: Past days.
+
+        Returns:
+            Counts.
+        """
+        worked = self.calendar.n_worked
+        return worked[self.day] - worked[np.clip(t.astype(np.int64), 0, self.day)]
 
     # ----------------------------------------------------------------- day 0
     def _create_initial_backlog(self) -> None:
@@ -163,30 +258,28 @@ class CourtModel(mesa.Model):
         rng = self.streams["initial"]
         c = self.cases
         idx = c.add(n)
-        # Courts in proportion to judges, types in proportion to filings.
         c.court[idx] = np.repeat(np.arange(len(self.court_names)), self._split(n, rng))
         shares = np.array([t.share for t in self.scenario.case_types.values()])
         c.case_type[idx] = rng.choice(len(shares), size=n, p=shares).astype(np.int16)
         age = np.ceil(ip.age_days.from_uniform(rng.random(n)))
-        # Draw as if filed today (day 0), then shift every past event back by the age.
-        u = draw_cases(
-            c, idx, np.zeros(n), self.scenario, self.calendar, rng, self.streams["initial"]
-        )
+        residual = draw_cases(c, idx, self.scenario, rng, rng, rng)
+        # Schedule as if accepted on day 0 (hazards, deadlines), then place in the past.
+        schedule_acceptance(c, idx, 0, self.scenario, self.calendar)
         c.initial[idx] = True
-        c.t_filed[idx] = -age
+        c.t_arose[idx] = c.t_filed[idx] = -age
         in_prep = rng.random(n) < ip.share_in_preparation
         # Accepted about a week after filing, but not later than day 0 (assumption).
         t_acc = np.minimum(-age + 7, 0)
         c.t_accepted[idx] = t_acc
-        prep_days = u["preparation_wd"] * 7 / 5
-        remaining_prep = np.ceil(prep_days * u["residual"]).astype(np.int64)
+        prep_days = c.preparation_wd[idx] * 7 / 5
+        remaining_prep = np.ceil(prep_days * residual).astype(np.int64)
         t_prep_future = self.calendar.add_working_days(np.ones(n, dtype=np.int64), remaining_prep)
         c.t_prep_end[idx] = np.where(in_prep, t_prep_future, np.minimum(t_acc + prep_days, 0))
-        limit = np.array([t.time_limit_days for t in self.scenario.case_types.values()])
-        c.t_deadline[idx] = c.t_prep_end[idx] + limit[c.case_type[idx]]
-        mind = np.array([t.min_duration_days for t in self.scenario.case_types.values()])
-        c.t_min_decision[idx] = t_acc + mind[c.case_type[idx]]
-        # Latent decision days were counted from a day-0 acceptance: keep them (memoryless).
+        types = list(self.scenario.case_types.values())
+        limit = np.array([t.time_limit_days for t in types])[c.case_type[idx]]
+        c.t_deadline[idx] = c.t_prep_end[idx] + limit
+        mind = np.array([t.min_duration_days for t in types])[c.case_type[idx]]
+        c.t_min_decision[idx] = t_acc + mind
         self._assign_judges(idx)
         prep_idx, q_idx = idx[in_prep], idx[~in_prep]
         c.t_next[prep_idx] = c.t_prep_end[prep_idx]
@@ -204,9 +297,11 @@ class CourtModel(mesa.Model):
         """Advance one calendar day (see the class docstring for the phase order)."""
         self.day += 1
         self._flows = {}
-        self._run_hook("arise")
         if self.calendar.is_working[self.day]:
-            self._file()
+            self._arise()
+            self._run_hook("arise")
+            self.file_claims(self.new_disputes)
+            self.new_disputes = np.empty(0, dtype=np.int64)
             self._run_hook("filing")
             self._accept()
             self._run_hook("acceptance")
@@ -218,7 +313,7 @@ class CourtModel(mesa.Model):
             self._run_hook("hearing")
             self._decide()
             self._run_hook("decision")
-            self._active = self._active[_PENDING_LUT[self.cases.stage[self._active]]]
+            self._active = self._active[_ACTIVE_LUT[self.cases.stage[self._active]]]
         self._record()
         if self.day >= self.horizon:
             self.running = False
@@ -228,28 +323,43 @@ class CourtModel(mesa.Model):
         while self.day < self.horizon:
             self.step()
 
-    def _file(self) -> None:
+    def _arise(self) -> None:
         counts = self.filings.counts(self.day, self.streams["arrivals"])
         k = int(counts.sum())
-        self._flow("new_filed", k)
+        self.flow("new_arisen", k)
         if k == 0:
+            self.new_disputes = np.empty(0, dtype=np.int64)
             return
         court, ctype = type_and_court_codes(counts)
         c = self.cases
         idx = c.add(k)
         c.court[idx] = court
         c.case_type[idx] = ctype
-        draw_cases(
-            c,
-            idx,
-            np.full(k, float(self.day)),
-            self.scenario,
-            self.calendar,
-            self.streams["case_attrs"],
-            self.streams["litigants"],
-        )
-        self.move(idx, Stage.FILED)
+        c.t_arose[idx] = self.day
+        s = self.streams
+        draw_cases(c, idx, self.scenario, s["case_attrs"], s["litigants"], s["reconciliation"])
+        self.new_disputes = idx
         self._active = np.concatenate([self._active, idx])
+
+    def take_disputes(self, idx: npt.NDArray[np.int64]) -> None:
+        """Remove disputes from today's filings (a pre-court attempt took them).
+
+        Args:
+            idx: Disputes arisen today.
+        """
+        self.new_disputes = np.setdiff1d(self.new_disputes, idx, assume_unique=True)
+
+    def file_claims(self, idx: npt.NDArray[np.int64]) -> None:
+        """File claims today: their acceptance review starts.
+
+        Args:
+            idx: Disputes (arisen, or back from a failed pre-court attempt).
+        """
+        if idx.size == 0:
+            return
+        schedule_filing(self.cases, idx, self.day, self.calendar)
+        self.move(idx, Stage.FILED)
+        self.flow("new_filed", idx.size)
 
     def _accept(self) -> None:
         idx = self._due(Stage.FILED)
@@ -257,13 +367,24 @@ class CourtModel(mesa.Model):
             return
         c = self.cases
         p_ret = np.array([t.p_returned for t in self.scenario.case_types.values()])
-        ret = c.u_return[idx] < p_ret[c.case_type[idx]]
+        ret = (c.u_return[idx] < p_ret[c.case_type[idx]]) | c.skipped_pretrial[idx]
         r = idx[ret]
+        self._end_waiting(r)
         c.t_disposed[r] = self.day
         c.outcome[r] = Outcome.RETURNED
         self.move(r, Stage.RETURNED)
-        self._flow("new_returned", r.size)
+        self.flow("new_returned", r.size)
         self.accept(idx[~ret])
+
+    def _end_waiting(self, idx: npt.NDArray[np.int64]) -> None:
+        # A claim still waiting for a conciliation judge when its acceptance ruling is due
+        # goes on without conciliation: the referral is declined.
+        c = self.cases
+        w = idx[c.waiting_channel[idx] == Channel.CONCILIATION]
+        if w.size:
+            c.declined_conciliation[w] = True
+            c.waiting_channel[w] = Channel.NONE
+            self.flow("new_declined_conciliation", w.size)
 
     def accept(self, idx: npt.NDArray[np.int64]) -> None:
         """Accept claims today: they get a judge and start preparation.
@@ -273,12 +394,19 @@ class CourtModel(mesa.Model):
         """
         if idx.size == 0:
             return
-        c = self.cases
-        c.t_accepted[idx] = self.day
-        c.t_next[idx] = c.t_prep_end[idx]
+        self._end_waiting(idx)
+        schedule_acceptance(
+            self.cases,
+            idx,
+            self.day,
+            self.scenario,
+            self.calendar,
+            self.settle_boost,
+            self.willingness_boost,
+        )
         self._assign_judges(idx)
         self.move(idx, Stage.PREPARATION)
-        self._flow("new_accepted", idx.size)
+        self.flow("new_accepted", idx.size)
 
     def _assign_judges(self, idx: npt.NDArray[np.int64]) -> None:
         how = self.scenario.judges.assignment
@@ -306,8 +434,26 @@ class CourtModel(mesa.Model):
         j = self.cases.judge[act]
         return np.bincount(j[j >= 0], minlength=len(self.judges))
 
+    def set_settlement_boost(self, boost: float, willingness_boost: float) -> None:
+        """Let trial judges promote settlement from today (in-court pilot).
+
+        Pending accepted cases keep the part of their settlement clock already used.
+
+        Args:
+            boost: Multiplier of the spontaneous settlement rate.
+            willingness_boost: Added to each party's gain from settling (claim shares).
+        """
+        self.settle_boost = boost
+        self.willingness_boost = willingness_boost
+        act = self._active
+        idx = act[_LITIGATING_LUT[self.cases.stage[act]]]
+        reschedule_settlement(
+            self.cases, idx, self.day, self.scenario, self.calendar, boost, willingness_boost
+        )
+
     def _litigate(self) -> None:
-        idx = self._active_in(_LITIGATING_LUT)
+        act = self._active
+        idx = act[_LITIGATING_LUT[self.cases.stage[act]]]
         c = self.cases
         tw, ts = c.t_withdraw[idx], c.t_settle[idx]
         due = np.minimum(tw, ts) <= self.day
@@ -322,18 +468,71 @@ class CourtModel(mesa.Model):
         idx = self._due(Stage.PREPARATION)
         if idx.size == 0:
             return
-        self.enter_docket(idx)
-
-    def enter_docket(self, idx: npt.NDArray[np.int64]) -> None:
-        """Put cases into their judge's docket today (preparation over).
-
-        Args:
-            idx: Case indices.
-        """
         c = self.cases
         c.t_prep_end[idx] = self.day
         c.t_ready[idx] = self.day
         self.move(idx, Stage.QUEUED)
+
+    def suspend(self, idx: npt.NDArray[np.int64], until: npt.NDArray[np.int64]) -> None:
+        """Suspend proceedings until ``until`` (mediation): every procedural clock stops.
+
+        Args:
+            idx: Cases in preparation or in the docket.
+            until: Day each suspension ends.
+        """
+        c = self.cases
+        gap = until - self.day
+        c.t_next[idx] = until
+        for col in (c.t_deadline, c.t_min_decision, c.t_settle, c.t_withdraw, c.t_hazard_ref):
+            col[idx] += gap
+        later = c.t_prep_end[idx] > self.day
+        c.t_prep_end[idx[later]] += gap[later]
+        self.move(idx, Stage.MEDIATION)
+
+    def resume(self, idx: npt.NDArray[np.int64], reassign: bool) -> None:
+        """Resume suspended cases: back to preparation or to the docket.
+
+        Args:
+            idx: Cases whose mediation failed today.
+            reassign: Give each case to another judge of its court.
+        """
+        if idx.size == 0:
+            return
+        c = self.cases
+        if reassign and self.scenario.judges.assignment != "pooled":
+            court = c.court[idx].astype(np.int64)
+            n = self.court_n_judges[court]
+            first = self.court_first_judge[court]
+            step = 1 + np.floor(c.u_reassign[idx] * np.maximum(n - 1, 1)).astype(np.int64)
+            new = first + (c.judge[idx] - first + step) % n
+            c.judge[idx] = np.where(n > 1, new, c.judge[idx])
+        prep = c.t_prep_end[idx] > self.day
+        p_idx, q_idx = idx[prep], idx[~prep]
+        c.t_next[p_idx] = c.t_prep_end[p_idx]
+        self.move(p_idx, Stage.PREPARATION)
+        fresh = np.isnan(c.t_ready[q_idx])
+        c.t_ready[q_idx[fresh]] = self.day
+        c.t_prep_end[q_idx[fresh]] = self.day
+        self.move(q_idx, Stage.QUEUED)
+
+    def charge_mediator_fee(
+        self, idx: npt.NDArray[np.int64], provider: npt.NDArray[np.int64]
+    ) -> None:
+        """Charge each case its mediator's fee (to the parties or to the state).
+
+        Args:
+            idx: Cases.
+            provider: Mediator of each.
+        """
+        c = self.cases
+        kinds = [getattr(self.scenario.mediators, k) for k in MEDIATOR_KINDS]
+        kind = self.mediator_pool.kind[provider]
+        share = np.array([k.fee_share for k in kinds])[kind]
+        cap = np.array([k.fee_cap_kzt for k in kinds])[kind]
+        by_state = np.array([k.paid_by == "state" for k in kinds])[kind]
+        fee = np.minimum(share * c.claim_value_kzt[idx], cap)
+        c.mediator_fee_kzt[idx] += np.where(by_state, 0.0, fee)
+        c.mediator_fee_state_kzt[idx] += np.where(by_state, fee, 0.0)
 
     def _capacity_today(self) -> npt.NDArray[np.float64]:
         jp = self.scenario.judges
@@ -345,17 +544,22 @@ class CourtModel(mesa.Model):
 
     def _work(self) -> None:
         cap = self._capacity_today()
-        queued = self._active_stage(Stage.QUEUED)
-        in_work = self._active_stage(Stage.IN_WORK)
+        # Settlement approvals of the day come first out of each judge's hours.
+        approvals = np.minimum(self.judge_pending_hours, cap)
+        self.judge_pending_hours -= approvals
+        queued = self.active_in_stage(Stage.QUEUED)
+        in_work = self.active_in_stage(Stage.IN_WORK)
         finished, used = work_day(
-            self.cases, queued, in_work, self.judge_court, cap, self.rules, self.day, self.move
-        )
+            self.cases, queued, in_work, self.judge_court, cap - approvals, self.rules,
+            self.day, self.move,
+        )  # fmt: skip
+        used = used + approvals
         self.judge_hours_worked += used
         self.judge_hours_available += cap
-        self._flow("judge_hours_worked", float(used.sum()))
-        self._flow("judge_hours_available", float(cap.sum()))
+        self.flow("judge_hours_worked", float(used.sum()))
+        self.flow("judge_hours_available", float(cap.sum()))
         self.max_overwork_hours = max(self.max_overwork_hours, float((used - cap).max(initial=0)))
-        held = np.bincount(self.cases.judge[self._active_stage(Stage.IN_WORK)], minlength=1)
+        held = np.bincount(self.cases.judge[self.active_in_stage(Stage.IN_WORK)], minlength=1)
         self.max_held_per_judge = max(self.max_held_per_judge, int(held.max(initial=0)))
         if finished.size == 0:
             return
@@ -373,6 +577,9 @@ class CourtModel(mesa.Model):
     def dispose(self, idx: npt.NDArray[np.int64], outcome: Outcome) -> None:
         """End cases today with ``outcome``; parties decide on appeal.
 
+        Settlements refund the state fee; agreements reached in court or in mediation
+        cost the trial judge approval time; the judge's remaining work is saved.
+
         Args:
             idx: Case indices (pending).
             outcome: How they end.
@@ -380,14 +587,15 @@ class CourtModel(mesa.Model):
         if idx.size == 0:
             return
         c = self.cases
+        sc = self.scenario
         c.t_disposed[idx] = self.day
         c.outcome[idx] = outcome
         self.move(idx, Stage.DISPOSED)
-        self._flow("new_disposed", idx.size)
-        self._flow(f"new_{outcome.name.lower()}", idx.size)
-        types = list(self.scenario.case_types.values())
+        self.flow("new_disposed", idx.size)
+        self.flow(f"new_{outcome.name.lower()}", idx.size)
+        types = list(sc.case_types.values())
         ct = c.case_type[idx]
-        lit = self.scenario.litigants
+        lit = sc.litigants
         if outcome == Outcome.JUDGMENT:
             won = c.u_win[idx] < lit.p_plaintiff_wins
             c.plaintiff_won[idx] = won
@@ -396,37 +604,58 @@ class CourtModel(mesa.Model):
             # threshold is set so that a share p_appeal of losers appeal (domain.md §2.4).
             s_tot = float(np.hypot(lit.optimism_sd, lit.appeal_noise_sd))
             o = c.optimism[idx, loser] - lit.optimism_mean
-            z = (
-                (o + lit.appeal_noise_sd * c.appeal_noise[idx, loser]) / s_tot
-                if s_tot > 0
-                else (c.appeal_noise[idx, loser])
-            )
+            noise = c.appeal_noise[idx, loser]
+            z = (o + lit.appeal_noise_sd * noise) / s_tot if s_tot > 0 else noise
             p = np.array([t.p_appeal for t in types])[ct]
             with np.errstate(divide="ignore"):
                 appealed = z > ndtri(1 - p)
-            corrected = appealed & (c.u_correct[idx] < lit.p_appeal_corrected)
-            c.appeal_corrected[idx] = corrected
+            c.appeal_corrected[idx] = appealed & (c.u_correct[idx] < lit.p_appeal_corrected)
         else:
-            if outcome in (Outcome.SETTLEMENT,):
+            saved = c.remaining_hours[idx].copy()
+            if outcome in SETTLEMENT_OUTCOMES:
                 c.fee_refund_kzt[idx] = (
-                    c.state_fee_kzt[idx] * self.scenario.costs.fee_refund_share_on_settlement
+                    c.state_fee_kzt[idx] * sc.costs.fee_refund_share_on_settlement
                 )
+            if outcome in _APPROVED_BY_TRIAL_JUDGE:
+                hours = sc.reconciliation.settlement_approval_hours
+                j = c.judge[idx]
+                has = j >= 0
+                np.add.at(self.judge_pending_hours, j[has], hours)
+                saved[has] -= hours
+            c.judge_hours_saved[idx] = saved
+            self.flow("judge_hours_saved", float(saved.sum()))
             p = np.array([t.p_appeal_settled for t in types])[ct]
             appealed = (c.u_appeal_settled[idx] < p) & (outcome != Outcome.WITHDRAWAL)
         c.appealed[idx] = appealed
         c.t_appeal[idx[appealed]] = self.day + _APPEAL_LAG_DAYS
-        self._flow("new_appealed", int(appealed.sum()))
+        self.flow("new_appealed", int(appealed.sum()))
 
     def _record(self) -> None:
         act = self._active
         c = self.cases
-        stage_counts = np.bincount(c.stage[act], minlength=_N_STAGES)
-        age = self.day - c.t_filed[act]
-        self.recorder.record(
-            self.day,
-            stage_counts=stage_counts,
-            n_backlog=int(np.count_nonzero(c.t_deadline[act] < self.day)),
-            mean_age_pending=float(age.mean()) if act.size else 0.0,
-            working_day=bool(self.calendar.is_working[self.day]),
-            flows=self._flows,
-        )
+        stages = c.stage[act]
+        stage_counts = np.bincount(stages, minlength=_N_STAGES)
+        pending = act[_PENDING_LUT[stages]]
+        age = self.day - c.t_filed[pending]
+        waiting = np.bincount(c.waiting_channel[act], minlength=len(Channel))
+        values = {
+            "n_pre_court": int(stage_counts[Stage.PRE_COURT]),
+            "n_backlog": int(np.count_nonzero(c.t_deadline[pending] < self.day)),
+            "mean_age_pending": float(age.mean()) if pending.size else 0.0,
+            "working_day": bool(self.calendar.is_working[self.day]),
+            "mean_trust": float(self.court_trust.mean()),
+        }
+        for ch in (Channel.PRE_COURT, Channel.CONCILIATION, Channel.MEDIATION):
+            values[f"n_waiting_{ch.name.lower()}"] = int(waiting[ch])
+        pools = [("conciliation_judges", self.conciliators, ("conciliation_judge",))]
+        pools.append(("mediators", self.mediator_pool, MEDIATOR_KINDS))
+        for label, pool, names in pools:
+            held, cap = pool.held_by_kind(), pool.capacity_by_kind()
+            self.max_provider_overload = max(
+                self.max_provider_overload, int((pool.held - pool.capacity).max(initial=0))
+            )
+            for k, name in enumerate(names):
+                key = label if label == "conciliation_judges" else f"mediators_{name}"
+                values[f"held_{key}"] = int(held[k])
+                values[f"capacity_{key}"] = int(cap[k])
+        self.recorder.record(self.day, stage_counts=stage_counts, flows=self._flows, **values)

@@ -20,6 +20,17 @@ BASE_FLOWS = (
     "new_appealed",
     "judge_hours_worked",
     "judge_hours_available",
+    "judge_hours_saved",
+    "new_arisen",
+    "new_settled_pre_court",
+    "new_settled_conciliation",
+    "new_settled_mediation",
+    "new_settled_participatory",
+    *(
+        f"new_{event}_{channel}"
+        for channel in ("pre_court", "conciliation", "mediation", "participatory")
+        for event in ("referred", "started", "declined", "failed")
+    ),
 )
 
 
@@ -83,13 +94,13 @@ class Recorder:
         df = pd.DataFrame({"day": np.arange(self.n_rows)})
         df["date"] = pd.to_datetime(pd.Series(dates)).astype("datetime64[ms]")
         df["working_day"] = self.series["working_day"].astype(bool)
+        df["n_pending"] = self.stages[:, list(PENDING_STAGES)].sum(axis=1)
         for s in PENDING_STAGES:
             df[STAGE_STOCK_NAMES[s]] = self.stages[:, s]
-        df["n_pending"] = self.stages[:, list(PENDING_STAGES)].sum(axis=1)
         for name, arr in self.series.items():
             if name == "working_day":
                 continue
-            is_count = name.startswith(("new_", "n_"))
+            is_count = name.startswith(("new_", "n_", "held_", "capacity_"))
             df[name] = arr.astype(np.int64) if is_count else arr
         for name in sorted(n for n in self.series if n.startswith("new_")):
             df["cum_" + name.removeprefix("new_")] = df[name].cumsum()

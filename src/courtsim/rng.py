@@ -12,6 +12,7 @@ STREAM_NAMES = (
     "case_attrs",  # per-case latent draws made once at filing (durations, effort, uniforms)
     "litigants",  # per-party attributes drawn at filing (optimism, costs, trust, ...)
     "initial",  # the pending caseload present on day 0
+    "reconciliation",  # per-case latent draws of the reconciliation channels
     "actors",  # Mesa's stdlib RNG (activation order) and actor attributes
 )
 

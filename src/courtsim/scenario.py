@@ -23,11 +23,11 @@ from courtsim.params import (
     Litigants,
     Procedure,
     Reporting,
-    Section,
 )
+from courtsim.params_pilots import PilotsMixin
 
 
-class Scenario(Section):
+class Scenario(PilotsMixin):
     """A complete, validated description of a simulated court system.
 
     Example:

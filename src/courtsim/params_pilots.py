@@ -1,0 +1,350 @@
+"""Pydantic models for the reconciliation pilots: conciliation judges, mediators, trust, policies.
+
+Actor pools (``conciliation``, ``mediators``) describe who is there; ``policies`` are the
+levers that switch channels on, each from its own ``start_day`` (EMA Workbench's split
+of the world from the policies).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from courtsim.distributions import Dist, Uniform
+from courtsim.params import Section
+
+MediatorKindName = Literal["retired_judge", "professional", "public"]
+MEDIATOR_KINDS: tuple[str, ...] = ("retired_judge", "professional", "public")
+
+
+class ConciliationJudges(Section):
+    """Judge-conciliators: judges of the court who conciliate at claim acceptance."""
+
+    judges_per_court: int = Field(
+        default=0,
+        ge=0,
+        le=1000,
+        description="Conciliation judges in each court, posts in addition to judges.count "
+        "(assumption: ~1 per court with >=10 civil judges, domain.md §6; national count not "
+        "found, domain.md §2.3).",
+    )
+    max_cases_at_once: int = Field(
+        default=20, ge=1, le=1000, description="Conciliations one judge runs at once (assumption)."
+    )
+    skill: float = Field(
+        default=0.0,
+        ge=-5,
+        le=5,
+        description="Shift of the log-odds of settlement in this judge's conciliations "
+        "(0 = average).",
+    )
+    dur_working_days: Dist = Field(
+        default=Uniform(dist="uniform", low=3, high=10),
+        description="Working days a conciliation takes (domain.md §6: uniform 3-10).",
+    )
+    time_limit_working_days: int = Field(
+        default=10,
+        ge=1,
+        le=60,
+        description="Acceptance with conciliation takes at most this long after filing "
+        "(domain.md §1.4: 10 working days).",
+    )
+
+
+class MediatorKind(Section):
+    """One kind of mediator (retired judge, professional or public)."""
+
+    per_court: int = Field(default=0, ge=0, le=10_000, description="Mediators in each court.")
+    per_judge: float = Field(
+        default=0.0,
+        ge=0,
+        le=10,
+        description="Further mediators per civil judge of the court (retired judges: 0.2, "
+        "domain.md §6, assumption).",
+    )
+    max_cases_at_once: int = Field(
+        default=5, ge=1, le=1000, description="Mediations one mediator runs at once (assumption)."
+    )
+    skill: float = Field(
+        default=0.0, ge=-5, le=5, description="Shift of the log-odds of settlement (0 = average)."
+    )
+    fee_share: float = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        description="Fee as a share of the claim value (professional: 0.5-2%, assumption, "
+        "domain.md §6; public mediators work pro bono, domain.md §1.6).",
+    )
+    fee_cap_kzt: float = Field(default=500_000.0, ge=0, description="Cap on the fee (assumption).")
+    paid_by: Literal["parties", "state"] = Field(
+        default="parties", description="Who pays the fee: the parties (split equally) or the state."
+    )
+
+
+class Mediators(Section):
+    """Mediators available to the courts, by kind."""
+
+    retired_judge: MediatorKind = Field(default_factory=MediatorKind)
+    professional: MediatorKind = Field(default_factory=MediatorKind)
+    public: MediatorKind = Field(default_factory=MediatorKind)
+
+
+class Reconciliation(Section):
+    """How litigants decide on conciliation offers, and how trust evolves."""
+
+    propensity_plaintiff: float = Field(
+        default=0.0,
+        ge=-10,
+        le=10,
+        description="Plaintiffs' non-monetary preference for reconciliation, in claim shares "
+        "(assumption; calibrate so ~65% of offers are accepted by both, domain.md §6).",
+    )
+    propensity_defendant: float = Field(
+        default=0.0, ge=-10, le=10, description="The same for defendants (assumption)."
+    )
+    trust_initial: float = Field(
+        default=0.55,
+        ge=0,
+        le=1,
+        description="Initial trust in conciliation in every court (anchored on trust in "
+        "courts, 55.2% in 2023, domain.md §2.4; assumption).",
+    )
+    trust_sd: float = Field(
+        default=0.15, ge=0, le=1, description="Spread of individual trust (assumption)."
+    )
+    trust_weight: float = Field(
+        default=0.2,
+        ge=0,
+        le=10,
+        description="Weight of (trust - 0.5) in a party's consent, in claim shares (assumption).",
+    )
+    trust_learning_rate: float = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        description="How far each concluded attempt moves the court's trust towards success "
+        "(1) or failure (0); 0 keeps trust static (assumption).",
+    )
+    optimism_gap_weight: float = Field(
+        default=0.5,
+        ge=0,
+        le=10,
+        description="Log-odds of settlement lost per standard deviation of the parties' "
+        "combined optimism (diverging expectations settle less; assumption).",
+    )
+    settlement_approval_hours: float = Field(
+        default=0.5,
+        ge=0,
+        le=24,
+        description="Trial judge's hours to approve a settlement or mediation agreement "
+        "(assumption).",
+    )
+
+
+class _Policy(Section):
+    start_day: int = Field(
+        default=0,
+        ge=0,
+        description="First simulated day the channel takes new cases (a start after the "
+        "horizon is legal: the channel never opens).",
+    )
+    case_types: tuple[str, ...] | None = Field(
+        default=None, description="Case types it applies to (null = all)."
+    )
+
+
+class PreCourtPolicy(_Policy):
+    """Reconciliation before filing: centres, mediation rooms, elders' councils."""
+
+    type: Literal["pre_court"]
+    mandatory: bool = Field(
+        default=False,
+        description="A compulsory pre-trial procedure: every dispute of these types must try "
+        "first; a claim filed without it is returned (domain.md §2.1, Zhambyl 2025).",
+    )
+    p_offer: float = Field(
+        default=0.3,
+        ge=0,
+        le=1,
+        description="Voluntary: share of disputes whose parties learn of the option (assumption).",
+    )
+    p_skip_mandatory: float = Field(
+        default=0.1,
+        ge=0,
+        le=1,
+        description="Mandatory: share who file without trying and get the claim returned "
+        "(assumption; ~10% of Zhambyl claims, domain.md §2.1).",
+    )
+    p_settle: float = Field(
+        default=0.55,
+        ge=0,
+        le=1,
+        description="Settlement chance of an attempt, average party (domain.md §6: 0.55).",
+    )
+    mediator_kinds: tuple[MediatorKindName, ...] = Field(
+        default=("public", "professional"),
+        min_length=1,
+        description="Who runs the attempts (their capacity is shared with other channels).",
+    )
+    dur_working_days: Dist = Field(
+        default=Uniform(dist="uniform", low=5, high=20),
+        description="Working days an attempt takes (≤1 month, domain.md §1.2 [U]).",
+    )
+    max_wait_working_days: int = Field(
+        default=10,
+        ge=0,
+        description="Days a dispute waits for a free mediator before filing anyway.",
+    )
+
+
+class InCourtPolicy(_Policy):
+    """Conciliation at claim acceptance, and judges' push for settlement at every stage."""
+
+    type: Literal["in_court"]
+    p_offer: float = Field(
+        default=1.0,
+        ge=0,
+        le=1,
+        description="Share of eligible claims offered conciliation (court's duty, CPC ch. 17; "
+        "domain.md §6: 1.0).",
+    )
+    p_settle: float = Field(
+        default=0.70,
+        ge=0,
+        le=1,
+        description="Settlement chance before a conciliation judge, average party "
+        "(domain.md §6: 0.70; Saryarka 76% is an upper bound).",
+    )
+    triage: bool = Field(
+        default=True,
+        description="Conciliation judges take the claims most likely to settle first "
+        "(domain.md §1.4, Shymkent).",
+    )
+    trial_settlement_boost: float = Field(
+        default=1.0,
+        ge=0,
+        le=20,
+        description="Multiplier of the spontaneous settlement rate while the trial judge "
+        "actively promotes settlement (CPC ch. 17 duty; assumption).",
+    )
+    trial_willingness_boost: float = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        description="Added to each party's gain from settling when the judge promotes it, "
+        "in claim shares (assumption).",
+    )
+
+
+class OutOfCourtPolicy(_Policy):
+    """Referral to a mediator or the lawyers' participatory procedure during proceedings."""
+
+    type: Literal["out_of_court"]
+    at: Literal["acceptance", "docket"] = Field(
+        default="acceptance",
+        description="When the judge proposes it: at acceptance (start of preparation) or "
+        "when the case enters the docket.",
+    )
+    p_offer: float = Field(
+        default=0.8, ge=0, le=1, description="Share of eligible cases offered (assumption)."
+    )
+    p_settle_mediation: float = Field(
+        default=0.60,
+        ge=0,
+        le=1,
+        description="Mediation settlement chance, average party (domain.md §6: 0.60; "
+        "international 43-71%, domain.md §4.5).",
+    )
+    p_settle_participatory: float = Field(
+        default=0.50,
+        ge=0,
+        le=1,
+        description="Participatory procedure settlement chance (domain.md §6: 0.50, assumption).",
+    )
+    p_participatory: float = Field(
+        default=0.3,
+        ge=0,
+        le=1,
+        description="Share of consenting cases with lawyers on both sides that choose the "
+        "participatory procedure over a mediator (assumption).",
+    )
+    mediator_kinds: tuple[MediatorKindName, ...] = Field(
+        default=("retired_judge", "professional", "public"),
+        min_length=1,
+        description="Kinds of mediator the court refers to, in order of preference.",
+    )
+    dur_mediation_working_days: Dist = Field(
+        default=Uniform(dist="uniform", low=5, high=20),
+        description="Working days a mediation takes (domain.md §6: 5-20).",
+    )
+    dur_participatory_working_days: Dist = Field(
+        default=Uniform(dist="uniform", low=10, high=30),
+        description="Working days a participatory procedure takes (assumption).",
+    )
+    suspension_limit_days: int = Field(
+        default=30,
+        ge=1,
+        le=365,
+        description="Longest suspension of proceedings, calendar days (domain.md §6: cap 30 "
+        "days; §1.3: ≤10 business days in one CPC edition [U]).",
+    )
+    max_wait_working_days: int = Field(
+        default=10,
+        ge=0,
+        description="Days a consenting case waits for a free mediator before the referral "
+        "is declined.",
+    )
+    reassign_judge_on_failure: bool = Field(
+        default=True,
+        description="A case whose mediation fails goes to another judge (domain.md §1.3).",
+    )
+
+
+Policy = Annotated[PreCourtPolicy | InCourtPolicy | OutOfCourtPolicy, Field(discriminator="type")]
+
+
+class PilotsMixin(Section):
+    """Scenario fields for the pilots (mixed into :class:`courtsim.scenario.Scenario`)."""
+
+    conciliation: ConciliationJudges = Field(default_factory=ConciliationJudges)
+    mediators: Mediators = Field(default_factory=Mediators)
+    reconciliation: Reconciliation = Field(default_factory=Reconciliation)
+    policies: tuple[Policy, ...] = Field(
+        default=(),
+        description="Reconciliation channels switched on, each a mapping with `type:` "
+        "pre_court | in_court | out_of_court and a `start_day`.",
+    )
+
+    @model_validator(mode="after")
+    def _pilots_consistent(self) -> PilotsMixin:
+        case_types = getattr(self, "case_types", {})
+        for i, pol in enumerate(self.policies):
+            for ct in pol.case_types or ():
+                if ct not in case_types:
+                    raise ValueError(
+                        f"policies.{i}.case_types names '{ct}', which is not a case type "
+                        f"(known: {', '.join(case_types)})"
+                    )
+            kinds = getattr(pol, "mediator_kinds", ())
+            for k in kinds:
+                mk: MediatorKind = getattr(self.mediators, k)
+                if mk.per_court == 0 and mk.per_judge == 0:
+                    raise ValueError(
+                        f"policies.{i}.mediator_kinds names '{k}', but the scenario has no "
+                        f"such mediators (set mediators.{k}.per_court or per_judge)"
+                    )
+            no_conciliators = self.conciliation.judges_per_court == 0
+            if isinstance(pol, InCourtPolicy) and no_conciliators and pol.p_offer > 0:
+                raise ValueError(
+                    f"policies.{i} (in_court) offers conciliation but "
+                    "conciliation.judges_per_court is 0 (set it, or set p_offer: 0)"
+                )
+        kinds_used = [type(p) for p in self.policies]
+        for t in set(kinds_used):
+            if kinds_used.count(t) > 1:
+                raise ValueError(
+                    f"policies lists the {t.model_fields['type'].annotation.__args__[0]} channel "
+                    "twice; give it once"
+                )
+        return self

@@ -1,0 +1,127 @@
+"""Out-of-court reconciliation during proceedings: mediators and the participatory procedure."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from courtsim.cases import Channel, Outcome, Stage
+from courtsim.litigants import consent, p_settle
+from courtsim.policies.base import Policy
+
+if TYPE_CHECKING:
+    from courtsim.model import CourtModel
+    from courtsim.params_pilots import OutOfCourtPolicy
+
+_REFERABLE = (Stage.PREPARATION, Stage.QUEUED)
+
+
+class OutOfCourt(Policy):
+    """The judge proposes mediation; if both parties agree the case is suspended.
+
+    Cases where both parties have lawyers may choose the participatory procedure
+    instead (no mediator needed). Others wait for a free mediator of the allowed kinds
+    (retired judge, professional, public, in order of preference); a referral not served
+    within ``max_wait_working_days`` is declined. Suspension stops the procedural clocks.
+    Settled: the trial judge approves the agreement. Not settled: proceedings resume,
+    before another judge where ``reassign_judge_on_failure`` is set.
+    """
+
+    channel = Channel.MEDIATION
+    params: OutOfCourtPolicy
+
+    def handlers(self) -> dict[str, Callable[[CourtModel], None]]:
+        """Attempts end at ``litigation``; referrals at acceptance or at the docket."""
+        refer_hook = "acceptance" if self.params.at == "acceptance" else "preparation"
+        return {"litigation": self._finish, refer_hook: self.on_refer}
+
+    def on_refer(self, m: CourtModel) -> None:
+        """Take today's cases, start mediations, give up waiting."""
+        if self.active():
+            self._take_new(m)
+        self._start_waiting(m)
+        self._give_up(m)
+
+    def _fee_share(self, idx: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        kind = getattr(self.model.scenario.mediators, self.params.mediator_kinds[0])
+        claim = self.model.cases.claim_value_kzt[idx]
+        fee = np.minimum(kind.fee_share * claim, kind.fee_cap_kzt)
+        return np.where(claim > 0, fee / np.maximum(claim, 1e-9), 0.0)
+
+    def _take_new(self, m: CourtModel) -> None:
+        c = m.cases
+        if self.params.at == "acceptance":
+            new = m.active_in_stage(Stage.PREPARATION)
+            new = new[c.t_accepted[new] == m.day]
+        else:
+            new = m.active_in_stage(Stage.QUEUED)
+            new = new[c.t_ready[new] == m.day]
+        new = new[self.eligible(new) & ~c.started_mediation[new] & ~c.started_participatory[new]]
+        offered = new[c.u_med_offer[new] < self.params.p_offer]
+        go = offered[consent(m, offered, self._fee_share(offered))]
+        if go.size == 0:
+            return
+        lawyers = c.lawyer[go].all(axis=1)
+        part = lawyers & (c.u_med_choice[go] < self.params.p_participatory)
+        p_idx = go[part]
+        if p_idx.size:
+            self.refer(p_idx, Channel.PARTICIPATORY)
+            self.start(p_idx, Channel.PARTICIPATORY)
+            dur = self.params.dur_participatory_working_days.from_uniform(c.u_med_dur[p_idx])
+            self._suspend(m, p_idx, dur)
+        self.refer(go[~part])
+
+    def _start_waiting(self, m: CourtModel) -> None:
+        waiting = self.waiting(_REFERABLE)
+        if waiting.size == 0:
+            return
+        c = m.cases
+        take, provider = m.mediator_pool.allocate(
+            c.court[waiting].astype(np.int64), self.params.mediator_kinds
+        )
+        if take.size == 0:
+            return
+        idx = waiting[take]
+        c.mediator[idx] = provider
+        m.charge_mediator_fee(idx, provider)
+        self.start(idx)
+        dur = self.params.dur_mediation_working_days.from_uniform(c.u_med_dur[idx])
+        self._suspend(m, idx, dur)
+
+    def _suspend(self, m: CourtModel, idx: npt.NDArray[np.int64], dur_wd: np.ndarray) -> None:
+        end = self.duration_end(idx, dur_wd)
+        end = np.minimum(end, m.day + self.params.suspension_limit_days)
+        m.suspend(idx, end)
+
+    def _give_up(self, m: CourtModel) -> None:
+        c = m.cases
+        act = m.active_cases
+        waiting = act[c.waiting_channel[act] == Channel.MEDIATION]
+        if waiting.size == 0:
+            return
+        moved_on = ~np.isin(c.stage[waiting], _REFERABLE)
+        waited = m.working_days_since(c.t_referred_mediation[waiting])
+        late = waiting[moved_on | (waited >= self.params.max_wait_working_days)]
+        if late.size:
+            self.decline(late)
+
+    def _finish(self, m: CourtModel) -> None:
+        c = m.cases
+        due = m.active_in_stage(Stage.MEDIATION)
+        due = due[c.t_next[due] <= m.day]
+        if due.size == 0:
+            return
+        part = c.active_channel[due] == Channel.PARTICIPATORY
+        skill = np.where(part, 0.0, m.mediator_pool.skill[np.maximum(c.mediator[due], 0)])
+        p = np.empty(due.size)
+        p[part] = p_settle(m, due[part], self.params.p_settle_participatory, 0.0)
+        p[~part] = p_settle(m, due[~part], self.params.p_settle_mediation, skill[~part])
+        settled = c.u_med_settle[due] < p
+        m.mediator_pool.release(np.where(part, -1, c.mediator[due]))
+        self.conclude(due, settled)
+        m.dispose(due[settled & part], Outcome.SETTLED_PARTICIPATORY)
+        m.dispose(due[settled & ~part], Outcome.SETTLED_MEDIATION)
+        m.resume(due[~settled], reassign=self.params.reassign_judge_on_failure)
