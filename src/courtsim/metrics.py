@@ -26,6 +26,7 @@ def kpis(
     warmup_days: int = 0,
     judge_day_cost_kzt: float = 0.0,
     n_judges: int = 0,
+    n_conciliation_judges: int = 0,
 ) -> dict[str, float]:
     """Compute the KPIs of one run over the window after the warm-up.
 
@@ -35,6 +36,7 @@ def kpis(
         warmup_days: Days left out at the start of the window.
         judge_day_cost_kzt: Budget cost of one judge-day (for cost per case).
         n_judges: Number of judges (for cost per case).
+        n_conciliation_judges: Number of conciliation judges (for cost per case).
 
     Returns:
         KPI name -> value. Shares are fractions (0-1) except ``clearance_rate``, in %.
@@ -110,25 +112,85 @@ def kpis(
         out[f"share_{o}"] = _share((disposed & (outcome == o)).sum(), n_disp)
     out["share_withdrawal"] = _share((disposed & (outcome == "withdrawal")).sum(), n_disp)
     out["share_returned"] = _share((court_resolved & is_returned).sum(), resolved)
-    pre = int((in_win & is_settled_pre).sum())
-    out["settled_pre_court"] = float(pre)
     judg = disposed & (outcome == "judgment")
     out["appeal_rate_judgments"] = _share((judg & cases["appealed"]).sum(), judg.sum())
     out["appeal_rate_settlements"] = _share((settled & cases["appealed"]).sum(), settled.sum())
+
+    out.update(_reconciliation(cases, daily, lo, hi, disposed))
 
     # Judges' time and cost per case (CourTools measure 10).
     win_days = daily.loc[(daily.index > lo) & (daily.index <= hi)]
     out["judge_utilisation"] = _share(
         win_days["judge_hours_worked"].sum(), win_days["judge_hours_available"].sum()
     )
-    judge_days = n_judges * int(win_days["working_day"].sum())
-    out["cost_court_per_case_kzt"] = _share(judge_days * judge_day_cost_kzt, resolved)
-    party = cases.loc[disposed, "state_fee_kzt"] - cases.loc[disposed, "fee_refund_kzt"]
-    party = party + cases.loc[disposed, "lawyer_fees_kzt"]
-    if "mediator_fee_kzt" in cases:
-        party = party + cases.loc[disposed, "mediator_fee_kzt"]
-    out["cost_parties_per_case_kzt"] = float(party.mean()) if n_disp else float("nan")
-    out["cost_total_per_case_kzt"] = (
-        out["cost_court_per_case_kzt"] + out["cost_parties_per_case_kzt"]
+    out["judge_hours_saved"] = float(win_days.get("judge_hours_saved", pd.Series(0.0)).sum())
+    for col in [c for c in daily.columns if c.startswith("held_")]:
+        name = col.removeprefix("held_")
+        out[f"utilisation_{name}"] = _share(
+            win_days[col].sum(), win_days[f"capacity_{name}"].sum()
+        )
+    if "mean_trust" in daily:
+        out["mean_trust_end"] = float(daily.loc[hi, "mean_trust"])
+    judge_days = (n_judges + n_conciliation_judges) * int(win_days["working_day"].sum())
+    d = cases.loc[disposed]
+    state_paid = d["mediator_fee_state_kzt"].sum() if "mediator_fee_state_kzt" in d else 0.0
+    out["cost_court_per_case_kzt"] = _share(judge_days * judge_day_cost_kzt + state_paid, resolved)
+    per_case = {
+        "fees_paid": d["state_fee_kzt"],
+        "fees_refunded": d["fee_refund_kzt"],
+        "lawyer_fees": d["lawyer_fees_kzt"],
+        "mediator_fees": d.get("mediator_fee_kzt", pd.Series(0.0, index=d.index)),
+    }
+    for k, v in per_case.items():
+        out[f"{k}_per_case_kzt"] = float(v.mean()) if n_disp else float("nan")
+    party = (
+        per_case["fees_paid"]
+        - per_case["fees_refunded"]
+        + per_case["lawyer_fees"]
+        + per_case["mediator_fees"]
     )
+    out["cost_parties_per_case_kzt"] = float(party.mean()) if n_disp else float("nan")
+    out["cost_total_per_case_kzt"] = out["cost_court_per_case_kzt"] + out[
+        "cost_parties_per_case_kzt"
+    ]
+    return out
+
+
+CHANNELS = ("pre_court", "conciliation", "mediation", "participatory")
+
+
+def _reconciliation(
+    cases: pd.DataFrame, daily: pd.DataFrame, lo: int, hi: int, disposed: pd.Series
+) -> dict[str, float]:
+    """Referrals, starts, declines, settlements and failures by channel; waits; shares."""
+    out: dict[str, float] = {}
+    win = daily.loc[(daily.index > lo) & (daily.index <= hi)]
+
+    def total(col: str) -> float:
+        return float(win[col].sum()) if col in win else 0.0
+
+    outcome = cases["outcome"].astype(str)
+    for ch in CHANNELS:
+        settled = total(f"new_settled_{ch}")
+        failed = total(f"new_failed_{ch}")
+        for event in ("referred", "started", "declined", "failed"):
+            out[f"{event}_{ch}"] = total(f"new_{event}_{ch}")
+        out[f"settled_{ch}"] = settled
+        out[f"success_rate_{ch}"] = _share(settled, settled + failed)
+        t_ref, t_start = f"t_referred_{ch}", f"t_started_{ch}"
+        if t_start in cases:
+            started = (cases[t_start] > lo) & (cases[t_start] <= hi)
+            wait = (cases.loc[started, t_start] - cases.loc[started, t_ref]).to_numpy()
+            out[f"wait_mean_days_{ch}"] = float(wait.mean()) if wait.size else float("nan")
+        mine = (outcome == f"settled_{ch}") & cases["t_disposed"].between(lo, hi, "right")
+        start = cases["t_arose"] if ch == "pre_court" else cases["t_filed"]
+        tts = (cases.loc[mine, "t_disposed"] - start[mine]).to_numpy()
+        out[f"time_to_settlement_mean_days_{ch}"] = float(tts.mean()) if tts.size else float("nan")
+    arisen = total("new_arisen")
+    pre = out["settled_pre_court"]
+    out["arisen"] = arisen
+    out["diverted_pre_court_share"] = _share(pre, arisen)
+    n_disp = float(disposed.sum())
+    n_settled = float((disposed & outcome.isin(SETTLED)).sum())
+    out["reconciliation_share_incl_pre_court"] = _share(n_settled + pre, n_disp + pre)
     return out

@@ -159,7 +159,8 @@ class CourtModel(mesa.Model):
         sc = self.scenario
         n_courts = len(self.court_names)
         conc = sc.conciliation
-        court = np.repeat(np.arange(n_courts), conc.judges_per_court)
+        per = conc.judges_per_court + np.rint(conc.per_judge * self.court_n_judges).astype(np.int64)
+        court = np.repeat(np.arange(n_courts), per)
         self.conciliators = ProviderPool(
             court=court,
             kind=np.zeros(court.size, dtype=np.int64),

@@ -29,6 +29,13 @@ class ConciliationJudges(Section):
         "(assumption: ~1 per court with >=10 civil judges, domain.md §6; national count not "
         "found, domain.md §2.3).",
     )
+    per_judge: float = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        description="Further conciliation judges per civil judge of the court (domain.md §6: "
+        "5-10%, assumption).",
+    )
     max_cases_at_once: int = Field(
         default=20, ge=1, le=1000, description="Conciliations one judge runs at once (assumption)."
     )
@@ -334,11 +341,12 @@ class PilotsMixin(Section):
                         f"policies.{i}.mediator_kinds names '{k}', but the scenario has no "
                         f"such mediators (set mediators.{k}.per_court or per_judge)"
                     )
-            no_conciliators = self.conciliation.judges_per_court == 0
+            conc = self.conciliation
+            no_conciliators = conc.judges_per_court == 0 and conc.per_judge == 0
             if isinstance(pol, InCourtPolicy) and no_conciliators and pol.p_offer > 0:
                 raise ValueError(
                     f"policies.{i} (in_court) offers conciliation but "
-                    "conciliation.judges_per_court is 0 (set it, or set p_offer: 0)"
+                    "conciliation.judges_per_court and per_judge are 0 (set one, or set p_offer: 0)"
                 )
         kinds_used = [type(p) for p in self.policies]
         for t in set(kinds_used):

@@ -39,6 +39,7 @@ def simulate(scenario: Scenario, seed: int = 0, replicate: int = 0) -> Result:
         warmup_days=scenario.reporting.warmup_days,
         judge_day_cost_kzt=scenario.costs.judge_day_cost_kzt,
         n_judges=len(model.judges),
+        n_conciliation_judges=len(model.conciliation_judges),
     )
     manifest = build_manifest(
         scenario,

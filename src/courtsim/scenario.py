@@ -273,6 +273,8 @@ def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
     A distribution spec (a mapping with a ``dist`` key) is replaced whole, so a child
     can switch family (lognormal to constant) without inheriting the parent's parameters.
+    A mapping with ``_replace: true`` replaces the parent's mapping whole (e.g. a child
+    with its own set of ``courts``).
 
     Args:
         base: Parent data.
@@ -283,7 +285,9 @@ def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     """
     out = copy.deepcopy(base)
     for k, v in over.items():
-        if isinstance(v, dict) and isinstance(out.get(k), dict) and "dist" not in v:
+        if isinstance(v, dict) and v.get("_replace") is True:
+            out[k] = {kk: copy.deepcopy(vv) for kk, vv in v.items() if kk != "_replace"}
+        elif isinstance(v, dict) and isinstance(out.get(k), dict) and "dist" not in v:
             out[k] = deep_merge(out[k], v)
         else:
             out[k] = copy.deepcopy(v)
