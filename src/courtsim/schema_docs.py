@@ -1,16 +1,12 @@
 """Render the scenario reference (``docs/scenarios.md``) from the pydantic schema.
 
-The renderer walks ``Scenario.model_fields`` recursively, so a new section, a new key or
-a new policy variant appears in the reference without changes here. It understands nested
-sections, ``X | None``, tuples and lists, mappings keyed by user-chosen names (rendered
-as ``<name>``), lists of sections (``<i>``), ``Literal`` choices, ``Annotated`` metadata
-and unions of sections, discriminated or not (one table per variant). Distribution specs
-(the variants of :data:`courtsim.distributions.Dist`) are documented once, in their own
-section. A key's unit comes from ``Field(json_schema_extra={"unit": ...})`` if given,
-else from its name (:data:`UNIT_RULES`).
-
-Run ``python -m courtsim.schema_docs`` to rewrite the file, ``--check`` to test it is
-current (exit status 1 if not).
+The renderer walks ``Scenario.model_fields`` recursively, so new sections, keys and policy
+variants appear without changes here: nested sections, ``X | None``, tuples and lists,
+mappings keyed by user-chosen names (``<name>``), lists of sections (``<i>``), ``Literal``
+choices, ``Annotated`` metadata, unions of sections (one table per variant). Distribution
+specs (:data:`courtsim.distributions.Dist`) are documented once. A key's unit comes from
+``Field(json_schema_extra={"unit": ...})`` if given, else from its name (:data:`UNIT_RULES`).
+Run ``python -m courtsim.schema_docs [--check]``.
 """
 
 from __future__ import annotations
@@ -64,7 +60,6 @@ _BOUNDS = (
     ("gt", "> {}"), ("ge", "≥ {}"), ("lt", "< {}"), ("le", "≤ {}"),
     ("min_length", "length ≥ {}"), ("max_length", "length ≤ {}"), ("multiple_of", "multiple of {}"),
 )  # fmt: skip
-_NUMERIC = {int, float}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -101,9 +96,7 @@ def _unwrap(tp: Any) -> tuple[Any, list[Any]]:
 
 def _union_args(tp: Any) -> tuple[Any, ...] | None:
     """Return the members of a union (``X | Y`` or ``Union[X, Y]``), or None."""
-    if typing.get_origin(tp) in (Union, types.UnionType):
-        return typing.get_args(tp)
-    return None
+    return typing.get_args(tp) if typing.get_origin(tp) in (Union, types.UnionType) else None
 
 
 def _is_model(tp: Any) -> bool:
@@ -229,7 +222,7 @@ def unit_for(name: str, tp: Any, info: FieldInfo | None = None) -> str:
     extra = info.json_schema_extra if info is not None else None
     if isinstance(extra, dict) and "unit" in extra:
         return str(extra["unit"])
-    if not _leaves(tp) & (_NUMERIC | {"dist"}):
+    if not _leaves(tp) & ({int, float, "dist"}):
         return ""
     return _unit_from_name(name)
 
@@ -295,8 +288,17 @@ def _doc(obj: Any) -> str:
     return " ".join(text.split("\n\n")[0].split())
 
 
-def _section_doc(tp: Any) -> str:
-    """The docstring of the section(s) a key holds, as its description of last resort."""
+def _fields_in_order(model: type[BaseModel]) -> list[tuple[str, FieldInfo]]:
+    """The model's fields, its own first, then inherited ones (a mixin's, a base's)."""
+    own = inspect.get_annotations(model)
+    fields = list(model.model_fields.items())
+    return [f for f in fields if f[0] in own] + [f for f in fields if f[0] not in own]
+
+
+def _fallback_description(key: str, tp: Any, variant: str) -> str:
+    """For a key without a description: its section's docstring, or the variant tag's role."""
+    if variant and variant.split(":")[0] == key:
+        return "Selects this variant."
     variants = _sections_in(tp)
     return _doc(variants[0]) if len(variants) == 1 else ""
 
@@ -344,7 +346,7 @@ def walk(
     """
     section = SectionDoc(path=path, intro=_doc(model), variant=variant)
     out = [section]
-    for name, info in model.model_fields.items():
+    for name, info in _fields_in_order(model):
         key = info.alias or name
         tp = info.annotation
         full = f"{path}.{key}" if path else key
@@ -355,7 +357,7 @@ def walk(
                 unit=unit_for(key, tp, info),
                 default=_default(info, tp),
                 bounds=_bounds(info.metadata),
-                description=info.description or _section_doc(tp),
+                description=info.description or _fallback_description(key, tp, variant),
             )
         )
         out.extend(_nested(tp, full, _discriminator(tp, info), (*seen, model)))
@@ -503,7 +505,7 @@ and lists work too: `--set 'procedure.acceptance_working_days={dist: constant, v
   `--set 'courts.south={judge_share: 0.5, filing_share: 0.5}'` (shares must still sum to 1).
 - A list is replaced whole; one item of a list of numbers or text cannot be set
   (`calendar.holidays.0=...` is an error). A key inside one item of a list of sections is
-  addressed by the item's position: `<i>` below, from 0.
+  addressed by the item's position, `<i>` below, from 0: `--set policies.0.start_day=180`.
 - `--days N` and `--warmup N` are shortcuts for `horizon_days` and `reporting.warmup_days`.
 
 ## Strictness
@@ -554,9 +556,7 @@ choose (a court, a case type); `<i>` for the position of an item in a list, from
 def default_output() -> Path:
     """Return ``docs/scenarios.md`` of the source checkout, or of the working directory."""
     root = Path(__file__).resolve().parents[2]
-    if not (root / "pyproject.toml").is_file():
-        root = Path.cwd()
-    return root / "docs" / "scenarios.md"
+    return (root if (root / "pyproject.toml").is_file() else Path.cwd()) / "docs" / "scenarios.md"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
