@@ -254,10 +254,8 @@ def _jsonable(value: Any) -> Any:
 def _fmt_value(value: Any) -> str:
     """Write a value as YAML flow text (``{dist: constant, value: 5}``)."""
     value = _jsonable(value)
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
+    if value is None or isinstance(value, bool):
+        return {None: "null", True: "true", False: "false"}[value]
     if isinstance(value, float):
         return format(value, ".12g")
     if isinstance(value, dt.date):
@@ -471,10 +469,9 @@ INTRO = """
 `python -m courtsim.schema_docs`; `python -m courtsim.schema_docs --check` and
 `tests/unit/test_schema_docs.py` fail when this file is out of date.*
 
-A scenario is a YAML file describing the simulated world: courts, judges, filings, case
-types, procedure, litigants, costs, and how KPIs are computed. Descriptions cite the
-project's domain brief (`domain.md §x`) or say *assumption*. Check files without running
-them with `courtsim validate scenarios/*.yaml`.
+A scenario is a YAML file describing the simulated world and the policy levers.
+Descriptions cite the domain brief (`domain.md §x`) or say *assumption*. Check files
+without running them: `courtsim validate scenarios/*.yaml`.
 
 ## `extends:` a parent file
 
@@ -490,7 +487,9 @@ The parent is read first (it may itself extend another file; a cycle is an error
 the child is merged onto it: mappings merge key by key, anything else (numbers, text,
 lists) replaces the parent's value, and a distribution spec (a mapping with a `dist`
 key) replaces the parent's spec whole, so a child can switch family without inheriting
-parameters of the old one. The `extends` key itself is not part of the scenario.
+parameters of the old one. A mapping with `_replace: true` also replaces the parent's
+whole (e.g. a child with its own set of `courts`). `extends` and `_replace` are not
+themselves scenario keys.
 
 ## Dotted overrides: `--set` and `with_overrides`
 
