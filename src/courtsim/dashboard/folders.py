@@ -1,0 +1,334 @@
+"""Reading results of every kind into one :class:`Bundle` the figures and reports draw from.
+
+Kinds (``manifest.json``'s ``kind``): ``run`` (``courtsim run --out``), ``replicate``,
+``compare``, ``sweep`` and ``sensitivity`` (the experiments package's folders), plus the
+objects themselves (a :class:`~courtsim.result.Result`, a replicate or comparison result,
+the dashboard's live :class:`~courtsim.dashboard.live.Replications`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from courtsim.dashboard.tables import summarise_kpis
+from courtsim.errors import ResultsError
+from courtsim.scenario import Scenario
+
+KINDS = ("run", "replicate", "compare", "sweep", "sensitivity")
+#: Columns of a sweep's results that are not factors.
+SWEEP_COLUMNS = {
+    "run_id",
+    "replicate",
+    "seed",
+    "scenario_hash",
+    "metric",
+    "value",
+    "status",
+    "error",
+}
+_OK = {"ok", "done", "success", "succeeded", "completed", "finished"}
+
+
+@dataclass
+class Bundle:
+    """Everything a report or a dashboard view shows about one set of results.
+
+    Attributes:
+        kind: One of :data:`KINDS`.
+        title: Short name (folder or scenario name).
+        manifest: Provenance as saved (versions, seeds, hashes).
+        summary: KPI summary, ``[scenario,] metric, mean[, n, sd, ci_low, ci_high, p10, p90]``.
+        daily_summary: ``[scenario,] day, metric, mean[, ci_low, ci_high, p10, p90]``.
+        ttd: ``[scenario,] ttd_days`` per disposed case, when case data is available.
+        comparison: The comparison table (kind ``compare``).
+        kpis: Long KPI table per replicate, when available.
+        results: Sweep results (kind ``sweep``).
+        factors: Swept factors (kind ``sweep`` / ``sensitivity``).
+        indices: Sensitivity indices (kind ``sensitivity``).
+        scenarios: Scenario name -> scenario, when known.
+    """
+
+    kind: str
+    title: str
+    manifest: dict[str, Any] = field(default_factory=dict)
+    summary: pd.DataFrame | None = None
+    daily_summary: pd.DataFrame | None = None
+    ttd: pd.DataFrame | None = None
+    comparison: pd.DataFrame | None = None
+    kpis: pd.DataFrame | None = None
+    results: pd.DataFrame | None = None
+    factors: list[str] = field(default_factory=list)
+    indices: pd.DataFrame | None = None
+    scenarios: dict[str, Scenario] = field(default_factory=dict)
+
+    def metrics(self) -> list[str]:
+        """Return the KPI names available (sweep: its metrics; sensitivity: indexed KPIs)."""
+        for df in (self.results, self.indices, self.summary):
+            if df is not None and "metric" in df:
+                return list(dict.fromkeys(df["metric"].astype(str)))
+        return []
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    try:
+        return pd.read_parquet(path)
+    except FileNotFoundError:
+        raise ResultsError(
+            f"{path.name} is missing from the results folder", source=str(path.parent)
+        ) from None
+    except (OSError, pa.ArrowException, ValueError) as exc:
+        raise ResultsError(
+            f"cannot read {path.name} as Parquet ({exc})", source=str(path)
+        ) from None
+
+
+def read_manifest(path: Path) -> dict[str, Any]:
+    """Read a results folder's ``manifest.json``.
+
+    Args:
+        path: The folder.
+
+    Returns:
+        The manifest (``kind`` defaults to ``run``).
+
+    Raises:
+        ResultsError: The folder or its manifest is missing or not JSON.
+    """
+    if not path.is_dir():
+        raise ResultsError("no such results folder", source=str(path))
+    try:
+        manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ResultsError(
+            "manifest.json is missing: this is not a courtsim results folder", source=str(path)
+        ) from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ResultsError(f"manifest.json is not valid JSON ({exc})", source=str(path)) from None
+    if not isinstance(manifest, dict):
+        raise ResultsError("manifest.json does not hold a mapping", source=str(path))
+    manifest.setdefault("kind", "run")
+    if manifest["kind"] not in KINDS:
+        raise ResultsError(
+            f"unknown kind '{manifest['kind']}' in manifest.json (known: {', '.join(KINDS)})",
+            source=str(path),
+        )
+    return manifest
+
+
+def list_folders(root: Path, max_depth: int = 4) -> list[tuple[str, str]]:
+    """List the results folders under ``root``: those holding a ``manifest.json``.
+
+    Hidden folders (including unfinished ``.partial`` writes) are skipped.
+
+    Args:
+        root: The results folder.
+        max_depth: How deep to look.
+
+    Returns:
+        ``(relative path, kind)`` pairs, sorted by path.
+    """
+    out: list[tuple[str, str]] = []
+    root = root.resolve()
+
+    def walk(d: Path, depth: int) -> None:
+        if (d / "manifest.json").is_file():
+            try:
+                kind = str(read_manifest(d).get("kind", "run"))
+            except ResultsError:
+                kind = "unreadable"
+            out.append((d.relative_to(root).as_posix() or ".", kind))
+            return
+        if depth >= max_depth:
+            return
+        try:
+            children = sorted(p for p in d.iterdir() if p.is_dir() and not p.name.startswith("."))
+        except OSError:
+            return
+        for child in children:
+            if child.resolve().is_relative_to(root):  # never follow a link out of root
+                walk(child, depth + 1)
+
+    if root.is_dir():
+        walk(root, 0)
+    return sorted(out)
+
+
+def _daily_long(daily: pd.DataFrame) -> pd.DataFrame:
+    cols = [c for c in daily.columns if c.startswith(("n_", "mean_age"))]
+    long = daily[cols].reset_index().melt(id_vars="day", var_name="metric", value_name="mean")
+    return long
+
+
+def _ttd_from_cases(cases: pd.DataFrame, lo: int, hi: int) -> pd.DataFrame:
+    outcome = cases["outcome"].astype(str)
+    disposed = (
+        (cases["t_disposed"] > lo)
+        & (cases["t_disposed"] <= hi)
+        & ~outcome.isin(["returned", "settled_pre_court"])
+    )
+    ttd = cases.loc[disposed, "t_disposed"] - cases.loc[disposed, "t_filed"]
+    return pd.DataFrame({"ttd_days": ttd.to_numpy()})
+
+
+def from_result(result: Any, title: str | None = None) -> Bundle:
+    """Make a bundle of one run (:class:`courtsim.result.Result`).
+
+    Args:
+        result: The run.
+        title: Name to show (default: the scenario's).
+
+    Returns:
+        The bundle (kind ``run``).
+    """
+    sc: Scenario = result.scenario
+    summary = pd.DataFrame(
+        {"metric": list(result.kpis), "mean": [float(v) for v in result.kpis.values()]}
+    )
+    return Bundle(
+        kind="run",
+        title=title or sc.name,
+        manifest=dict(result.manifest),
+        summary=summary,
+        daily_summary=_daily_long(result.daily),
+        ttd=_ttd_from_cases(result.cases, sc.reporting.warmup_days, sc.horizon_days),
+        scenarios={sc.name: sc},
+    )
+
+
+def _factors(manifest: dict[str, Any], results: pd.DataFrame) -> list[str]:
+    f = manifest.get("factors")
+    if isinstance(f, dict):
+        names = list(f)
+    elif isinstance(f, list | tuple):
+        names = [x if isinstance(x, str) else str(x.get("name", x)) for x in f]
+    else:
+        names = []
+    present = [n for n in names if n in results.columns]
+    return present or [c for c in results.columns if c not in SWEEP_COLUMNS]
+
+
+def ok_rows(results: pd.DataFrame) -> pd.DataFrame:
+    """Return the rows of successful runs of a sweep (status ok, or no error recorded)."""
+    if "status" in results:
+        return results[results["status"].astype(str).str.lower().isin(_OK)]
+    if "error" in results:
+        return results[results["error"].isna() | (results["error"].astype(str) == "")]
+    return results
+
+
+def load_folder(path: str | Path) -> Bundle:
+    """Read any kind of results folder into a bundle.
+
+    Args:
+        path: The folder (already checked to be under the results root by the caller).
+
+    Returns:
+        The bundle.
+
+    Raises:
+        ResultsError: The folder is missing, incomplete or not readable.
+    """
+    from courtsim.result import load_result
+
+    path = Path(path)
+    manifest = read_manifest(path)
+    kind = manifest["kind"]
+    title = str(manifest.get("name") or manifest.get("scenario_name") or path.name)
+    if kind == "run":
+        return from_result(load_result(path), title=title)
+    b = Bundle(kind=kind, title=title, manifest=manifest)
+    if kind == "replicate":
+        b.kpis = _read_parquet(path / "kpis.parquet")
+        b.summary = (
+            _read_parquet(path / "summary.parquet")
+            if (path / "summary.parquet").is_file()
+            else summarise_kpis(b.kpis)
+        )
+        b.daily_summary = _read_parquet(path / "daily_summary.parquet")
+    elif kind == "compare":
+        b.comparison = _read_parquet(path / "comparison.parquet")
+        b.kpis = _read_parquet(path / "kpis.parquet")
+        b.summary = summarise_kpis(b.kpis)
+        b.daily_summary = _read_parquet(path / "daily_summary.parquet")
+    elif kind == "sweep":
+        b.results = _read_parquet(path / "results.parquet")
+        missing = {"metric", "value"} - set(b.results.columns)
+        if missing:
+            raise ResultsError(
+                f"results.parquet lacks the column(s) {', '.join(sorted(missing))}",
+                source=str(path),
+            )
+        b.factors = _factors(manifest, b.results)
+    elif kind == "sensitivity":
+        b.indices = _read_parquet(path / "indices.parquet")
+        missing = {"metric", "factor", "index", "value"} - set(b.indices.columns)
+        if missing:
+            raise ResultsError(
+                f"indices.parquet lacks the column(s) {', '.join(sorted(missing))}",
+                source=str(path),
+            )
+        b.factors = list(dict.fromkeys(b.indices["factor"].astype(str)))
+    return b
+
+
+def to_bundle(source: Any, title: str | None = None) -> Bundle:
+    """Make a bundle from a folder path or a results object.
+
+    Args:
+        source: A results folder, a ``Result``, a ``Bundle``, or an object with the
+            experiments package's attributes (``summary`` + ``daily_summary`` for
+            replications; ``table`` + ``kpis`` + ``daily_summary`` for a comparison).
+        title: Name to show.
+
+    Returns:
+        The bundle.
+
+    Raises:
+        ResultsError: A folder cannot be read.
+        TypeError: The object is of no known kind.
+    """
+    if isinstance(source, Bundle):
+        return source
+    if isinstance(source, str | Path):
+        return load_folder(Path(source))
+    if hasattr(source, "cases") and hasattr(source, "scenario"):
+        return from_result(source, title)
+    scenarios = dict(getattr(source, "scenarios", None) or {})
+    manifest = dict(getattr(source, "manifest", None) or {})
+    name = title or str(manifest.get("name") or next(iter(scenarios), "results"))
+    ttd = getattr(source, "ttd", None)
+    table = getattr(source, "table", None)
+    if table is not None and len(table) and hasattr(source, "kpis"):
+        return Bundle(
+            kind="compare",
+            title=name,
+            manifest=manifest,
+            summary=summarise_kpis(source.kpis),
+            daily_summary=source.daily_summary,
+            ttd=ttd,
+            comparison=table,
+            kpis=source.kpis,
+            scenarios=scenarios,
+        )
+    if hasattr(source, "summary") and hasattr(source, "daily_summary"):
+        kpis = getattr(source, "kpis", None)
+        summary = source.summary
+        if kpis is not None and "scenario" in kpis and "scenario" not in summary:
+            summary = summarise_kpis(kpis)
+        return Bundle(
+            kind="replicate",
+            title=name,
+            manifest=manifest,
+            summary=summary,
+            daily_summary=source.daily_summary,
+            ttd=ttd,
+            kpis=kpis,
+            scenarios=scenarios,
+        )
+    raise TypeError(f"cannot make a report from a {type(source).__name__}")

@@ -1,0 +1,175 @@
+"""Labels and units of KPIs and daily series, for figures, tables and sentences.
+
+KPI labels come from :mod:`courtsim.kpi_table` (the terminal table), so the dashboard, the
+report and the CLI name a measure the same way; measures the table does not list yet (the
+pilots' KPIs) get a label here, and anything else a readable form of its key.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from courtsim.kpi_table import KPI_LINES
+
+
+@dataclass(frozen=True)
+class Measure:
+    """How to show one measure.
+
+    Attributes:
+        key: Column or KPI name.
+        label: What a reader calls it.
+        unit: Display unit ("%", "days", "cases", "KZT", "" ...).
+        is_share: The stored value is a fraction (0-1) shown as a percentage.
+    """
+
+    key: str
+    label: str
+    unit: str
+    is_share: bool
+
+    def scale(self) -> float:
+        """Return the factor from stored value to displayed value (100 for shares)."""
+        return 100.0 if self.is_share else 1.0
+
+    def title(self) -> str:
+        """Return ``label (unit)`` for an axis title."""
+        return f"{self.label} ({self.unit})" if self.unit else self.label
+
+    def format(self, value: float | None) -> str:
+        """Return a value as displayed text with its unit, ``n/a`` when undefined.
+
+        Args:
+            value: The stored value (fraction for shares).
+
+        Returns:
+            E.g. ``"97.1 %"``, ``"34.2 days"``, ``"87,502 KZT"``.
+        """
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return "n/a"
+        v = value * self.scale()
+        txt = f"{v:,.0f}" if self.unit in ("cases", "KZT") or abs(v) >= 1000 else f"{v:.1f}"
+        return f"{txt} {self.unit}".strip()
+
+
+# Measures the terminal table does not list (yet): the pilots' KPIs and the daily series.
+_EXTRA: dict[str, tuple[str, str, bool]] = {
+    "window_days": ("KPI window", "days", False),
+    "disposed": ("Disposed cases", "cases", False),
+    "case_turnover_ratio": ("Case turnover ratio", "per year", False),
+    "pending_age_median_days": ("Median age of pending cases", "days", False),
+    "share_settlement": ("Settled by agreement before the trial judge", "%", True),
+    "share_settled_conciliation": ("Settled with a conciliation judge", "%", True),
+    "share_settled_mediation": ("Settled in mediation", "%", True),
+    "share_settled_participatory": ("Settled by participatory procedure", "%", True),
+    "settled_pre_court": ("Disputes settled before filing", "cases", False),
+    "utilisation_conciliation_judges": ("Conciliation judge utilisation", "%", True),
+    "utilisation_mediators_retired_judge": ("Retired-judge mediator utilisation", "%", True),
+    "utilisation_mediators_professional": ("Professional mediator utilisation", "%", True),
+    "utilisation_mediators_public": ("Public mediator utilisation", "%", True),
+    "reconciliation_share_incl_pre_court": ("Reconciled, all channels incl. pre-court", "%", True),
+    "diverted_pre_court_share": ("Disputes kept out of court (settled pre-court)", "%", True),
+    "judge_hours_saved": ("Trial-judge hours saved", "hours", False),
+    "mean_trust_end": ("Trust in conciliation at the end", "%", True),
+    "n_pre_court": ("Disputes in pre-court reconciliation", "cases", False),
+    "cost_total_per_case_kzt": ("Total cost per case (court + parties)", "KZT", False),
+    "n_pending": ("Pending cases", "cases", False),
+    "n_backlog": ("Backlog: pending beyond the statutory limit", "cases", False),
+    "n_in_conciliation": ("Cases in conciliation", "cases", False),
+    "n_in_mediation": ("Cases in mediation", "cases", False),
+    "n_queued_for_judge": ("Cases waiting for their judge", "cases", False),
+    "mean_age_pending": ("Mean age of pending cases", "days", False),
+    "new_filed": ("New claims per day", "cases", False),
+    "new_disposed": ("Cases disposed per day", "cases", False),
+    "ttd_days": ("Time to disposition", "days", False),
+}
+
+_AGE_BAND = re.compile(r"^pending_age_share_(?P<lo>\d+|over)_(?P<hi>\d+)_days$")
+
+#: Channels of reconciliation (settled-share KPIs), in the order a reader follows a case.
+SETTLEMENT_CHANNELS: tuple[str, ...] = (
+    "share_settled_conciliation",
+    "share_settled_mediation",
+    "share_settled_participatory",
+    "share_settlement",
+)
+
+#: KPIs shown as cards in the explorer, in order (those a result lacks are skipped).
+CARD_KPIS: tuple[str, ...] = (
+    "clearance_rate",
+    "disposition_time_days",
+    "ttd_median_days",
+    "share_within_statutory_limit",
+    "reconciliation_share_incl_pre_court",
+    "cost_court_per_case_kzt",
+    "cost_parties_per_case_kzt",
+)
+
+#: Utilisation KPIs of court actors, in display order, with the actor's name.
+UTILISATION: dict[str, str] = {
+    "judge_utilisation": "Trial judges",
+    "utilisation_conciliation_judges": "Conciliation judges",
+    "utilisation_mediators_retired_judge": "Mediators: retired judges",
+    "utilisation_mediators_professional": "Mediators: professional",
+    "utilisation_mediators_public": "Mediators: public",
+}
+
+
+def _table_measures() -> dict[str, Measure]:
+    # The terminal table names some lines under a section heading ("Mean" under "Time to
+    # disposition"); a chart or a card shows them alone, so the section goes in the label.
+    out: dict[str, Measure] = {}
+    section = ""
+    for key, label, unit, fmt in KPI_LINES:
+        if key is None:
+            section = label
+            continue
+        if section.startswith("Time to disposition") and label.startswith("Within"):
+            label = f"Decided {label[:1].lower()}{label[1:]}"
+        elif section.startswith("Time to disposition"):
+            label = f"Time to disposition: {label[:1].lower()}{label[1:]}"
+        elif key == "pending_age_mean_days":
+            label = "Mean age of pending cases"
+        out[key] = Measure(key, label, unit, fmt == "pct")
+    return out
+
+
+_MEASURES = {k: Measure(k, *v) for k, v in _EXTRA.items()} | _table_measures()
+
+
+def measure(key: str) -> Measure:
+    """Return how to show a KPI or daily series; unknown keys get a readable label.
+
+    Args:
+        key: KPI or column name.
+
+    Returns:
+        Its label and unit.
+    """
+    if key in _MEASURES:
+        return _MEASURES[key]
+    band = _AGE_BAND.match(key)
+    if band:
+        lo, hi = band["lo"], band["hi"]
+        ages = f"older than {hi} days" if lo == "over" else f"aged {lo}-{hi} days"
+        return Measure(key, f"Pending cases {ages}", "%", True)
+    words = key.replace("_kzt", "").replace("_days", "").replace("_", " ").strip()
+    unit = "KZT" if key.endswith("_kzt") else "days" if key.endswith("_days") else ""
+    is_share = key.startswith(("share_", "utilisation_")) or key.endswith(("_share", "_rate"))
+    return Measure(key, words[:1].upper() + words[1:], "%" if is_share else unit, is_share)
+
+
+def kpi_order(keys: list[str] | set[str]) -> list[str]:
+    """Return KPI keys in the terminal table's order, others after it alphabetically.
+
+    Args:
+        keys: KPI names present in a result.
+
+    Returns:
+        The same names, ordered.
+    """
+    order = [k for k, *_ in KPI_LINES if k is not None]
+    rank = {k: i for i, k in enumerate(order)}
+    return sorted(keys, key=lambda k: (rank.get(k, len(rank)), k))

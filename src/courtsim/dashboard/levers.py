@@ -1,0 +1,305 @@
+"""The explorer's levers: controls generated from the scenario schema's types and bounds.
+
+:data:`LEVER_KEYS` declares which scenario values the explorer lets a user change, as
+dotted keys; ``policies[<type>].<field>`` addresses a field of the reconciliation channel
+of that type. Bounds, types, defaults and help texts come from
+``Scenario.model_json_schema()``, never from this module: a key the schema (or, for plain
+keys, the loaded scenario) does not have is simply not shown, so the pilots' levers
+appear as soon as the schema gains them.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from courtsim.errors import ScenarioError
+from courtsim.scenario import Scenario, validate_scenario
+
+#: Levers offered, in display order. Channel fields apply when the channel is switched on.
+LEVER_KEYS: tuple[str, ...] = (
+    "judges.count",
+    "filings.per_year",
+    "conciliation.judges_per_court",
+    "mediators.retired_judge.per_court",
+    "mediators.professional.per_court",
+    "mediators.public.per_court",
+    "reconciliation.propensity_plaintiff",
+    "reconciliation.propensity_defendant",
+    "policies[pre_court].p_offer",
+    "policies[pre_court].start_day",
+    "policies[in_court].p_offer",
+    "policies[in_court].start_day",
+    "policies[out_of_court].p_offer",
+    "policies[out_of_court].start_day",
+)
+
+#: Reader-facing names; a key without one uses its schema title.
+LABELS: dict[str, str] = {
+    "judges.count": "Civil judges (all courts)",
+    "filings.per_year": "New claims per year",
+    "conciliation.judges_per_court": "Conciliation judges per court",
+    "mediators.retired_judge.per_court": "Retired-judge mediators per court",
+    "mediators.professional.per_court": "Professional mediators per court",
+    "mediators.public.per_court": "Public mediators per court",
+    "reconciliation.propensity_plaintiff": "Plaintiffs' propensity to consent",
+    "reconciliation.propensity_defendant": "Defendants' propensity to consent",
+    "p_offer": "share of cases offered",
+    "start_day": "start day",
+}
+
+CHANNEL_NAMES: dict[str, str] = {
+    "pre_court": "Pre-court reconciliation",
+    "in_court": "In-court conciliation",
+    "out_of_court": "Out-of-court mediation during proceedings",
+}
+
+_POLICY_KEY = re.compile(r"^policies\[(?P<type>[a-z_]+)\]\.(?P<field>[a-z_]+)$")
+#: A bounded numeric field becomes a slider when its range is at most this many steps.
+_MAX_SLIDER_STEPS = 200
+
+
+@dataclass(frozen=True)
+class Lever:
+    """One control of the explorer.
+
+    Attributes:
+        key: Dotted key (``judges.count``) or channel field (``policies[in_court].p_offer``).
+        label: What the control is called on the page.
+        kind: ``int`` or ``float``.
+        control: ``slider`` (both bounds, a modest range) or ``input`` (a number box).
+        minimum: Lower bound from the schema, if any.
+        maximum: Upper bound from the schema, if any.
+        step: Step of the control.
+        value: Current value in the loaded scenario (or the schema default).
+        help: The schema's description of the field.
+        channel: The channel type for channel fields, else None.
+    """
+
+    key: str
+    label: str
+    kind: Literal["int", "float"]
+    control: Literal["slider", "input"]
+    minimum: float | None
+    maximum: float | None
+    step: float
+    value: float
+    help: str
+    channel: str | None = None
+
+
+@functools.lru_cache(maxsize=1)
+def scenario_schema() -> dict[str, Any]:
+    """Return ``Scenario.model_json_schema()`` (computed once)."""
+    return Scenario.model_json_schema()
+
+
+def _deref(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        node = schema["$defs"][node["$ref"].rsplit("/", 1)[-1]]
+    if "allOf" in node and len(node["allOf"]) == 1:  # pydantic wraps refs with defaults
+        return _deref(schema, {**node["allOf"][0]})
+    return node
+
+
+def channel_types(schema: dict[str, Any] | None = None) -> list[str]:
+    """Return the reconciliation channel types the schema knows (``policies[].type``).
+
+    Args:
+        schema: A scenario JSON schema (default: the installed one).
+
+    Returns:
+        Channel type names, e.g. ``["pre_court", "in_court", "out_of_court"]``; empty when
+        the schema has no ``policies``.
+    """
+    schema = schema or scenario_schema()
+    return list(_channel_defs(schema))
+
+
+def _channel_defs(schema: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    pol = schema.get("properties", {}).get("policies")
+    if pol is None:
+        return {}
+    items = _deref(schema, pol).get("items", {})
+    options = items.get("oneOf") or items.get("anyOf") or [items]
+    out: dict[str, dict[str, Any]] = {}
+    for opt in options:
+        d = _deref(schema, opt)
+        t = d.get("properties", {}).get("type", {})
+        name = t.get("const") or (t.get("enum") or [None])[0]
+        if name:
+            out[str(name)] = d
+    return out
+
+
+def _field_schema(schema: dict[str, Any], key: str) -> tuple[dict[str, Any] | None, str | None]:
+    m = _POLICY_KEY.match(key)
+    if m:
+        d = _channel_defs(schema).get(m["type"])
+        if d is None:
+            return None, None
+        f = d.get("properties", {}).get(m["field"])
+        return (_deref(schema, f) if f else None), m["type"]
+    node: dict[str, Any] = schema
+    for part in key.split("."):
+        props = _deref(schema, node).get("properties", {})
+        if part not in props:
+            return None, None
+        node = props[part]
+    return {**_deref(schema, node), **{k: v for k, v in node.items() if k != "$ref"}}, None
+
+
+def _get_dotted(data: dict[str, Any], key: str) -> Any:
+    node: Any = data
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def _policy(data: dict[str, Any], channel: str) -> dict[str, Any] | None:
+    for p in data.get("policies") or ():
+        if isinstance(p, dict) and p.get("type") == channel:
+            return p
+    return None
+
+
+def _bound(f: dict[str, Any], inclusive: str, exclusive: str) -> float | None:
+    if inclusive in f:
+        return float(f[inclusive])
+    if exclusive in f:
+        return float(f[exclusive])
+    return None
+
+
+def levers_for(scenario: Scenario, schema: dict[str, Any] | None = None) -> list[Lever]:
+    """Return the levers to show for a scenario, with their current values.
+
+    A plain key is shown when the schema and the scenario both have it; a channel field
+    when the schema knows the channel (its value is the scenario's, or the schema
+    default when the channel is off).
+
+    Args:
+        scenario: The loaded scenario.
+        schema: A scenario JSON schema (default: the installed one).
+
+    Returns:
+        The levers, in :data:`LEVER_KEYS` order.
+    """
+    schema = schema or scenario_schema()
+    data = scenario.as_dict()
+    out = []
+    for key in LEVER_KEYS:
+        f, channel = _field_schema(schema, key)
+        if f is None or f.get("type") not in ("integer", "number"):
+            continue
+        if channel is None:
+            value = _get_dotted(data, key)
+        else:
+            pol = _policy(data, channel)
+            field = key.rsplit(".", 1)[1]
+            value = pol.get(field) if pol else None
+            if value is None:
+                value = f.get("default")
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            continue
+        kind: Literal["int", "float"] = "int" if f["type"] == "integer" else "float"
+        lo = _bound(f, "minimum", "exclusiveMinimum")
+        hi = _bound(f, "maximum", "exclusiveMaximum")
+        if kind == "int":
+            step = 1.0
+        elif lo is not None and hi is not None:
+            step = 10 ** math.floor(math.log10((hi - lo) / 100)) if hi > lo else 0.01
+        else:
+            step = 10 ** max(0, math.floor(math.log10(abs(value)))) / 10 if value else 0.1
+        steps = (hi - lo) / step if lo is not None and hi is not None else math.inf
+        control: Literal["slider", "input"] = "slider" if steps <= _MAX_SLIDER_STEPS else "input"
+        if channel is not None:
+            field = key.rsplit(".", 1)[1]
+            label = f"{CHANNEL_NAMES.get(channel, channel)}: {LABELS.get(field, field)}"
+        else:
+            label = LABELS.get(key) or str(f.get("title", key))
+        out.append(
+            Lever(
+                key=key,
+                label=label,
+                kind=kind,
+                control=control,
+                minimum=lo,
+                maximum=hi,
+                step=step,
+                value=float(value),
+                help=str(f.get("description", "")),
+                channel=channel,
+            )
+        )
+    return out
+
+
+def channels_on(scenario: Scenario) -> list[str]:
+    """Return the channel types switched on in a scenario (``policies[].type``)."""
+    return [str(p["type"]) for p in scenario.as_dict().get("policies") or () if "type" in p]
+
+
+def apply_levers(
+    scenario: Scenario,
+    values: dict[str, Any],
+    channels: list[str] | None = None,
+    source: str = "dashboard levers",
+) -> Scenario:
+    """Return the scenario with lever values set and channels switched on or off.
+
+    Values are coerced to the field's type (a whole-number field refuses 2.5); the result
+    is validated like a file, so an impossible combination raises the same clear error.
+
+    Args:
+        scenario: The loaded scenario.
+        values: Lever key -> value (``None`` leaves the value as it is).
+        channels: Channel types to keep on (others are removed; a new one starts from the
+            schema defaults). ``None`` leaves the channels as they are.
+        source: Where the values came from, for error messages.
+
+    Returns:
+        The new scenario.
+
+    Raises:
+        ScenarioError: A value is not a number, or the result is not a valid scenario.
+    """
+    schema = scenario_schema()
+    data = scenario.as_dict()
+    if channels is not None and "policies" in data:
+        kept = [p for p in data.get("policies") or () if p.get("type") in channels]
+        have = {p.get("type") for p in kept}
+        kept += [{"type": c} for c in channels if c not in have]
+        data["policies"] = kept
+    for key, raw in values.items():
+        if raw is None or raw == "":
+            continue
+        f, channel = _field_schema(schema, key)
+        if f is None:
+            raise ScenarioError("this lever does not exist in the scenario schema", field=key)
+        try:
+            num = float(raw)
+        except (TypeError, ValueError):
+            raise ScenarioError(f"'{raw}' is not a number", source=source, field=key) from None
+        if f.get("type") == "integer":
+            if not num.is_integer():
+                raise ScenarioError(f"must be a whole number (got {raw})", source=source, field=key)
+            value: int | float = int(num)
+        else:
+            value = num
+        if channel is None:
+            node = data
+            *parents, last = key.split(".")
+            for part in parents:
+                node = node[part]
+            node[last] = value
+        else:
+            pol = _policy(data, channel)
+            if pol is not None:  # a switched-off channel's fields are ignored
+                pol[key.rsplit(".", 1)[1]] = value
+    return validate_scenario(data, source=source)

@@ -1,0 +1,334 @@
+"""Static, self-contained HTML reports of a run, replications, a comparison or a sweep.
+
+One file that opens offline: plotly.js is embedded once, every figure comes from
+:mod:`courtsim.dashboard.figures`, and the manifest (versions, seeds, hashes) closes it.
+
+Example:
+    >>> write_report("results/compare_pilots", "briefing.html")
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import os
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.offline import get_plotlyjs
+
+from courtsim.dashboard import figures as F
+from courtsim.dashboard.describe import KEY_METRICS, describe_scenario, scenario_differences
+from courtsim.dashboard.folders import Bundle, ok_rows, to_bundle
+from courtsim.dashboard.labels import kpi_order
+from courtsim.dashboard.tables import kpi_display_table, sweep_aggregate
+from courtsim.errors import ResultsError
+
+_KIND_TITLES = {
+    "run": "Simulation run",
+    "replicate": "Replicated simulation",
+    "compare": "Pilots compared with the baseline",
+    "sweep": "Parameter sweep",
+    "sensitivity": "Sensitivity analysis",
+}
+
+_CSS = """
+body{font-family:"Segoe UI","Helvetica Neue",Arial,sans-serif;max-width:1100px;margin:24px auto;
+padding:0 16px;color:#1d2329;line-height:1.45}
+h1{font-size:26px;margin-bottom:4px}h2{font-size:20px;margin-top:32px;border-bottom:1px solid #ddd}
+.meta{color:#5f6b77;font-size:13px}table{border-collapse:collapse;margin:8px 0;font-size:13px}
+th,td{border-bottom:1px solid #e3e6e9;padding:4px 10px;text-align:right}
+th:first-child,td:first-child{text-align:left}th{background:#f4f6f8}
+.sentences li{margin:4px 0}pre{background:#f4f6f8;padding:10px;font-size:12px;overflow-x:auto}
+.figure{margin:12px 0 24px 0}
+"""
+
+
+def _statutory_limit(bundle: Bundle) -> float | None:
+    """Return the time limit that applies to most cases (by share), if scenarios are known."""
+    for sc in bundle.scenarios.values():
+        weights: Counter[float] = Counter()
+        for ct in sc.case_types.values():
+            weights[float(ct.time_limit_days)] += ct.share
+        return weights.most_common(1)[0][0] if weights else None
+    return None
+
+
+def _agg_for(bundle: Bundle, metric: str) -> tuple[pd.DataFrame, list[str]]:
+    res = ok_rows(bundle.results if bundle.results is not None else pd.DataFrame())
+    factors = bundle.factors[:2]
+    return sweep_aggregate(res, factors, metric), factors
+
+
+def figures_for(bundle: Bundle, metric: str | None = None) -> list[go.Figure]:
+    """Return the figures that show a bundle, in reading order.
+
+    Args:
+        bundle: The results.
+        metric: For sweeps and sensitivity analyses, the one KPI to draw (default: the
+            key KPIs present).
+
+    Returns:
+        The figures.
+    """
+    if bundle.kind == "sweep" and bundle.results is not None:
+        present = bundle.metrics()
+        metrics = [metric] if metric else [m for m in KEY_METRICS if m in present][:4]
+        out = []
+        for m in metrics or present[:4]:
+            agg, factors = _agg_for(bundle, m)
+            if len(factors) >= 2:
+                out.append(F.sweep_heatmap(agg, factors[0], factors[1], m))
+            elif factors:
+                out.append(F.sweep_line(agg, factors[0], m))
+        return out
+    if bundle.kind == "sensitivity" and bundle.indices is not None:
+        present = bundle.metrics()
+        metrics = [metric] if metric else ([m for m in KEY_METRICS if m in present] or present)
+        return [F.sensitivity_bars(bundle.indices, m) for m in metrics[:6]]
+    out = []
+    if bundle.comparison is not None and len(bundle.comparison):
+        out.append(F.differences(bundle.comparison, [*KEY_METRICS]))
+    if bundle.daily_summary is not None:
+        out.append(F.pending_over_time(bundle.daily_summary, "n_pending", bundle.title))
+    if bundle.ttd is not None:
+        out.append(F.ttd_histogram(bundle.ttd, _statutory_limit(bundle), bundle.title))
+    if bundle.summary is not None:
+        out.append(F.ttd_shares(bundle.summary, bundle.title))
+        out.append(F.settlement_channels(bundle.summary, bundle.title))
+        out.append(F.utilisation(bundle.summary, bundle.title))
+    return out
+
+
+def _table_html(df: pd.DataFrame, max_rows: int = 80) -> str:
+    shown = df.head(max_rows)
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown.columns)
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(_cell(v))}</td>" for v in r) + "</tr>"
+        for r in shown.itertuples(index=False)
+    )
+    more = f"<p class='meta'>First {max_rows} of {len(df)} rows.</p>" if len(df) > max_rows else ""
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>{more}"
+
+
+def _cell(v: Any) -> str:
+    if isinstance(v, float):
+        return "n/a" if v != v else f"{v:,.4g}"
+    return str(v)
+
+
+def kpi_table(bundle: Bundle) -> pd.DataFrame:
+    """Return the KPI table a report and the dashboard show for a bundle.
+
+    Args:
+        bundle: The results.
+
+    Returns:
+        Labelled KPIs with means and 95% CIs (per scenario); for a sweep, the first key
+        KPI averaged per combination of factors; for a sensitivity analysis, its indices.
+    """
+    if bundle.kind == "sweep" and bundle.results is not None:
+        present = bundle.metrics()
+        metric = next((m for m in KEY_METRICS if m in present), present[0] if present else None)
+        if metric is None:
+            return pd.DataFrame()
+        agg, _ = _agg_for(bundle, metric)
+        return agg.assign(metric=metric)
+    if bundle.kind == "sensitivity" and bundle.indices is not None:
+        return bundle.indices
+    if bundle.summary is None:
+        return pd.DataFrame()
+    return kpi_display_table(bundle.summary, kpi_order(set(bundle.summary["metric"])))
+
+
+def summary_sentences(bundle: Bundle) -> list[str]:
+    """Return the report's opening sentences: what was run, and what it shows.
+
+    Args:
+        bundle: The results.
+
+    Returns:
+        Plain-language sentences.
+    """
+    m = bundle.manifest
+    out: list[str] = []
+    names = list(bundle.scenarios)
+    for i, (name, sc) in enumerate(bundle.scenarios.items()):
+        if i == 0:
+            out.extend(describe_scenario(sc))
+            continue
+        base = bundle.scenarios[names[0]]
+        diffs = scenario_differences(base, sc, limit=8)
+        desc = " ".join(str(sc.description).split())
+        out.append(
+            f"{name}{': ' + desc if desc and desc != base.description.strip() else ''}. "
+            + (f"It differs from {names[0]} in: " + "; ".join(diffs) + "." if diffs else "")
+        )
+    reps = m.get("replications") or m.get("n_replications")
+    if bundle.kind == "run":
+        out.append(f"One run with seed {m.get('seed', '?')}, replicate {m.get('replicate', 0)}.")
+    elif reps:
+        out.append(
+            f"{reps} replications per scenario with master seed {m.get('seed', '?')}; "
+            "replicate r of every scenario uses the same random numbers, so differences are "
+            "paired. Intervals are 95% confidence intervals of the mean; bands span the "
+            "10th-90th percentiles of replications."
+        )
+    if bundle.kind == "sweep" and bundle.results is not None:
+        res = bundle.results
+        n_runs = res["run_id"].nunique() if "run_id" in res else len(res)
+        failed = len(res) - len(ok_rows(res))
+        out.append(
+            f"Sweep over {', '.join(bundle.factors) or 'no factor'}: {n_runs} runs"
+            + (f", {failed} result rows failed (left out)" if failed else "")
+            + "."
+        )
+    if bundle.kind == "sensitivity" and bundle.indices is not None:
+        methods = ", ".join(dict.fromkeys(bundle.indices["method"].astype(str)))
+        out.append(f"Sensitivity indices ({methods}) for {len(bundle.factors)} factors.")
+    return out
+
+
+def comparison_sentences(bundle: Bundle, metrics: tuple[str, ...] = KEY_METRICS) -> list[str]:
+    """Return the comparison's plain-language sentences for the key KPIs.
+
+    Args:
+        bundle: A comparison.
+        metrics: KPIs to report.
+
+    Returns:
+        One sentence per pilot and KPI (empty when there is no comparison).
+    """
+    table = bundle.comparison
+    if table is None or not len(table) or "sentence" not in table:
+        return []
+    sel = table[table["metric"].isin(metrics)]
+    return [str(s) for s in sel["sentence"] if isinstance(s, str) and s]
+
+
+def _manifest_html(manifest: dict[str, Any]) -> str:
+    keys = ("kind", "scenario_name", "seed", "replicate", "replications", "scenario_hash")
+    rows = [(k, manifest[k]) for k in keys if k in manifest]
+    for name, h in (manifest.get("scenarios") or {}).items():
+        rows.append((f"scenario {name}", h))
+    versions = manifest.get("versions") or {}
+    rows.extend((f"version {k}", v) for k, v in versions.items())
+    table = _table_html(pd.DataFrame(rows, columns=["field", "value"])) if rows else ""
+    text = html.escape(json.dumps(manifest, indent=2, default=str, sort_keys=True))
+    return f"{table}<details><summary>Full manifest.json</summary><pre>{text}</pre></details>"
+
+
+def _figure_html(fig: go.Figure, i: int) -> str:
+    return (
+        "<div class='figure'>"
+        + fig.to_html(
+            full_html=False,
+            include_plotlyjs=False,
+            div_id=f"fig{i}",
+            config={"displaylogo": False, "responsive": True},
+        )
+        + "</div>"
+    )
+
+
+def render_html(bundle: Bundle, title: str | None = None) -> str:
+    """Return the report of a bundle as one self-contained HTML page.
+
+    Args:
+        bundle: The results.
+        title: Page title (default: kind and name).
+
+    Returns:
+        The HTML text (plotly.js embedded; no network needed to open it).
+    """
+    if title is None and bundle.kind == "compare" and len(bundle.scenarios) > 1:
+        first, *others = bundle.scenarios
+        title = f"{', '.join(others)} compared with {first}"
+    title = title or f"{_KIND_TITLES.get(bundle.kind, 'Results')}: {bundle.title}"
+    created = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    parts = [
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+        f"<title>{html.escape(title)}</title><style>{_CSS}</style>",
+        f"<script type='text/javascript'>{get_plotlyjs()}</script></head><body>",
+        f"<h1>{html.escape(title)}</h1>",
+        f"<p class='meta'>courtsim report, {created}.</p>",
+        "<h2>Summary</h2>",
+        "".join(f"<p>{html.escape(s)}</p>" for s in summary_sentences(bundle)),
+    ]
+    sentences = comparison_sentences(bundle)
+    if sentences:
+        parts.append("<h2>What the pilots change</h2><ul class='sentences'>")
+        parts.extend(f"<li>{html.escape(s)}</li>" for s in sentences)
+        parts.append("</ul>")
+    table = kpi_table(bundle)
+    if len(table):
+        heading = {"sweep": "Results by factor", "sensitivity": "Sensitivity indices"}
+        parts.append(f"<h2>{heading.get(bundle.kind, 'Key performance indicators')}</h2>")
+        parts.append(_table_html(table))
+    figs = figures_for(bundle)
+    if figs:
+        parts.append("<h2>Figures</h2>")
+        parts.extend(_figure_html(f, i) for i, f in enumerate(figs))
+    parts.append("<h2>Provenance</h2>")
+    parts.append(_manifest_html(bundle.manifest))
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def write_report(source: Any, out_html: str | Path, title: str | None = None) -> Path:
+    """Write a self-contained HTML report of a results folder or object.
+
+    The file is written to a temporary sibling and renamed, so an interrupted write
+    leaves no partial report.
+
+    Args:
+        source: A results folder (any kind), a ``Result``, a replicate or comparison
+            result of ``courtsim.replicate`` / ``courtsim.compare``, or the dashboard's
+            live replications.
+        out_html: The HTML file to write (replaced if it exists).
+        title: Page title.
+
+    Returns:
+        The written file.
+
+    Raises:
+        ResultsError: The folder cannot be read, or the file cannot be written.
+
+    Example:
+        >>> write_report(courtsim.compare(base, [pilot], reps=10, seed=1), "briefing.html")
+    """
+    out = Path(out_html)
+    try:
+        bundle = to_bundle(source)
+    except TypeError as exc:
+        raise ResultsError(str(exc), source=str(out)) from None
+    text = render_html(bundle, title)
+    if out.is_dir():
+        raise ResultsError("is a folder; give a file name ending in .html", source=str(out))
+    parent = out.parent if str(out.parent) else Path()
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".partial", dir=parent)
+    except OSError as exc:
+        raise ResultsError(f"cannot write the report ({exc.strerror})", source=str(out)) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        Path(tmp).chmod(0o666 & ~umask)  # mkstemp makes it private; a report is for sharing
+        Path(tmp).replace(out)
+    except BaseException as exc:
+        Path(tmp).unlink(missing_ok=True)
+        if not isinstance(exc, OSError):
+            raise
+        raise ResultsError(f"cannot write the report ({exc.strerror})", source=str(out)) from None
+    return out
+
+
+__all__ = ["figures_for", "kpi_table", "render_html", "write_report"]

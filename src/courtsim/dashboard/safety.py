@@ -1,0 +1,225 @@
+"""Safety of the dashboard's inputs: paths kept under ``--results``, uploads and runs capped.
+
+Every path a page sends is resolved under the results root (symbolic links included)
+and refused if it leaves it; an uploaded scenario is size-limited, must be UTF-8 YAML
+without aliases (no "billion laughs"), is read with ``yaml.safe_load`` and validated like
+a file; a live run is capped in replications, scenario-days and expected cases so that
+the server stays responsive. Every refusal is a :class:`~courtsim.errors.CourtsimError`
+whose message the page shows.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Any
+
+import yaml
+
+from courtsim.errors import CourtsimError, ScenarioError
+from courtsim.scenario import Scenario, validate_scenario
+
+
+class UnsafeInputError(CourtsimError):
+    """A request asked for something the dashboard refuses (a path outside the results)."""
+
+
+class RunLimitError(CourtsimError):
+    """A live run would exceed the dashboard's caps."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Caps that keep one dashboard server responsive for everyone using it.
+
+    Attributes:
+        max_upload_bytes: Largest scenario file accepted (bytes, after base64 decoding).
+        max_replications: Replications per scenario in one live run.
+        max_scenario_days: Sum over scenarios of horizon days x replications.
+        max_expected_cases: Sum over scenarios of expected filings x replications.
+        max_scenarios: Scenarios in one live comparison.
+    """
+
+    max_upload_bytes: int = 64 * 1024
+    max_replications: int = 20
+    max_scenario_days: int = 20 * 730
+    max_expected_cases: int = 600_000
+    max_scenarios: int = 6
+
+
+DEFAULT_LIMITS = Limits()
+
+
+def resolve_under(root: Path, requested: str | Path) -> Path:
+    """Resolve a relative path under ``root``, refusing anything that escapes it.
+
+    Absolute paths, drive letters, ``..`` that climbs out, and symbolic links pointing
+    outside are all refused.
+
+    Args:
+        root: The results folder (``--results``).
+        requested: Path relative to it, as sent by the page.
+
+    Returns:
+        The resolved path, inside ``root`` (it may not exist).
+
+    Raises:
+        UnsafeInputError: The path is empty, absolute, or leaves ``root``.
+    """
+    text = str(requested).strip()
+    if not text or "\x00" in text:
+        raise UnsafeInputError("give a folder path relative to the results folder")
+    if (
+        PurePosixPath(text).is_absolute()
+        or PureWindowsPath(text).is_absolute()
+        or PureWindowsPath(text).drive
+    ):
+        raise UnsafeInputError(
+            f"'{text}' is an absolute path; give a path relative to the results folder"
+        )
+    base = root.resolve()
+    target = (base / text).resolve()
+    if target != base and base not in target.parents:
+        raise UnsafeInputError(f"'{text}' is outside the results folder; it was not opened")
+    return target
+
+
+def _no_aliases_loader() -> type[yaml.SafeLoader]:
+    class NoAliasSafeLoader(yaml.SafeLoader):
+        """``yaml.SafeLoader`` that refuses anchors and aliases (exponential expansion)."""
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()
+                raise yaml.constructor.ConstructorError(
+                    None, None, "YAML aliases (*name) are not accepted in uploads", event.start_mark
+                )
+            return super().compose_node(parent, index)
+
+    return NoAliasSafeLoader
+
+
+_LOADER = _no_aliases_loader()
+
+
+def decode_upload(contents: str, filename: str, limits: Limits = DEFAULT_LIMITS) -> bytes:
+    """Decode a ``dcc.Upload`` payload (``data:<type>;base64,<data>``), checking its size.
+
+    Args:
+        contents: The payload.
+        filename: The uploaded file's name, for messages.
+        limits: Size cap.
+
+    Returns:
+        The file's bytes.
+
+    Raises:
+        UnsafeInputError: The payload is malformed or the file too large.
+    """
+    header, sep, data = (contents or "").partition(",")
+    if not sep or not header.startswith("data:") or ";base64" not in header:
+        raise UnsafeInputError("the upload was not received as a file", source=filename)
+    # base64 is 4 characters per 3 bytes: refuse before decoding anything large.
+    if len(data) > (limits.max_upload_bytes + 2) * 4 // 3 + 4:
+        raise UnsafeInputError(
+            f"the file is larger than {limits.max_upload_bytes // 1024} KB; scenario files "
+            "are a few KB",
+            source=filename,
+        )
+    try:
+        raw = base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError):
+        raise UnsafeInputError("the upload is not valid base64", source=filename) from None
+    if len(raw) > limits.max_upload_bytes:
+        raise UnsafeInputError(
+            f"the file is larger than {limits.max_upload_bytes // 1024} KB", source=filename
+        )
+    return raw
+
+
+def parse_scenario_upload(
+    contents: str, filename: str, limits: Limits = DEFAULT_LIMITS
+) -> Scenario:
+    """Read an uploaded scenario: size-checked, safe YAML, validated like a file.
+
+    ``extends:`` is refused, since an upload has no folder to resolve a parent from.
+
+    Args:
+        contents: The ``dcc.Upload`` payload.
+        filename: The file's name, for messages.
+        limits: Size cap.
+
+    Returns:
+        The scenario.
+
+    Raises:
+        UnsafeInputError: The payload is malformed or too large.
+        ScenarioError: The file is not UTF-8 YAML or not a valid scenario (the same
+            messages as ``courtsim validate``).
+    """
+    name = Path(str(filename or "upload.yaml")).name[:120]
+    raw = decode_upload(contents, name, limits)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ScenarioError("not a UTF-8 text file", source=name) from None
+    try:
+        data = yaml.load(text, Loader=_LOADER)  # a yaml.SafeLoader subclass: safe_load rules
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ScenarioError(f"not valid YAML{where}: {problem}", source=name) from None
+    except RecursionError:
+        raise ScenarioError("the YAML is nested too deeply", source=name) from None
+    if isinstance(data, dict) and "extends" in data:
+        raise ScenarioError(
+            "an uploaded scenario cannot use 'extends:'; upload the merged file "
+            "(courtsim run ... --out DIR writes it as scenario.yaml)",
+            source=name,
+            field="extends",
+        )
+    return validate_scenario(data if data is not None else {}, source=name)
+
+
+def check_run_budget(
+    scenarios: list[Scenario], replications: int, limits: Limits = DEFAULT_LIMITS
+) -> None:
+    """Refuse a live run that would keep the server busy for too long.
+
+    Args:
+        scenarios: The scenarios to run.
+        replications: Replications of each.
+        limits: The caps.
+
+    Raises:
+        RunLimitError: A cap is exceeded; the message says which and by how much.
+    """
+    if replications < 1 or replications > limits.max_replications:
+        raise RunLimitError(
+            f"replications must be between 1 and {limits.max_replications} in the dashboard "
+            f"(got {replications}); use `courtsim compare` or `courtsim sweep` for more",
+            field="replications",
+        )
+    if len(scenarios) > limits.max_scenarios:
+        raise RunLimitError(
+            f"at most {limits.max_scenarios} scenarios at once (got {len(scenarios)})",
+            field="scenarios",
+        )
+    days = sum(s.horizon_days for s in scenarios) * replications
+    if days > limits.max_scenario_days:
+        raise RunLimitError(
+            f"this run asks for {days:,} simulated days (horizon x replications, over "
+            f"{len(scenarios)} scenario(s)); the dashboard's cap is "
+            f"{limits.max_scenario_days:,}. Shorten the horizon or run fewer replications",
+            field="horizon_days",
+        )
+    cases = sum(s.filings.per_year * s.horizon_days / 365 for s in scenarios) * replications
+    if cases > limits.max_expected_cases:
+        raise RunLimitError(
+            f"this run would simulate about {cases:,.0f} cases; the dashboard's cap is "
+            f"{limits.max_expected_cases:,}. Run it with `courtsim compare` instead",
+            field="filings.per_year",
+        )

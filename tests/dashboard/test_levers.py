@@ -1,0 +1,77 @@
+import pytest
+
+from courtsim.dashboard.levers import (
+    LEVER_KEYS,
+    apply_levers,
+    channel_types,
+    channels_on,
+    levers_for,
+)
+from courtsim.errors import ScenarioError
+from courtsim.scenario import Scenario
+from tests.conftest import make_scenario
+
+
+def test_bounds_come_from_the_schema():
+    levers = {lv.key: lv for lv in levers_for(make_scenario())}
+    schema = Scenario.model_json_schema()["$defs"]["Judges"]["properties"]["count"]
+    assert levers["judges.count"].minimum == schema["minimum"]
+    assert levers["judges.count"].maximum is None  # no upper bound: a number box
+    assert levers["judges.count"].control == "input"
+    assert levers["judges.count"].kind == "int"
+    assert levers["judges.count"].value == 3
+    assert levers["filings.per_year"].value == 1200
+
+
+def test_a_lever_the_schema_lacks_is_not_shown():
+    schema = Scenario.model_json_schema()
+    slim = {
+        **schema,
+        "properties": {k: v for k, v in schema["properties"].items() if k != "judges"},
+    }
+    slim.pop("required", None)
+    keys = [lv.key for lv in levers_for(make_scenario(), schema=slim)]
+    assert "judges.count" not in keys
+    assert "filings.per_year" in keys
+
+
+def test_pilot_levers_appear_with_their_schema_bounds():
+    schema = Scenario.model_json_schema()
+    if "policies" not in schema["properties"]:
+        pytest.skip("the scenario schema has no pilots yet")
+    levers = {lv.key: lv for lv in levers_for(make_scenario())}
+    assert set(channel_types()) >= {"in_court", "out_of_court", "pre_court"}
+    offer = levers["policies[in_court].p_offer"]
+    assert (offer.minimum, offer.maximum, offer.control) == (0.0, 1.0, "slider")
+    assert offer.channel == "in_court"
+    assert "conciliation.judges_per_court" in levers
+    assert [k for k in LEVER_KEYS if k in levers] == list(levers)
+
+
+def test_apply_levers_validates_and_coerces():
+    sc = make_scenario()
+    out = apply_levers(sc, {"judges.count": 5.0, "filings.per_year": 2000})
+    assert out.judges.count == 5
+    assert isinstance(out.judges.count, int)
+    assert out.filings.per_year == 2000.0
+    with pytest.raises(ScenarioError, match="whole number"):
+        apply_levers(sc, {"judges.count": 2.5})
+    with pytest.raises(ScenarioError, match="not a number"):
+        apply_levers(sc, {"judges.count": "many"})
+    with pytest.raises(ScenarioError, match=r"judges\.count"):
+        apply_levers(sc, {"judges.count": 0})
+
+
+def test_channel_switches():
+    if "policies" not in Scenario.model_json_schema()["properties"]:
+        pytest.skip("the scenario schema has no pilots yet")
+    sc = make_scenario(conciliation={"judges_per_court": 1})
+    on = apply_levers(sc, {"policies[in_court].p_offer": 0.5}, channels=["in_court"])
+    assert channels_on(on) == ["in_court"]
+    assert on.policies[0].p_offer == 0.5
+    off = apply_levers(on, {"policies[in_court].p_offer": 0.9}, channels=[])
+    assert channels_on(off) == []
+    with pytest.raises(
+        ScenarioError, match=r"offers conciliation but conciliation\.judges_per_court"
+    ):
+        apply_levers(make_scenario(), {}, channels=["in_court"])
