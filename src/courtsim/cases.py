@@ -143,6 +143,7 @@ CASE_COLUMNS: dict[str, tuple[Any, Any]] = {
     "mediator_fee_kzt": (np.float64, 0.0),  # paid by the parties
     "mediator_fee_state_kzt": (np.float64, 0.0),  # paid by the state
     "judge_hours_saved": (np.float64, 0.0),
+    "triage_score": (np.float64, np.nan),  # conciliation judges' estimate of settling
     "u_pre_offer": (np.float64, np.nan),
     "u_pre_settle": (np.float64, np.nan),
     "u_pre_dur": (np.float64, np.nan),
@@ -196,6 +197,7 @@ _INTERNAL_COLUMNS = {
     "t_hazard_ref",
     "waiting_channel",
     "active_channel",
+    "triage_score",
     "acceptance_wd",
     "preparation_wd",
 }
@@ -258,7 +260,7 @@ class CaseTable:
         for name in CASE_COLUMNS:
             if name.startswith(("u_", "e_")) or name in _INTERNAL_COLUMNS:
                 continue  # internal latent draws and bookkeeping
-            cols[name] = getattr(self, name)[:n].copy()
+            cols[name] = getattr(self, name)[:n]
         for t in ("t_withdraw", "t_settle"):
             cols[t] = np.where(np.isinf(cols[t]), np.nan, cols[t])
         cols["court"] = pd.Categorical.from_codes(cols["court"], categories=court_names)
@@ -272,5 +274,6 @@ class CaseTable:
         for name in PARTY_COLUMNS:
             arr = getattr(self, name)[:n]
             for r, role in enumerate(PARTY_ROLES):
-                cols[f"{role}_{name}"] = arr[:, r].copy()
-        return pd.DataFrame(cols)
+                cols[f"{role}_{name}"] = arr[:, r]
+        # Views are enough: the frame copies once, column by column (no consolidation).
+        return pd.DataFrame(cols, copy=True)

@@ -45,6 +45,14 @@ def _priority(
     return (np.floor(key).astype(np.int64) + _KEY_OFFSET).clip(0, (1 << 31) - 1)
 
 
+def _group_starts(g_sorted: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Return the positions where a new group begins in a sorted group array."""
+    edge = np.empty(g_sorted.size, dtype=bool)
+    edge[:1] = True
+    np.not_equal(g_sorted[1:], g_sorted[:-1], out=edge[1:])
+    return np.flatnonzero(edge)
+
+
 def top_per_group(
     group: npt.NDArray[np.int64], prio: npt.NDArray[np.int64], quota: npt.NDArray[np.int64]
 ) -> npt.NDArray[np.int64]:
@@ -64,8 +72,8 @@ def top_per_group(
         return np.empty(0, dtype=np.int64)
     order = np.argsort((group << 31) | prio, kind="stable")
     g_sorted = group[order]
-    starts = np.flatnonzero(np.r_[True, g_sorted[1:] != g_sorted[:-1]])
-    counts = np.diff(np.r_[starts, g_sorted.size])
+    starts = _group_starts(g_sorted)
+    counts = np.diff(np.append(starts, g_sorted.size))
     rank = np.arange(g_sorted.size) - np.repeat(starts, counts)
     return order[rank < quota[g_sorted]]
 
@@ -101,7 +109,7 @@ def work_day(
     rules: DocketRules,
     day: int,
     move: Callable[[npt.NDArray[np.int64], Stage], None],
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], int]:
     """Let every judge work one day.
 
     Args:
@@ -115,14 +123,32 @@ def work_day(
         move: Callback that changes the stage of cases (and counts the transition).
 
     Returns:
-        ``(finished, hours_used)``: indices of cases whose work was completed today
-        (still IN_WORK; the caller moves them on) and hours worked per judge.
+        ``(finished, hours_used, most_held)``: indices of cases whose work was completed
+        today (still IN_WORK; the caller moves them on), hours worked per judge, and the
+        most cases any judge held at once today.
     """
+    if rules.max_parallel == 1 and not rules.pooled:
+        return _work_one_at_a_time(cases, queued, in_work, capacity, rules, day, move)
+    return work_in_rounds(cases, queued, in_work, judge_court, capacity, rules, day, move)
+
+
+def work_in_rounds(
+    cases: CaseTable,
+    queued: npt.NDArray[np.int64],
+    in_work: npt.NDArray[np.int64],
+    judge_court: npt.NDArray[np.int64],
+    capacity: npt.NDArray[np.float64],
+    rules: DocketRules,
+    day: int,
+    move: Callable[[npt.NDArray[np.int64], Stage], None],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], int]:
+    """The general case of :func:`work_day`: rounds of fill, share, finish (same arguments)."""
     n_judges = capacity.size
     cap_left = capacity.astype(np.float64).copy()
     k = rules.max_parallel
     n_held = np.bincount(cases.judge[in_work], minlength=n_judges).astype(np.int64)
     finished: list[npt.NDArray[np.int64]] = []
+    most_held = int(n_held.max(initial=0))
     waiting = queued
     for _ in range(_MAX_ROUNDS):
         # 1. Fill free places of judges that still have hours, in docket order.
@@ -152,6 +178,7 @@ def work_day(
                 cases.t_work_start[taken[first]] = day
                 in_work = np.concatenate([in_work, taken])
                 n_held += np.bincount(cases.judge[taken], minlength=n_judges)
+                most_held = max(most_held, int(n_held.max(initial=0)))
         if in_work.size == 0:
             break
         # 2. Share each judge's hours equally among the cases it holds.
@@ -174,4 +201,49 @@ def work_day(
             break
     used = capacity - cap_left
     out = np.concatenate(finished) if finished else np.empty(0, dtype=np.int64)
-    return out, used
+    return out, used, most_held
+
+
+def _work_one_at_a_time(
+    cases: CaseTable,
+    queued: npt.NDArray[np.int64],
+    in_work: npt.NDArray[np.int64],
+    capacity: npt.NDArray[np.float64],
+    rules: DocketRules,
+    day: int,
+    move: Callable[[npt.NDArray[np.int64], Stage], None],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], int]:
+    """The ``k = 1`` case of :func:`work_day` in one pass, without rounds.
+
+    Each judge works down its docket in order (the case in hand first): a running sum of
+    remaining effort per judge tells which cases are finished today, which one is
+    started and left part-done, and which are not reached.
+    """
+    n_judges = capacity.size
+    cand = np.concatenate([in_work, queued])
+    if cand.size == 0:
+        return np.empty(0, dtype=np.int64), np.zeros(n_judges), 0
+    j = cases.judge[cand].astype(np.int64)
+    key = np.concatenate(
+        [np.zeros(in_work.size, dtype=np.int64), 1 + _priority(cases, queued, rules.discipline)]
+    )
+    order = np.argsort((j << 32) | key, kind="stable")
+    cand, j = cand[order], j[order]
+    rem = cases.remaining_hours[cand]
+    cum = np.cumsum(rem)
+    starts = _group_starts(j)
+    base = np.repeat(cum[starts] - rem[starts], np.diff(np.append(starts, cand.size)))
+    before = cum - rem - base  # effort of this judge's earlier cases
+    cap = capacity[j]
+    reached = before < cap - _EPS
+    done = before + rem <= cap + _EPS
+    work = np.where(reached, np.minimum(rem, cap - before), 0.0)
+    cases.remaining_hours[cand] = np.where(done, 0.0, rem - work)
+    newly = cand[reached & (cases.stage[cand] == Stage.QUEUED)]
+    move(newly, Stage.IN_WORK)
+    first = np.isnan(cases.t_work_start[newly])
+    cases.t_work_start[newly[first]] = day
+    used = np.minimum(np.bincount(j, weights=work, minlength=n_judges), capacity)
+    # Cases left part-done in a judge's hands tonight: never more than one per judge.
+    most_held = int(np.bincount(j[reached & ~done], minlength=1).max())
+    return cand[done], used, most_held

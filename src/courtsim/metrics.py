@@ -47,7 +47,7 @@ def kpis(
     days = hi - lo
     filed = cases["t_filed"]
     disposed_t = cases["t_disposed"]
-    outcome = cases["outcome"].astype(str)
+    outcome = cases["outcome"]
     in_win = (disposed_t > lo) & (disposed_t <= hi)
     is_returned = outcome == "returned"
     is_settled_pre = outcome == "settled_pre_court"
@@ -90,7 +90,7 @@ def kpis(
     )
 
     # CourTools measure 4: age of the active pending caseload at the end of the window.
-    pending = cases["stage"].astype(str).isin([s.name.lower() for s in PENDING_STAGES])
+    pending = cases["stage"].isin([s.name.lower() for s in PENDING_STAGES])
     age = (hi - filed[pending]).to_numpy()
     out["pending_age_mean_days"] = float(age.mean()) if age.size else float("nan")
     out["pending_age_median_days"] = float(np.median(age)) if age.size else float("nan")
@@ -126,9 +126,7 @@ def kpis(
     out["judge_hours_saved"] = float(win_days.get("judge_hours_saved", pd.Series(0.0)).sum())
     for col in [c for c in daily.columns if c.startswith("held_")]:
         name = col.removeprefix("held_")
-        out[f"utilisation_{name}"] = _share(
-            win_days[col].sum(), win_days[f"capacity_{name}"].sum()
-        )
+        out[f"utilisation_{name}"] = _share(win_days[col].sum(), win_days[f"capacity_{name}"].sum())
     if "mean_trust" in daily:
         out["mean_trust_end"] = float(daily.loc[hi, "mean_trust"])
     judge_days = (n_judges + n_conciliation_judges) * int(win_days["working_day"].sum())
@@ -150,9 +148,9 @@ def kpis(
         + per_case["mediator_fees"]
     )
     out["cost_parties_per_case_kzt"] = float(party.mean()) if n_disp else float("nan")
-    out["cost_total_per_case_kzt"] = out["cost_court_per_case_kzt"] + out[
-        "cost_parties_per_case_kzt"
-    ]
+    out["cost_total_per_case_kzt"] = (
+        out["cost_court_per_case_kzt"] + out["cost_parties_per_case_kzt"]
+    )
     return out
 
 
@@ -169,7 +167,7 @@ def _reconciliation(
     def total(col: str) -> float:
         return float(win[col].sum()) if col in win else 0.0
 
-    outcome = cases["outcome"].astype(str)
+    outcome = cases["outcome"]
     for ch in CHANNELS:
         settled = total(f"new_settled_{ch}")
         failed = total(f"new_failed_{ch}")

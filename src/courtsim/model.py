@@ -550,7 +550,7 @@ class CourtModel(mesa.Model):
         self.judge_pending_hours -= approvals
         queued = self.active_in_stage(Stage.QUEUED)
         in_work = self.active_in_stage(Stage.IN_WORK)
-        finished, used = work_day(
+        finished, used, most_held = work_day(
             self.cases, queued, in_work, self.judge_court, cap - approvals, self.rules,
             self.day, self.move,
         )  # fmt: skip
@@ -560,8 +560,7 @@ class CourtModel(mesa.Model):
         self.flow("judge_hours_worked", float(used.sum()))
         self.flow("judge_hours_available", float(cap.sum()))
         self.max_overwork_hours = max(self.max_overwork_hours, float((used - cap).max(initial=0)))
-        held = np.bincount(self.cases.judge[self.active_in_stage(Stage.IN_WORK)], minlength=1)
-        self.max_held_per_judge = max(self.max_held_per_judge, int(held.max(initial=0)))
+        self.max_held_per_judge = max(self.max_held_per_judge, most_held)
         if finished.size == 0:
             return
         c = self.cases

@@ -67,8 +67,8 @@ class Policy:
         m = self.model
         act = m.active_cases
         c = m.cases
-        mask = (c.waiting_channel[act] == self.channel) & np.isin(c.stage[act], stages)
-        idx = act[mask]
+        idx = act[c.waiting_channel[act] == self.channel]
+        idx = idx[np.isin(c.stage[idx], stages)]
         t_ref = getattr(c, f"t_referred_{self.channel.name.lower()}")[idx]
         return idx[np.argsort(t_ref, kind="stable")]
 

@@ -59,6 +59,8 @@ class InCourt(Policy):
         go = offered[consent(m, offered)]
         if go.size:
             self.refer(go)
+            # Triage score: the claim's chance of settling, fixed at referral.
+            c.triage_score[go] = p_settle(m, go, self.params.p_settle)
 
     def _start_waiting(self, m: CourtModel) -> None:
         waiting = self.waiting((Stage.FILED,))
@@ -71,8 +73,7 @@ class InCourt(Policy):
         )
         waiting = waiting[latest > m.day]
         if self.params.triage:  # most likely to settle first (domain.md §1.4, Shymkent)
-            score = p_settle(m, waiting, self.params.p_settle)
-            waiting = waiting[np.argsort(-score, kind="stable")]
+            waiting = waiting[np.argsort(-c.triage_score[waiting], kind="stable")]
         take, provider = m.conciliators.allocate(
             c.court[waiting].astype(np.int64), ("conciliation_judge",)
         )
