@@ -73,12 +73,22 @@ def check_output_dir(out: Path, overwrite: bool = False) -> None:
     probe = parent
     while not probe.exists():
         probe = probe.parent
-    if not probe.is_dir() or not os.access(probe, os.W_OK | os.X_OK):
+    if not probe.is_dir() or not os.access(probe, os.W_OK | os.X_OK) or not _can_create(probe):
         raise ResultsError(
             f"cannot write here: '{probe}' is not a writable folder",
             source=str(out),
             field="--out",
         )
+
+
+def _can_create(folder: Path) -> bool:
+    # os.access only reads permission bits, which root bypasses, and cannot tell that a
+    # file system refuses new entries (/proc, /sys, read-only mounts): try it.
+    try:
+        Path(tempfile.mkdtemp(prefix=".courtsim-probe.", dir=folder)).rmdir()
+    except OSError:
+        return False
+    return True
 
 
 def _sha256(path: Path) -> str:
@@ -104,8 +114,13 @@ def write_atomically(out: Path, write: Any, overwrite: bool = False) -> None:
         ResultsError: See :func:`check_output_dir`.
     """
     check_output_dir(out, overwrite)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
+    except OSError as exc:
+        raise ResultsError(
+            f"cannot write here ({exc.strerror or exc})", source=str(out), field="--out"
+        ) from None
     try:
         write(tmp)
         if out.exists():
@@ -116,8 +131,14 @@ def write_atomically(out: Path, write: Any, overwrite: bool = False) -> None:
             shutil.rmtree(old, ignore_errors=True)
         else:
             tmp.rename(out)
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(exc, OSError):  # disk full, folder removed meanwhile: a user problem
+            raise ResultsError(
+                f"writing the results failed ({exc.strerror or exc}); nothing was written",
+                source=str(out),
+                field="--out",
+            ) from None
         raise
 
 

@@ -164,3 +164,21 @@ def test_error_message_is_one_paragraph_naming_the_file(saved):
     msg = str(exc.value)
     assert "\n" not in msg
     assert str(saved) in msg
+
+
+@pytest.mark.parametrize("where", ["/proc", "/sys"])
+def test_out_on_a_file_system_that_refuses_folders(result, where):
+    # Tests run as root, for whom permission bits never refuse: /proc and /sys still do.
+    out = f"{where}/courtsim-test-out"
+    with pytest.raises(ResultsError, match="cannot write here"):
+        result.save(out)
+
+
+def test_write_failure_midway_leaves_nothing(result, tmp_path, monkeypatch):
+    def full_disk(self, *args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", full_disk)
+    with pytest.raises(ResultsError, match="No space left on device"):
+        result.save(tmp_path / "run")
+    assert list(tmp_path.iterdir()) == []
