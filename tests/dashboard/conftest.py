@@ -121,3 +121,25 @@ def sensitivity_indices() -> pd.DataFrame:
                     }
                 )
     return pd.DataFrame(rows)
+
+
+@pytest.fixture(scope="session")
+def scenarios_dir(tmp_path_factory) -> Path:
+    """Two small shipped scenarios: the tiny one as 'baseline' and one with more judges."""
+    import yaml
+
+    from tests.conftest import TINY
+
+    folder = tmp_path_factory.mktemp("scenarios")
+    (folder / "baseline.yaml").write_text(yaml.safe_dump({**TINY, "name": "baseline"}))
+    more = {**TINY, "name": "more_judges", "judges": {"count": 6}}
+    (folder / "more_judges.yaml").write_text(yaml.safe_dump(more))
+    return folder
+
+
+@pytest.fixture
+def app(results_root, scenarios_dir):
+    """The dashboard app over the fixture results, running simulations in-process."""
+    from courtsim.dashboard.app import create_app
+
+    return create_app(results_dir=results_root, scenarios_dir=scenarios_dir, workers=0, warm=False)

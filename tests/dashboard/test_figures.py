@@ -50,10 +50,13 @@ def test_pending_over_time_of_one_run_has_no_band():
 
 def test_ttd_histogram_in_percent_with_limit_line(tiny_reps):
     fig = F.ttd_histogram(tiny_reps.ttd, limit_days=60)
-    assert len(fig.data) == 2
-    assert all(t.histnorm == "percent" for t in fig.data)
+    assert [t.name for t in fig.data] == ["baseline", "more_judges"]
+    for tr in fig.data:  # every disposed case is in one bin: shares sum to 100%
+        assert sum(tr.y) == pytest.approx(100.0)
+    base = tiny_reps.ttd.query("scenario == 'baseline'")["ttd_days"]
+    assert fig.data[0].y[0] == pytest.approx(100 * (base < 7).mean())
     assert fig.layout.yaxis.title.text == "Share of disposed cases (%)"
-    assert fig.layout.xaxis.title.text == "Calendar days from filing to disposition"
+    assert fig.layout.xaxis.title.text.startswith("Calendar days from filing to disposition")
     assert any("60-day limit" in (a.text or "") for a in fig.layout.annotations)
     assert_no_nan(fig)
 

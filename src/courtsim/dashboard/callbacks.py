@@ -1,0 +1,214 @@
+"""Wiring of the dashboard's callbacks: Dash inputs and outputs to :mod:`.handlers`.
+
+Every callback is a thin shell: it reads the inputs, calls a handler (which never
+raises) and maps the handler's named outputs onto Dash outputs, leaving those it did not
+name unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+from dash import ALL, Input, Output, State, callback_context, no_update
+
+from courtsim.dashboard import handlers as H
+from courtsim.dashboard.context import AppContext
+
+
+def _outputs(result: dict[str, Any], names: list[str]) -> tuple[Any, ...]:
+    return tuple(result.get(n, no_update) for n in names)
+
+
+def _trigger() -> str | None:
+    tid = callback_context.triggered_id
+    return tid if isinstance(tid, str) else None
+
+
+def _running(prefix: str) -> list[tuple[Output, Any, Any]]:
+    """Show the progress bar, poll it, and disable the button while a run is on."""
+    return [
+        (Output(f"{prefix}-run", "disabled"), True, False),
+        (Output(f"{prefix}-interval", "disabled"), False, True),
+        (Output(f"{prefix}-progress", "style"), {"display": "block"}, {"display": "none"}),
+    ]
+
+
+def register_callbacks(app: dash.Dash, ctx: AppContext) -> None:
+    """Register every callback of the dashboard on ``app``.
+
+    Args:
+        app: The Dash app.
+        ctx: Its server-side state.
+    """
+    _explorer(app, ctx)
+    _comparison(app, ctx)
+    _sweep(app, ctx)
+    _downloads(app, ctx)
+
+
+def _progress(app: dash.Dash, ctx: AppContext, prefix: str) -> None:
+    @app.callback(
+        Output(f"{prefix}-progress", "value"),
+        Output(f"{prefix}-progress", "max"),
+        Output(f"{prefix}-progress-text", "children"),
+        Input(f"{prefix}-interval", "n_intervals"),
+        State("token", "data"),
+        prevent_initial_call=True,
+    )
+    def poll(_n: int, token: Any) -> tuple[Any, ...]:
+        return _outputs(H.poll_progress(ctx, token, prefix), ["value", "max", "text"])
+
+
+def _explorer(app: dash.Dash, ctx: AppContext) -> None:
+    names = ["source", "message", "levers", "channel_options", "channels", "channel_style", "days"]
+
+    @app.callback(
+        Output("ex-source", "data"),
+        Output("ex-upload-msg", "children"),
+        Output("ex-levers", "children"),
+        Output("ex-channels", "options"),
+        Output("ex-channels", "value"),
+        Output("ex-channels-box", "style"),
+        Output("ex-days", "value"),
+        Input("ex-scenario", "value"),
+        Input("ex-upload", "contents"),
+        State("ex-upload", "filename"),
+        prevent_initial_call=True,
+    )
+    def select(name: Any, contents: Any, filename: Any) -> tuple[Any, ...]:
+        return _outputs(H.select_scenario(ctx, _trigger(), name, contents, filename), names)
+
+    outs = ["view", "status", "cards", "pending", "ttd", "channels_fig", "util", "table"]
+
+    @app.callback(
+        Output("ex-view", "data"),
+        Output("ex-status", "children"),
+        Output("ex-cards", "children"),
+        Output("ex-pending", "figure"),
+        Output("ex-ttd", "figure"),
+        Output("ex-channels-fig", "figure"),
+        Output("ex-util", "figure"),
+        Output("ex-table", "children"),
+        Input("ex-run", "n_clicks"),
+        State("token", "data"),
+        State("ex-source", "data"),
+        State({"type": "lever", "key": ALL}, "id"),
+        State({"type": "lever", "key": ALL}, "value"),
+        State("ex-channels", "value"),
+        State("ex-days", "value"),
+        State("ex-reps", "value"),
+        State("ex-seed", "value"),
+        running=_running("ex"),
+        prevent_initial_call=True,
+    )
+    def run(_n: int, token: Any, source: Any, ids: Any, values: Any, *rest: Any) -> tuple[Any, ...]:
+        channels, days, reps, seed = rest
+        result = H.run_explorer(ctx, token, source, ids, values, channels, days, reps, seed)
+        return _outputs(result, outs)
+
+    _progress(app, ctx, "ex")
+
+
+def _comparison(app: dash.Dash, ctx: AppContext) -> None:
+    outs = ["view", "status", "sentences", "diff", "pending", "channels", "util", "table"]
+
+    @app.callback(
+        Output("cmp-view", "data"),
+        Output("cmp-status", "children"),
+        Output("cmp-sentences", "children"),
+        Output("cmp-diff", "figure"),
+        Output("cmp-pending", "figure"),
+        Output("cmp-channels", "figure"),
+        Output("cmp-util", "figure"),
+        Output("cmp-table", "children"),
+        Input("cmp-run", "n_clicks"),
+        Input("cmp-saved", "value"),
+        State("token", "data"),
+        State("cmp-baseline", "value"),
+        State("cmp-pilots", "value"),
+        State("cmp-reps", "value"),
+        State("cmp-seed", "value"),
+        running=_running("cmp"),
+        prevent_initial_call=True,
+    )
+    def compare(_n: int, saved: Any, token: Any, *rest: Any) -> tuple[Any, ...]:
+        baseline, pilots, reps, seed = rest
+        result = H.run_comparison(ctx, token, _trigger(), baseline, pilots, reps, seed, saved)
+        return _outputs(result, outs)
+
+    _progress(app, ctx, "cmp")
+
+
+def _sweep(app: dash.Dash, ctx: AppContext) -> None:
+    @app.callback(
+        Output("sw-folder", "options"),
+        Output("cmp-saved", "options"),
+        Input("sw-refresh", "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def refresh(_n: int) -> tuple[Any, ...]:
+        return _outputs(H.folder_options(ctx), ["folders", "saved"])
+
+    names = ["view", "message", "metric_options", "metric", "x_options", "x", "y_options", "y"]
+
+    @app.callback(
+        Output("sw-view", "data"),
+        Output("sw-msg", "children"),
+        Output("sw-metric", "options"),
+        Output("sw-metric", "value"),
+        Output("sw-x", "options"),
+        Output("sw-x", "value"),
+        Output("sw-y", "options"),
+        Output("sw-y", "value"),
+        Input("sw-folder", "value"),
+        Input("sw-open", "n_clicks"),
+        Input("sw-path", "n_submit"),
+        State("sw-path", "value"),
+        State("token", "data"),
+        prevent_initial_call=True,
+    )
+    def open_(chosen: Any, _n: Any, _s: Any, typed: Any, token: Any) -> tuple[Any, ...]:
+        trigger = "sw-open" if _trigger() in ("sw-open", "sw-path") else _trigger()
+        return _outputs(H.open_folder(ctx, token, trigger, chosen, typed), names)
+
+    @app.callback(
+        Output("sw-graphs", "children"),
+        Output("sw-table", "children"),
+        Output("sw-msg", "children", allow_duplicate=True),
+        Input("sw-view", "data"),
+        Input("sw-metric", "value"),
+        Input("sw-x", "value"),
+        Input("sw-y", "value"),
+        Input("sw-chart", "value"),
+        prevent_initial_call=True,
+    )
+    def draw(view: Any, metric: Any, x: Any, y: Any, chart: Any) -> tuple[Any, ...]:
+        return _outputs(
+            H.draw_sweep(ctx, view, metric, x, y, chart), ["graphs", "table", "message"]
+        )
+
+
+def _downloads(app: dash.Dash, ctx: AppContext) -> None:
+    for prefix in ("ex", "cmp", "sw"):
+        _download(app, ctx, prefix)
+
+
+def _download(app: dash.Dash, ctx: AppContext, prefix: str) -> None:
+    status = "sw-msg" if prefix == "sw" else f"{prefix}-status"
+
+    @app.callback(
+        Output(f"{prefix}-download", "data"),
+        Output(status, "children", allow_duplicate=True),
+        Input(f"{prefix}-dl-html", "n_clicks"),
+        Input(f"{prefix}-dl-csv", "n_clicks"),
+        State(f"{prefix}-view", "data"),
+        State("sw-metric", "value"),
+        State("sw-x", "value"),
+        State("sw-y", "value"),
+        prevent_initial_call=True,
+    )
+    def download(_h: Any, _c: Any, view: Any, metric: Any, x: Any, y: Any) -> tuple[Any, ...]:
+        what = "html" if _trigger() == f"{prefix}-dl-html" else "csv"
+        extra = {"metric": metric, "x": x, "y": y} if prefix == "sw" else None
+        return _outputs(H.download(ctx, what, view, extra), ["download", "status"])

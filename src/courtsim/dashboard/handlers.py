@@ -1,0 +1,452 @@
+"""What the dashboard's callbacks do, as plain functions of the app context and the inputs.
+
+Each handler returns a dict of output name -> value (missing names are left unchanged);
+:mod:`courtsim.dashboard.callbacks` wires them to Dash. A handler never raises: bad input
+of any kind becomes a message in the page (``status``/``message``), and an unexpected
+failure is logged on the server and reported in one sentence, so the server keeps serving.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import logging
+import math
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+from courtsim.dashboard import figures as F
+from courtsim.dashboard.context import AppContext
+from courtsim.dashboard.describe import KEY_METRICS
+from courtsim.dashboard.folders import Bundle, list_folders, load_folder, ok_rows, to_bundle
+from courtsim.dashboard.labels import kpi_order, measure
+from courtsim.dashboard.layout import kpi_cards, lever_panel, message, placeholder_figure, table
+from courtsim.dashboard.levers import channel_types
+from courtsim.dashboard.live import Replications
+from courtsim.dashboard.report import comparison_sentences, kpi_table, render_html
+from courtsim.dashboard.safety import check_run_budget, parse_scenario_upload, resolve_under
+from courtsim.dashboard.tables import kpi_display_table, sweep_aggregate
+from courtsim.errors import CourtsimError
+from courtsim.scenario import Scenario
+
+log = logging.getLogger("courtsim.dashboard")
+Outputs = dict[str, Any]
+
+
+def guarded(error_key: str) -> Callable[[Callable[..., Outputs]], Callable[..., Outputs]]:
+    """Turn any exception of a handler into a message under ``error_key``.
+
+    Args:
+        error_key: The output that shows messages.
+
+    Returns:
+        The decorator.
+    """
+
+    def wrap(fn: Callable[..., Outputs]) -> Callable[..., Outputs]:
+        @functools.wraps(fn)
+        def inner(*args: Any, **kwargs: Any) -> Outputs:
+            try:
+                return fn(*args, **kwargs)
+            except CourtsimError as exc:
+                return {error_key: message(str(exc))}
+            except Exception:  # never a traceback in the page; the log has it
+                log.exception("dashboard handler %s failed", fn.__name__)
+                return {
+                    error_key: message(
+                        "Something went wrong on the server (the error is in its log); "
+                        "the page still works, try other values."
+                    )
+                }
+
+        return inner
+
+    return wrap
+
+
+def as_int(value: Any, name: str, lo: int, hi: int | None = None) -> int:
+    """Read a whole number sent by the page, within bounds.
+
+    Args:
+        value: What the page sent.
+        name: The field's name, for the message.
+        lo: Smallest allowed.
+        hi: Largest allowed.
+
+    Returns:
+        The number.
+
+    Raises:
+        CourtsimError: Not a whole number, or out of bounds.
+    """
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        raise CourtsimError(f"{name}: '{value}' is not a number", field=name) from None
+    if not math.isfinite(f) or not f.is_integer():
+        raise CourtsimError(f"{name}: '{value}' is not a whole number", field=name)
+    v = int(f)
+    if v < lo or (hi is not None and v > hi):
+        bounds = f"between {lo} and {hi}" if hi is not None else f"at least {lo}"
+        raise CourtsimError(f"{name} must be {bounds} (got {v})", field=name)
+    return v
+
+
+# ---------------------------------------------------------------- explorer
+
+
+@guarded("message")
+def select_scenario(
+    ctx: AppContext, trigger: str | None, name: Any, contents: Any, filename: Any
+) -> Outputs:
+    """Load the chosen shipped scenario, or an uploaded file, and rebuild the levers.
+
+    Args:
+        ctx: The app context.
+        trigger: ``"ex-upload"`` when a file was uploaded, else the dropdown.
+        name: Shipped scenario chosen.
+        contents: Upload payload (``data:...;base64,...``).
+        filename: Uploaded file's name.
+
+    Returns:
+        ``source`` (what the run starts from), ``message``, ``levers``,
+        ``channel_options``, ``channels``, ``channel_style``, ``days``.
+    """
+    if trigger == "ex-upload" and contents:
+        sc = parse_scenario_upload(contents, str(filename or "upload.yaml"), ctx.limits)
+        key = ctx.uploads.put(sc.content_hash(), sc)
+        source: dict[str, str] = {"upload": key, "name": str(filename)}
+        msg = message(f"Loaded {filename}: scenario '{sc.name}'.", "ok")
+    else:
+        sc = ctx.scenario(name)
+        source, msg = {"shipped": str(name)}, ""
+    levers, options, on, style = lever_panel(sc)
+    return {
+        "source": source,
+        "message": msg,
+        "levers": levers,
+        "channel_options": options,
+        "channels": on,
+        "channel_style": style,
+        "days": sc.horizon_days,
+    }
+
+
+def _source_scenario(ctx: AppContext, source: Any) -> Scenario:
+    if isinstance(source, dict) and "upload" in source:
+        return ctx.uploads.get(source["upload"], "uploaded scenario")
+    if isinstance(source, dict) and "shipped" in source:
+        return ctx.scenario(source["shipped"])
+    raise CourtsimError("choose a scenario first")
+
+
+def _progress(ctx: AppContext, token: Any, prefix: str) -> Callable[[int, int], None]:
+    key = f"{token}:{prefix}"
+    return lambda done, total: ctx.progress.put(key, (done, total))
+
+
+def build_scenario(
+    ctx: AppContext,
+    source: Any,
+    lever_ids: list[Any],
+    lever_values: list[Any],
+    channels: Any,
+    days: Any,
+) -> Scenario:
+    """Return the scenario the explorer runs: the source with levers, channels and days set.
+
+    Raises:
+        CourtsimError: A value is invalid (the scenario's own validation messages).
+    """
+    from courtsim.dashboard.levers import apply_levers
+
+    sc = _source_scenario(ctx, source)
+    values = {}
+    for id_, v in zip(lever_ids or [], lever_values or [], strict=False):
+        if isinstance(id_, dict) and isinstance(id_.get("key"), str):
+            values[id_["key"]] = v
+    ch = None
+    if channel_types():
+        ch = [str(c) for c in channels or [] if isinstance(c, str)]
+    sc = apply_levers(sc, values, ch)
+    n_days = as_int(days, "days", 30, 40_000)
+    if n_days != sc.horizon_days:
+        sc = sc.with_overrides({"horizon_days": n_days}, source="days")
+    return sc
+
+
+@guarded("status")
+def run_explorer(
+    ctx: AppContext,
+    token: Any,
+    source: Any,
+    lever_ids: list[Any],
+    lever_values: list[Any],
+    channels: Any,
+    days: Any,
+    reps: Any,
+    seed: Any,
+) -> Outputs:
+    """Run replications of the explorer's scenario and draw them.
+
+    Returns:
+        ``view`` (id of the run, for downloads), ``status``, ``cards``, the figures
+        ``pending``, ``ttd``, ``channels_fig``, ``util`` and ``table``.
+    """
+    sc = build_scenario(ctx, source, lever_ids, lever_values, channels, days)
+    n = as_int(reps, "replications", 1, ctx.limits.max_replications)
+    s = as_int(seed, "seed", 0)
+    check_run_budget([sc], n, ctx.limits)
+    with ctx.run_slot():
+        reps_ = ctx.runner.run({sc.name: sc}, n, s, progress=_progress(ctx, token, "ex"))
+    view = ctx.views.put(f"{token}:ex:{sc.content_hash()[:12]}:{n}:{s}", reps_)
+    out = draw_replications(reps_)
+    out["view"] = view
+    secs = reps_.manifest.get("run_seconds", 0.0)
+    out["status"] = message(
+        f"{n} replications of '{sc.name}' ({sc.horizon_days} days, seed {s}); "
+        f"{secs:.1f} s of simulation.",
+        "ok",
+    )
+    return out
+
+
+def _limit(sc: Scenario) -> float:
+    weights: dict[float, float] = {}
+    for ct in sc.case_types.values():
+        weights[float(ct.time_limit_days)] = weights.get(float(ct.time_limit_days), 0) + ct.share
+    return max(weights, key=lambda k: weights[k])
+
+
+def draw_replications(reps: Replications) -> Outputs:
+    """Return the explorer's cards, figures and KPI table for replications of one scenario."""
+    sc = next(iter(reps.scenarios.values()))
+    summary = reps.summary
+    return {
+        "cards": kpi_cards(summary),
+        "pending": F.pending_over_time(reps.daily_summary),
+        "ttd": F.ttd_histogram(reps.ttd, _limit(sc)),
+        "channels_fig": F.settlement_channels(summary),
+        "util": F.utilisation(summary),
+        "table": table(kpi_display_table(summary, kpi_order(set(summary["metric"])))),
+    }
+
+
+def poll_progress(ctx: AppContext, token: Any, prefix: str) -> Outputs:
+    """Return the progress of this page's running job: bar value, bar maximum, text."""
+    try:
+        done, total = ctx.progress.get(f"{token}:{prefix}", "progress")
+    except CourtsimError:
+        return {"value": "0", "max": "1", "text": "Starting..."}
+    return {
+        "value": str(done),
+        "max": str(max(total, 1)),
+        "text": f"Running: {done} of {total} simulations done",
+    }
+
+
+# ---------------------------------------------------------------- comparison
+
+
+@guarded("status")
+def run_comparison(
+    ctx: AppContext,
+    token: Any,
+    trigger: str | None,
+    baseline: Any,
+    pilots: Any,
+    reps: Any,
+    seed: Any,
+    saved: Any,
+) -> Outputs:
+    """Compare pilots with the baseline: run them live, or open a saved comparison.
+
+    Returns:
+        ``view``, ``status``, ``sentences``, figures ``diff``, ``pending``, ``channels``,
+        ``util`` and ``table``.
+    """
+    if trigger == "cmp-saved":
+        if not saved:
+            return {}
+        bundle = load_folder(resolve_under(ctx.results_root, str(saved)))
+        if bundle.kind != "compare":
+            raise CourtsimError(f"'{saved}' holds a {bundle.kind}, not a comparison")
+        view = ctx.views.put(f"{token}:cmp:saved:{saved}", bundle)
+        status = message(f"Opened the saved comparison {saved}.", "ok")
+    else:
+        names = [str(p) for p in (pilots or []) if p != baseline]
+        if not names:
+            raise CourtsimError("choose at least one pilot scenario other than the baseline")
+        scenarios = {str(baseline): ctx.scenario(baseline)}
+        scenarios.update({p: ctx.scenario(p) for p in names})
+        n = as_int(reps, "replications", 1, ctx.limits.max_replications)
+        s = as_int(seed, "seed", 0)
+        check_run_budget(list(scenarios.values()), n, ctx.limits)
+        with ctx.run_slot():
+            live = ctx.runner.run(scenarios, n, s, progress=_progress(ctx, token, "cmp"))
+        bundle = to_bundle(live)
+        view = ctx.views.put(f"{token}:cmp:{'+'.join(scenarios)}:{n}:{s}", live)
+        status = message(
+            f"{', '.join(names)} against {baseline}: {n} paired replications, seed {s}.", "ok"
+        )
+    out = draw_comparison(bundle)
+    out.update(view=view, status=status)
+    return out
+
+
+def draw_comparison(bundle: Bundle) -> Outputs:
+    """Return the comparison tab's sentences, figures and table for a comparison."""
+    from dash import html
+
+    sentences = comparison_sentences(bundle)
+    table_ = bundle.comparison if bundle.comparison is not None else pd.DataFrame()
+    summary = bundle.summary if bundle.summary is not None else pd.DataFrame(columns=["metric"])
+    return {
+        "sentences": html.Ul([html.Li(s) for s in sentences], className="sentences")
+        if sentences
+        else message("No sentence: the comparison has none of the key KPIs.", "info"),
+        "diff": F.differences(table_, list(KEY_METRICS)),
+        "pending": F.pending_over_time(bundle.daily_summary)
+        if bundle.daily_summary is not None
+        else placeholder_figure("No daily series in these results"),
+        "channels": F.settlement_channels(summary),
+        "util": F.utilisation(summary),
+        "table": table(kpi_table(bundle)),
+    }
+
+
+# ---------------------------------------------------------------- sweep viewer
+
+
+def folder_options(ctx: AppContext) -> Outputs:
+    """Return the results folders for the sweep viewer and the saved comparisons."""
+    found = list_folders(ctx.results_root)
+    return {
+        "folders": [{"label": f"{p} ({k})", "value": p} for p, k in found],
+        "saved": [p for p, k in found if k == "compare"],
+    }
+
+
+@guarded("message")
+def open_folder(
+    ctx: AppContext, token: Any, trigger: str | None, chosen: Any, typed: Any
+) -> Outputs:
+    """Open a results folder under ``--results`` (chosen, or typed as a relative path).
+
+    Returns:
+        ``view``, ``message``, and options and values for ``metric``, ``x`` and ``y``.
+    """
+    rel = typed if trigger == "sw-open" else chosen
+    if not rel:
+        return {}
+    path = resolve_under(ctx.results_root, str(rel))
+    bundle = load_folder(path)
+    view = ctx.views.put(f"{token}:sw:{path}", bundle)
+    metrics = bundle.metrics()
+    first = next((m for m in KEY_METRICS if m in metrics), metrics[0] if metrics else None)
+    factors = bundle.factors
+    what = {"sweep": "factors", "sensitivity": "factors"}.get(bundle.kind)
+    note = f" with {len(factors)} {what}" if what else ""
+    return {
+        "view": view,
+        "message": message(f"Opened {rel}: a {bundle.kind}{note}.", "ok"),
+        "metric_options": metrics,
+        "metric": first,
+        "x_options": factors,
+        "x": factors[0] if factors else None,
+        "y_options": factors,
+        "y": factors[1] if len(factors) > 1 and bundle.kind == "sweep" else None,
+    }
+
+
+@guarded("message")
+def draw_sweep(ctx: AppContext, view: Any, metric: Any, x: Any, y: Any, chart: Any) -> Outputs:
+    """Draw the opened folder: a KPI against one or two factors, indices, or its figures.
+
+    Returns:
+        ``graphs`` (a list of graph components) and ``table``.
+    """
+    from dash import dcc
+
+    if not view:
+        return {}
+    bundle: Bundle = ctx.views.get(view, "results folder")
+    cfg = {"displaylogo": False}
+    if bundle.kind == "sweep" and bundle.results is not None:
+        if metric not in bundle.metrics() or x not in bundle.factors:
+            raise CourtsimError("choose a KPI and a factor of this sweep")
+        y = y if y in bundle.factors and y != x else None
+        agg = sweep_aggregate(ok_rows(bundle.results), [x] + ([y] if y else []), str(metric))
+        if chart == "heatmap" and y:
+            fig = F.sweep_heatmap(agg, str(x), str(y), str(metric))
+        else:
+            fig = F.sweep_line(agg, str(x), str(metric), by=y)
+        return {"graphs": [dcc.Graph(figure=fig, config=cfg)], "table": table(agg)}
+    if bundle.kind == "sensitivity" and bundle.indices is not None:
+        if metric not in bundle.metrics():
+            raise CourtsimError("choose a KPI of this sensitivity analysis")
+        fig = F.sensitivity_bars(bundle.indices, str(metric))
+        return {
+            "graphs": [dcc.Graph(figure=fig, config=cfg)],
+            "table": table(bundle.indices[bundle.indices["metric"] == metric]),
+        }
+    from courtsim.dashboard.report import figures_for
+
+    return {
+        "graphs": [dcc.Graph(figure=f, config=cfg) for f in figures_for(bundle)],
+        "table": table(kpi_table(bundle)),
+    }
+
+
+# ---------------------------------------------------------------- downloads
+
+
+@guarded("status")
+def download(ctx: AppContext, what: str, view: Any, extra: dict[str, Any] | None = None) -> Outputs:
+    """Return the current view as a self-contained HTML briefing or its table as CSV.
+
+    Args:
+        ctx: The app context.
+        what: ``html`` or ``csv``.
+        view: The view's id.
+        extra: For sweeps, the chosen ``metric``, ``x`` and ``y``.
+
+    Returns:
+        ``download``: a ``dcc.Download`` payload.
+    """
+    if not view:
+        raise CourtsimError("nothing to download yet: run or open results first")
+    obj = ctx.views.get(view, "view")
+    bundle = to_bundle(obj)
+    name = "".join(c if c.isalnum() or c in "-_" else "_" for c in bundle.title)[:60] or "courtsim"
+    if what == "html":
+        return {
+            "download": {
+                "content": render_html(bundle),
+                "filename": f"{name}_briefing.html",
+                "type": "text/html",
+            }
+        }
+    df = kpi_table(bundle)
+    extra = extra or {}
+    if bundle.kind == "sweep" and bundle.results is not None and extra.get("metric"):
+        factors = [f for f in (extra.get("x"), extra.get("y")) if f in bundle.factors]
+        df = sweep_aggregate(
+            ok_rows(bundle.results), factors or bundle.factors[:1], extra["metric"]
+        )
+        df.insert(0, "metric", extra["metric"])
+    elif bundle.comparison is not None and len(bundle.comparison):
+        df = bundle.comparison
+    elif bundle.summary is not None:  # numbers, not the formatted text of the page's table
+        df = bundle.summary.copy()
+        df.insert(
+            df.columns.get_loc("metric") + 1, "label", df["metric"].map(lambda k: measure(k).label)
+        )
+        df.insert(
+            df.columns.get_loc("label") + 1, "unit", df["metric"].map(lambda k: measure(k).unit)
+        )
+    buf = io.StringIO()
+    df.to_csv(buf, index=False)
+    return {"download": {"content": buf.getvalue(), "filename": f"{name}.csv", "type": "text/csv"}}

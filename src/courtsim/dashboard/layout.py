@@ -1,0 +1,430 @@
+"""The dashboard's page: three tabs (explorer, pilot comparison, sweep viewer) and their parts.
+
+Builders here return Dash components and do no work of their own: the levers come from
+:func:`courtsim.dashboard.levers.levers_for`, cards and tables from result tables.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from courtsim.dashboard.context import AppContext
+from courtsim.dashboard.folders import list_folders
+from courtsim.dashboard.labels import CARD_KPIS, SETTLEMENT_CHANNELS, measure
+from courtsim.dashboard.levers import CHANNEL_NAMES, Lever, channel_types, channels_on, levers_for
+from courtsim.scenario import Scenario
+
+_GRAPH_CONFIG = {"displaylogo": False, "responsive": True}
+
+
+def placeholder_figure(text: str) -> go.Figure:
+    """Return an empty figure that says what to do to fill it.
+
+    Args:
+        text: The instruction.
+
+    Returns:
+        A blank figure with the text in its middle.
+    """
+    fig = go.Figure()
+    fig.update_layout(
+        height=300,
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+    )
+    fig.add_annotation(
+        text=text, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
+        font={"size": 14, "color": "#5f6b77"},
+    )  # fmt: skip
+    return fig
+
+
+def message(text: str, kind: str = "error") -> html.Div:
+    """Return a message box (``error``, ``info`` or ``ok``).
+
+    Args:
+        text: The message.
+        kind: Its kind (sets the colour).
+
+    Returns:
+        The component.
+    """
+    return html.Div(text, className=f"msg {kind}", role="alert" if kind == "error" else "status")
+
+
+def _graph(id_: str, hint: str) -> html.Div:
+    return html.Div(
+        dcc.Graph(id=id_, figure=placeholder_figure(hint), config=_GRAPH_CONFIG),
+        className="figbox",
+    )
+
+
+def lever_controls(levers: list[Lever]) -> list[Any]:
+    """Return one labelled slider or number box per lever.
+
+    Args:
+        levers: From :func:`courtsim.dashboard.levers.levers_for`.
+
+    Returns:
+        Components whose ids are ``{"type": "lever", "key": <lever key>}``.
+    """
+    out: list[Any] = []
+    for lv in levers:
+        id_ = {"type": "lever", "key": lv.key}
+        value: float | int = int(lv.value) if lv.kind == "int" else lv.value
+        if lv.control == "slider" and lv.minimum is not None and lv.maximum is not None:
+            marks = {v: f"{v:g}" for v in (lv.minimum, lv.maximum)}
+            control: Any = dcc.Slider(
+                id=id_, min=lv.minimum, max=lv.maximum, step=lv.step, value=value, marks=marks,
+                tooltip={"placement": "bottom", "always_visible": False},
+                updatemode="mouseup",
+            )  # fmt: skip
+        else:
+            # "any": a browser marks a value off the step grid (10,500 with step 1,000) invalid.
+            control = dcc.Input(
+                id=id_, type="number", value=value, debounce=True,
+                step=1 if lv.kind == "int" else "any",
+                min=lv.minimum, max=lv.maximum, inputMode="numeric" if lv.kind == "int" else "decimal",
+            )  # fmt: skip
+        out.append(
+            html.Div(
+                [html.Label(lv.label, title=lv.help), control],
+                className="lever",
+                title=lv.help,
+            )
+        )
+    return out
+
+
+def lever_panel(sc: Scenario) -> tuple[list[Any], list[dict[str, str]], list[str], dict]:
+    """Return the levers, the channel options and values, and the channel box's style.
+
+    Args:
+        sc: The scenario the levers start from.
+
+    Returns:
+        ``(lever components, channel options, channels on, style of the channel box)``.
+    """
+    kinds = channel_types()
+    options = [{"label": CHANNEL_NAMES.get(k, k), "value": k} for k in kinds]
+    style = {} if kinds else {"display": "none"}
+    return lever_controls(levers_for(sc)), options, channels_on(sc), style
+
+
+def _fmt(m: Any, v: float) -> str:
+    return m.format(v).removesuffix(m.unit).strip()
+
+
+def kpi_cards(summary: pd.DataFrame, scenario: str | None = None) -> list[html.Div]:
+    """Return the KPI cards of one scenario: mean, unit and 95% CI.
+
+    Args:
+        summary: KPI summary (``[scenario,] metric, mean[, ci_low, ci_high]``).
+        scenario: Which scenario's KPIs (default: the first).
+
+    Returns:
+        One card per KPI in :data:`~courtsim.dashboard.labels.CARD_KPIS` the results hold;
+        the reconciliation card lists the channels.
+    """
+    df = summary
+    if "scenario" in df:
+        scenario = scenario or str(df["scenario"].iloc[0])
+        df = df[df["scenario"] == scenario]
+    rows = {str(r["metric"]): r for _, r in df.iterrows()}
+    keys = [k for k in CARD_KPIS if k in rows]
+    if "reconciliation_share_incl_pre_court" not in rows and "share_settled" in rows:
+        keys.insert(min(4, len(keys)), "share_settled")
+    cards = []
+    for key in keys:
+        m, r = measure(key), rows[key]
+        value = float(r["mean"])
+        parts: list[Any] = [
+            html.Div(m.label, className="card-label"),
+            html.Div(
+                [_fmt(m, value), html.Span(f" {m.unit}", className="card-ci")],
+                className="card-value",
+                id=f"card-{key}",
+            ),
+        ]
+        lo, hi = r.get("ci_low", math.nan), r.get("ci_high", math.nan)
+        if isinstance(lo, float) and not math.isnan(lo):
+            parts.append(html.Div(f"95% CI {_fmt(m, lo)} to {_fmt(m, hi)}", className="card-ci"))
+        if key in ("reconciliation_share_incl_pre_court", "share_settled"):
+            detail = [
+                f"{measure(c).label}: {_fmt(measure(c), float(rows[c]['mean']))}%"
+                for c in SETTLEMENT_CHANNELS
+                if c in rows and float(rows[c]["mean"]) > 0
+            ]
+            parts.extend(html.Div(d, className="card-detail") for d in detail)
+        cards.append(html.Div(parts, className="card"))
+    return cards
+
+
+def table(df: pd.DataFrame, max_rows: int = 100) -> html.Table:
+    """Return a plain HTML table of a frame (first ``max_rows`` rows).
+
+    Args:
+        df: The frame.
+        max_rows: Rows shown.
+
+    Returns:
+        The table.
+    """
+
+    def cell(v: Any) -> str:
+        if isinstance(v, float):
+            return "n/a" if math.isnan(v) else f"{v:,.4g}"
+        return str(v)
+
+    head = html.Thead(html.Tr([html.Th(str(c)) for c in df.columns]))
+    body = html.Tbody(
+        [html.Tr([html.Td(cell(v)) for v in row]) for row in df.head(max_rows).itertuples(False)]
+    )
+    return html.Table([head, body], className="kpis")
+
+
+def _downloads(prefix: str) -> html.Div:
+    return html.Div(
+        [
+            html.Button("Download briefing (HTML)", id=f"{prefix}-dl-html", className="secondary"),
+            html.Button("Download tables (CSV)", id=f"{prefix}-dl-csv", className="secondary"),
+            dcc.Download(id=f"{prefix}-download"),
+        ]
+    )
+
+
+def _number(id_: str, label: str, value: int, lo: int, hi: int | None = None) -> html.Div:
+    return html.Div(
+        [
+            html.Label(label, htmlFor=id_),
+            dcc.Input(id=id_, type="number", value=value, min=lo, max=hi, step=1, debounce=True),
+        ],
+        className="field",
+    )
+
+
+def _run_block(prefix: str, label: str) -> list[Any]:
+    return [
+        html.Button(label, id=f"{prefix}-run", className="primary", n_clicks=0),
+        html.Progress(id=f"{prefix}-progress", value="0", max="1", style={"display": "none"}),
+        html.Div(id=f"{prefix}-progress-text", className="status"),
+        html.Div(id=f"{prefix}-status", className="status"),
+        dcc.Interval(id=f"{prefix}-interval", interval=250, disabled=True),
+        dcc.Store(id=f"{prefix}-view"),
+    ]
+
+
+def explorer_tab(ctx: AppContext) -> dcc.Tab:
+    """Return the scenario explorer: scenario, levers, replications, KPI cards and figures."""
+    names = list(ctx.scenarios)
+    first = ctx.scenarios[names[0]] if names else None
+    levers, ch_options, ch_values, ch_style = (
+        lever_panel(first) if first else ([], [], [], {"display": "none"})
+    )
+    horizon = first.horizon_days if first else 365
+    controls = html.Div(
+        [
+            html.H3("Scenario"),
+            dcc.Dropdown(
+                id="ex-scenario",
+                options=[{"label": n, "value": n} for n in names],
+                value=names[0] if names else None,
+                clearable=False,
+            ),
+            dcc.Upload(
+                id="ex-upload",
+                children=html.Div("or drop / choose a scenario YAML file"),
+                className="upload",
+                multiple=False,
+                max_size=ctx.limits.max_upload_bytes,
+            ),
+            html.Div(id="ex-upload-msg"),
+            dcc.Store(id="ex-source", data={"shipped": names[0]} if names else None),
+            html.H3("Levers"),
+            html.Div(levers, id="ex-levers"),
+            html.Div(
+                [
+                    html.Label("Reconciliation channels switched on"),
+                    dcc.Checklist(
+                        id="ex-channels",
+                        options=ch_options,
+                        value=ch_values,
+                        labelStyle={"display": "block", "fontSize": "13px"},
+                        inputStyle={"marginRight": "6px"},
+                    ),
+                ],
+                id="ex-channels-box",
+                className="field",
+                style=ch_style,
+            ),
+            html.H3("Run"),
+            html.Div(
+                [
+                    _number("ex-days", "Days", horizon, 30, 3650),
+                    _number("ex-reps", "Replications", 10, 1, ctx.limits.max_replications),
+                    _number("ex-seed", "Seed", 1, 0),
+                ],
+                className="inline",
+            ),
+            *_run_block("ex", "Run"),
+        ],
+        className="controls",
+    )
+    results = html.Div(
+        [
+            html.Div(id="ex-cards", className="cards"),
+            html.Div(
+                [
+                    _graph("ex-pending", "Choose a scenario and press Run"),
+                    _graph("ex-ttd", "Time to disposition appears here"),
+                    _graph("ex-channels-fig", "Reconciliation by channel appears here"),
+                    _graph("ex-util", "Utilisation of judges and mediators appears here"),
+                ],
+                className="figgrid",
+            ),
+            html.Div(id="ex-table", className="tablebox"),
+            _downloads("ex"),
+        ],
+        className="results",
+    )
+    return dcc.Tab(
+        label="Scenario explorer",
+        value="explorer",
+        children=html.Div([controls, results], className="row page"),
+    )
+
+
+def comparison_tab(ctx: AppContext) -> dcc.Tab:
+    """Return the pilot comparison: baseline and pilots, run live or opened from results."""
+    names = list(ctx.scenarios)
+    base = "baseline" if "baseline" in names else (names[0] if names else None)
+    saved = [p for p, kind in list_folders(ctx.results_root) if kind == "compare"]
+    controls = html.Div(
+        [
+            html.H3("Baseline"),
+            dcc.Dropdown(id="cmp-baseline", options=names, value=base, clearable=False),
+            html.H3("Pilots"),
+            dcc.Dropdown(
+                id="cmp-pilots", options=names, value=[n for n in names if n != base], multi=True
+            ),
+            html.Div(
+                [
+                    _number("cmp-reps", "Replications", 5, 1, ctx.limits.max_replications),
+                    _number("cmp-seed", "Seed", 1, 0),
+                ],
+                className="inline",
+            ),
+            *_run_block("cmp", "Compare"),
+            html.H3("Or open a saved comparison"),
+            dcc.Dropdown(id="cmp-saved", options=saved, placeholder="results folder"),
+        ],
+        className="controls",
+    )
+    results = html.Div(
+        [
+            html.Div(id="cmp-sentences", className="tablebox"),
+            html.Div(
+                [
+                    _graph("cmp-diff", "Press Compare to see each pilot against the baseline"),
+                    _graph("cmp-pending", "Pending cases of each scenario appear here"),
+                    _graph("cmp-channels", "Reconciliation by channel appears here"),
+                    _graph("cmp-util", "Utilisation appears here"),
+                ],
+                className="figgrid",
+            ),
+            html.Div(id="cmp-table", className="tablebox"),
+            _downloads("cmp"),
+        ],
+        className="results",
+    )
+    return dcc.Tab(
+        label="Pilot comparison",
+        value="compare",
+        children=html.Div([controls, results], className="row page"),
+    )
+
+
+def sweep_tab(ctx: AppContext) -> dcc.Tab:
+    """Return the sweep viewer: open a results folder, pick a KPI and factors."""
+    folders = [{"label": f"{p} ({kind})", "value": p} for p, kind in list_folders(ctx.results_root)]
+    controls = html.Div(
+        [
+            html.H3("Results folder"),
+            dcc.Dropdown(id="sw-folder", options=folders, placeholder="choose a folder"),
+            html.Div(
+                [
+                    html.Label("or type a path inside the results folder", htmlFor="sw-path"),
+                    dcc.Input(id="sw-path", type="text", placeholder="sweeps/staffing"),
+                ],
+                className="field",
+            ),
+            html.Button("Open", id="sw-open", className="secondary", n_clicks=0),
+            html.Button("Refresh list", id="sw-refresh", className="secondary", n_clicks=0),
+            html.Div(id="sw-msg"),
+            dcc.Store(id="sw-view"),
+            html.H3("Show"),
+            html.Div([html.Label("KPI"), dcc.Dropdown(id="sw-metric")], className="field"),
+            html.Div([html.Label("x axis"), dcc.Dropdown(id="sw-x")], className="field"),
+            html.Div(
+                [html.Label("second factor (optional)"), dcc.Dropdown(id="sw-y")],
+                className="field",
+            ),
+            dcc.RadioItems(
+                id="sw-chart",
+                options=[
+                    {"label": " lines", "value": "line"},
+                    {"label": " heatmap", "value": "heatmap"},
+                ],
+                value="line",
+                inline=True,
+            ),
+            html.P(f"Results folder: {ctx.results_root}", className="hint"),
+        ],
+        className="controls",
+    )
+    results = html.Div(
+        [
+            html.Div(_graph("sw-graph", "Open a sweep or sensitivity folder"), id="sw-graphs"),
+            html.Div(id="sw-table", className="tablebox"),
+            _downloads("sw"),
+        ],
+        className="results",
+    )
+    return dcc.Tab(
+        label="Sweep viewer",
+        value="sweep",
+        children=html.Div([controls, results], className="row page"),
+    )
+
+
+def build_layout(ctx: AppContext) -> html.Div:
+    """Return the whole page (called on every page load: each gets its own token)."""
+    return html.Div(
+        [
+            html.Div(
+                [
+                    html.H1("courtsim: civil caseload briefing"),
+                    html.P(
+                        "Simulated civil cases in Kazakhstan's first-instance courts, before "
+                        "and with the Supreme Court's reconciliation pilots."
+                    ),
+                ],
+                className="header",
+            ),
+            dcc.Store(id="token", data=uuid.uuid4().hex),
+            dcc.Tabs(
+                id="tabs",
+                value="explorer",
+                children=[explorer_tab(ctx), comparison_tab(ctx), sweep_tab(ctx)],
+            ),
+        ]
+    )
