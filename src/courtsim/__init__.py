@@ -10,6 +10,7 @@ Public API (see ``docs/`` and the README)::
 """
 
 from courtsim.errors import CourtsimError, ResultsError, ScenarioError
+from courtsim.experiment import compare, replicate
 from courtsim.model import CourtModel
 from courtsim.result import Result, load_result
 from courtsim.runner import simulate
@@ -22,7 +23,9 @@ __all__ = [
     "ResultsError",
     "Scenario",
     "ScenarioError",
+    "compare",
     "load_result",
     "load_scenario",
+    "replicate",
     "simulate",
 ]

@@ -1,0 +1,23 @@
+"""Experiments: replications with confidence intervals, paired comparisons, sweeps, sensitivity.
+
+Runs go to a local process pool by default, to this process with ``workers=1``, or to a
+Dask cluster with ``scheduler="tcp://host:8786"``; results are identical either way.
+See ``docs/experiments.md``.
+"""
+
+from courtsim.experiment.compare import Comparison, compare
+from courtsim.experiment.replicate import ReplicateResult, replicate
+from courtsim.experiment.spec import ExperimentError, RunsFailedError, load_experiment
+from courtsim.experiment.sweep import SweepOutcome, sweep
+
+__all__ = [
+    "Comparison",
+    "ExperimentError",
+    "ReplicateResult",
+    "RunsFailedError",
+    "SweepOutcome",
+    "compare",
+    "load_experiment",
+    "replicate",
+    "sweep",
+]

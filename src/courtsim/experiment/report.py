@@ -1,0 +1,168 @@
+"""Plain-text tables of experiment results for the terminal."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import pandas as pd
+
+from courtsim.experiment.wording import PERCENT_KPIS, is_fraction
+from courtsim.kpi_table import KPI_LINES
+
+#: KPIs printed by default (all are saved).
+HEADLINE_KPIS = (
+    "pending_end",
+    "clearance_rate",
+    "disposition_time_days",
+    "ttd_mean_days",
+    "share_within_statutory_limit",
+    "backlog_cases",
+    "share_settled",
+    "cost_total_per_case_kzt",
+)
+_LABELS = {k: label for k, label, _, _ in KPI_LINES if k is not None}
+
+
+def label(metric: str) -> str:
+    """Return a KPI's short label for tables.
+
+    Args:
+        metric: KPI name.
+
+    Returns:
+        The label of the KPI table, or the name.
+    """
+    return _LABELS.get(metric, metric)
+
+
+def fmt(v: float, metric: str, signed: bool = False) -> str:
+    """Format a KPI value (fractions as %) for a table.
+
+    Args:
+        v: The value.
+        metric: KPI name.
+        signed: Show a sign (differences).
+
+    Returns:
+        The text.
+    """
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "n/a"
+    sign = "+" if signed else ""
+    if is_fraction(metric):
+        return f"{100 * v:{sign}.1f}%" if not signed else f"{100 * v:{sign}.1f} pp"
+    if metric in PERCENT_KPIS:
+        return f"{v:{sign}.1f}"
+    a = abs(v)
+    if a >= 1000:
+        return f"{v:{sign},.0f}"
+    return f"{v:{sign}.1f}" if a >= 10 or v == 0 else f"{v:{sign}.3g}"
+
+
+def headline(available: Sequence[str], chosen: Sequence[str] | None) -> list[str]:
+    """Return the KPIs to print: the chosen ones, or the headline KPIs available.
+
+    Args:
+        available: KPIs in the results.
+        chosen: KPIs asked for, or None.
+
+    Returns:
+        KPI names.
+    """
+    if chosen:
+        return [k for k in chosen if k in available]
+    return [k for k in HEADLINE_KPIS if k in available] or list(available)[:8]
+
+
+def comparison_text(table: pd.DataFrame, baseline: str, metrics: Sequence[str]) -> str:
+    """Return the comparison table and its sentences, scenario by scenario.
+
+    Args:
+        table: ``Comparison.table``.
+        baseline: The baseline's label.
+        metrics: KPIs to show.
+
+    Returns:
+        The text.
+    """
+    lines = []
+    for scenario, t in table.groupby("scenario", sort=False):
+        t = t.set_index("metric")
+        lines.append(f"\n{scenario} vs {baseline} (paired replicates, 95% CI)")
+        lines.append(
+            f"  {'KPI':<44} {'baseline':>12} {'scenario':>12}  {'difference (95% CI)':<32} relative"
+        )
+        for m in metrics:
+            if m not in t.index:
+                continue
+            r = t.loc[m]
+            diff = (
+                f"{fmt(r.diff_mean, m, True)} ({fmt(r.diff_ci_low, m, True)} to "
+                f"{fmt(r.diff_ci_high, m, True)})"
+            )
+            rel = "n/a" if math.isnan(r.rel_diff_mean) else f"{100 * r.rel_diff_mean:+.1f}%"
+            lines.append(
+                f"  {label(m):<44.44} {fmt(r.baseline_mean, m):>12} {fmt(r.scenario_mean, m):>12}"
+                f"  {diff:<32} {rel}"
+            )
+        lines.append("")
+        lines += [f"  {t.loc[m, 'sentence']}" for m in metrics if m in t.index]
+    return "\n".join(lines)
+
+
+def sweep_text(results: pd.DataFrame, factors: Sequence[str], metrics: Sequence[str]) -> str:
+    """Return a table of KPI means over replicates, one line per design point.
+
+    Args:
+        results: The sweep's results.
+        factors: Factor columns.
+        metrics: KPIs to show (at most 4 fit).
+
+    Returns:
+        The text (at most 30 points; the rest are in the Parquet file).
+    """
+    metrics = list(metrics)[:4]
+    ok = results[(results["status"] == "ok") & results["metric"].isin(metrics)]
+    if ok.empty:
+        return "  (no finished runs)"
+    means = ok.pivot_table(index=["point", *factors], columns="metric", values="value")
+    means = means.reset_index().drop(columns="point")
+    cols = [*factors, *[m for m in metrics if m in means.columns]]
+    shown = means[cols].head(30)
+    text = shown.to_string(index=False, float_format=lambda v: f"{v:,.3g}")
+    more = len(means) - len(shown)
+    tail = f"\n  ... {more} more points in results.parquet" if more > 0 else ""
+    return "  mean over replicates per design point:\n" + _indent(text) + tail
+
+
+def indices_text(indices: pd.DataFrame) -> str:
+    """Return the sensitivity indices as a table per KPI.
+
+    Args:
+        indices: ``method, metric, factor, index, value, ci_low, ci_high``.
+
+    Returns:
+        The text.
+    """
+    lines = []
+    for metric, t in indices.groupby("metric", sort=False):
+        lines.append(f"\n{metric}")
+        cells = t.assign(
+            cell=[
+                "n/a"
+                if math.isnan(v)
+                else (f"{v:.3g}" + ("" if math.isnan(lo) else f" [{lo:.2g}, {hi:.2g}]"))
+                for v, lo, hi in zip(t["value"], t["ci_low"], t["ci_high"], strict=True)
+            ]
+        )
+        wide = cells.pivot_table(
+            index="factor", columns="index", values="cell", aggfunc="first", sort=False
+        )
+        order = [c for c in ("S1", "ST", "mu_star", "sigma") if c in wide.columns]
+        lines.append(_indent(wide[order].to_string()))
+    return "\n".join(lines)
+
+
+def _indent(text: str) -> str:
+    return "\n".join("  " + line for line in text.splitlines())

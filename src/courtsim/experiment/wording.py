@@ -1,0 +1,147 @@
+"""Plain-language sentences for KPI differences, e.g. "... lowers the backlog by 18% (...)"."""
+
+from __future__ import annotations
+
+import math
+
+#: How a KPI reads inside a sentence. KPIs missing here read as their name.
+KPI_PHRASES: dict[str, str] = {
+    "incoming": "incoming claims",
+    "resolved": "resolved cases",
+    "disposed": "disposed cases",
+    "pending_start": "pending cases at the start of the window",
+    "pending_end": "pending cases at the end of the run",
+    "clearance_rate": "the clearance rate",
+    "disposition_time_days": "the disposition time (CEPEJ)",
+    "case_turnover_ratio": "the case turnover ratio",
+    "ttd_mean_days": "the mean time to disposition",
+    "ttd_median_days": "the median time to disposition",
+    "ttd_p90_days": "the 90th percentile of time to disposition",
+    "share_within_30_days": "the share of cases disposed within 30 days",
+    "share_within_60_days": "the share of cases disposed within 60 days",
+    "share_within_90_days": "the share of cases disposed within 90 days",
+    "share_within_statutory_limit": "the share of cases disposed within the statutory limit",
+    "pending_age_mean_days": "the mean age of pending cases",
+    "pending_age_median_days": "the median age of pending cases",
+    "backlog_cases": "the backlog (cases pending beyond the statutory limit)",
+    "backlog_share": "the backlog's share of pending cases",
+    "share_judgment": "the share of cases ending in a judgment",
+    "share_settled": "the share of cases settled",
+    "share_settlement": "the share of cases settled by agreement before the judge",
+    "share_settled_conciliation": "the share of cases settled in conciliation",
+    "share_settled_mediation": "the share of cases settled in mediation",
+    "share_settled_participatory": "the share of cases settled by participatory procedure",
+    "share_withdrawal": "the share of claims withdrawn",
+    "share_returned": "the share of claims returned",
+    "settled_pre_court": "disputes settled before court",
+    "appeal_rate_judgments": "the share of judgments appealed",
+    "appeal_rate_settlements": "the share of settlements appealed",
+    "judge_utilisation": "judge utilisation",
+    "cost_court_per_case_kzt": "the court's cost per case",
+    "cost_parties_per_case_kzt": "the parties' cost per case",
+    "cost_total_per_case_kzt": "the total cost per case",
+}
+
+#: KPIs in percent (0-100): their differences read in points.
+PERCENT_KPIS = frozenset({"clearance_rate"})
+
+
+def is_fraction(metric: str) -> bool:
+    """Return whether a KPI is a fraction (0-1), whose differences read in percentage points.
+
+    Args:
+        metric: KPI name.
+
+    Returns:
+        True for ``share_*``, ``*_share``, ``*_rate_*`` shares and utilisations.
+    """
+    if metric in PERCENT_KPIS:
+        return False
+    return (
+        metric.startswith(("share_", "appeal_rate_", "pending_age_share_"))
+        or metric.endswith(("_share", "_utilisation", "utilisation"))
+        or metric.startswith("p_")
+    )
+
+
+def phrase(metric: str) -> str:
+    """Return how a KPI reads in a sentence.
+
+    Args:
+        metric: KPI name.
+
+    Returns:
+        A phrase such as "the backlog (cases pending beyond the statutory limit)".
+    """
+    return KPI_PHRASES.get(metric, metric.replace("_", " "))
+
+
+def _num(x: float) -> str:
+    a = abs(x)
+    if a >= 100:
+        return f"{x:,.0f}"
+    if a >= 10:
+        return f"{x:.0f}"
+    return f"{x:.1f}"
+
+
+def difference_sentence(
+    subject: str,
+    metric: str,
+    diff_mean: float,
+    diff_ci: tuple[float, float],
+    rel_mean: float,
+    rel_ci: tuple[float, float],
+    confidence: float = 0.95,
+) -> str:
+    """Return one plain-language sentence for a paired KPI difference.
+
+    Fractions read in percentage points, percentages (the clearance rate) in points,
+    everything else as a relative change when the baseline mean is not zero, else in the
+    KPI's own unit. When the interval contains zero, the sentence says the difference is
+    not clear.
+
+    Args:
+        subject: Who acts, e.g. "In-court conciliation" or "Scenario 'in_court'".
+        metric: KPI name.
+        diff_mean: Mean paired difference (scenario - baseline), KPI units.
+        diff_ci: Its confidence interval.
+        rel_mean: Relative difference (fraction of the baseline mean).
+        rel_ci: Its confidence interval.
+        confidence: Level of the intervals (0-1).
+
+    Returns:
+        For example "In-court conciliation lowers pending cases at the end of the run by
+        18% (95% CI 15% to 21%)."
+    """
+    what = phrase(metric)
+    level = f"{round(confidence * 100):d}% CI"
+    if any(math.isnan(v) for v in (diff_mean, *diff_ci)):
+        if diff_mean == 0:
+            return f"{subject} leaves {what} unchanged."
+        return f"{subject}: {what} cannot be compared (undefined in too many runs)."
+    if diff_mean == 0 and diff_ci == (0.0, 0.0):
+        return f"{subject} leaves {what} unchanged (no difference in any replicate)."
+    if is_fraction(metric):
+        scale, unit, mean, lo, hi = 100.0, " percentage points", diff_mean, *diff_ci
+    elif metric in PERCENT_KPIS:
+        scale, unit, mean, lo, hi = 1.0, " points", diff_mean, *diff_ci
+    elif not math.isnan(rel_mean):
+        scale, unit, mean, lo, hi = 100.0, "%", rel_mean, *rel_ci
+    else:
+        scale, unit, mean, lo, hi = 1.0, "", diff_mean, *diff_ci
+    mean, lo, hi = mean * scale, lo * scale, hi * scale
+
+    def interval(a: float, b: float) -> str:
+        first = f"{_num(a)}%" if unit == "%" else _num(a)
+        return f"{level} {first} to {_num(b)}{unit}"
+
+    if lo <= 0 <= hi:
+        sign = "+" if mean >= 0 else "-"
+        return (
+            f"{subject} does not clearly change {what}: {sign}{_num(abs(mean))}{unit} "
+            f"({interval(lo, hi)})."
+        )
+    verb = "raises" if mean > 0 else "lowers"
+    a, b = sorted((abs(lo), abs(hi)))
+    return f"{subject} {verb} {what} by {_num(abs(mean))}{unit} ({interval(a, b)})."
