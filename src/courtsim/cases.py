@@ -143,7 +143,8 @@ CASE_COLUMNS: dict[str, tuple[Any, Any]] = {
     "mediator_fee_kzt": (np.float64, 0.0),  # paid by the parties
     "mediator_fee_state_kzt": (np.float64, 0.0),  # paid by the state
     "judge_hours_saved": (np.float64, 0.0),
-    "triage_score": (np.float64, np.nan),  # conciliation judges' estimate of settling
+    "triage_score": (np.float64, np.nan),
+    "t_suspension_end": (np.float64, np.nan),  # end of the latest suspension (mediation)  # conciliation judges' estimate of settling
     "u_pre_offer": (np.float64, np.nan),
     "u_pre_settle": (np.float64, np.nan),
     "u_pre_dur": (np.float64, np.nan),

@@ -484,6 +484,7 @@ class CourtModel(mesa.Model):
         c = self.cases
         gap = until - self.day
         c.t_next[idx] = until
+        c.t_suspension_end[idx] = until
         for col in (c.t_deadline, c.t_min_decision, c.t_settle, c.t_withdraw, c.t_hazard_ref):
             col[idx] += gap
         later = c.t_prep_end[idx] > self.day

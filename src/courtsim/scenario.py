@@ -186,8 +186,11 @@ def _normalise(value: Any) -> Any:
 def _format_validation_error(exc: ValidationError) -> tuple[str, str]:
     """Return ``(fields, message)`` for a pydantic error, one sentence per problem."""
     fields, sentences = [], []
-    for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"] if not _is_union_tag(p))
+    errors = exc.errors()
+    locs = [_clean_loc(e["loc"]) for e in errors]
+    for err, loc in zip(errors, locs, strict=True):
+        if any(o != loc and o.startswith(loc + ".") for o in locs):
+            continue  # a follow-on error of a more precise one below it
         msg = err["msg"].removeprefix("Value error, ")
         got = err.get("input")
         got_txt = "" if isinstance(got, dict) else f" (got {got!r})"
@@ -202,8 +205,19 @@ def _format_validation_error(exc: ValidationError) -> tuple[str, str]:
     return ", ".join(dict.fromkeys(fields)), "; ".join(sentences) + "."
 
 
-def _is_union_tag(part: Any) -> bool:
-    return isinstance(part, str) and part in {"constant", "exponential", "lognormal", "uniform"}
+_DIST_TAGS = {"constant", "exponential", "lognormal", "uniform"}
+_POLICY_TAGS = {"pre_court", "in_court", "out_of_court"}
+
+
+def _clean_loc(loc: tuple[Any, ...]) -> str:
+    """Drop pydantic's union tags from an error location (``policies.0.pre_court.x``)."""
+    kept: list[str] = []
+    for i, part in enumerate(loc):
+        after_index = i > 0 and isinstance(loc[i - 1], int)
+        if isinstance(part, str) and (part in _DIST_TAGS or (part in _POLICY_TAGS and after_index)):
+            continue
+        kept.append(str(part))
+    return ".".join(kept)
 
 
 def validate_scenario(data: dict[str, Any], source: str = "<scenario>") -> Scenario:
