@@ -32,19 +32,46 @@ KPI_LINES: tuple[tuple[str | None, str, str, str], ...] = (
     ("share_returned", "Claims returned (share of resolved)", "%", "pct"),
     ("appeal_rate_judgments", "Judgments appealed", "%", "pct"),
     ("appeal_rate_settlements", "Settlements appealed", "%", "pct"),
+    (None, "Reconciliation (share of disposed cases, by channel)", "", ""),
+    ("share_settlement", "Settlement agreement approved by the trial judge", "%", "pct"),
+    ("share_settled_conciliation", "Conciliation at acceptance", "%", "pct"),
+    ("share_settled_mediation", "Mediation during proceedings", "%", "pct"),
+    ("share_settled_participatory", "Participatory procedure (lawyers)", "%", "pct"),
+    ("settled_pre_court", "Disputes settled before filing", "disputes", "{:,.0f}"),
+    (
+        "reconciliation_share_incl_pre_court",
+        "Reconciled, counting pre-court settlements",
+        "%",
+        "pct",
+    ),
+    (
+        "declined_conciliation",
+        "Conciliation referrals declined (no free judge)",
+        "cases",
+        "{:,.0f}",
+    ),
+    ("declined_mediation", "Mediation referrals declined (no free mediator)", "cases", "{:,.0f}"),
     (None, "Resources and cost (CourTools 10)", "", ""),
     ("judge_utilisation", "Judge utilisation", "%", "pct"),
+    ("utilisation_conciliation_judges", "Conciliation judge utilisation", "%", "pct"),
+    ("utilisation_mediators_retired_judge", "Retired-judge mediator utilisation", "%", "pct"),
+    ("utilisation_mediators_professional", "Professional mediator utilisation", "%", "pct"),
+    ("utilisation_mediators_public", "Public mediator utilisation", "%", "pct"),
+    ("judge_hours_saved", "Trial judges' hours saved by settlements", "hours", "{:,.0f}"),
     ("cost_court_per_case_kzt", "Court cost per resolved case", "KZT", "{:,.0f}"),
     ("cost_parties_per_case_kzt", "Parties' cost per disposed case", "KZT", "{:,.0f}"),
+    ("mean_trust_end", "Litigants' mean trust in conciliation at end", "0-1", "{:.2f}"),
 )
 
 
-def format_kpis(kpis: dict[str, float], title: str = "") -> str:
+def format_kpis(kpis: dict[str, float], title: str = "", skip_unused: bool = True) -> str:
     """Return the KPI table as text.
 
     Args:
         kpis: KPI values.
         title: First line.
+        skip_unused: Leave out channel and actor lines that are NaN (no such actor or
+            channel in the scenario).
 
     Returns:
         The table.
@@ -57,7 +84,10 @@ def format_kpis(kpis: dict[str, float], title: str = "") -> str:
         if key not in kpis:
             continue
         v = kpis[key]
-        if v is None or (isinstance(v, float) and math.isnan(v)):
+        missing = v is None or (isinstance(v, float) and math.isnan(v))
+        if missing and skip_unused and key.startswith("utilisation_"):
+            continue
+        if missing:
             txt = "n/a"
         elif fmt == "pct":
             txt = f"{100 * v:.1f}"

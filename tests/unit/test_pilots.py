@@ -190,3 +190,16 @@ def test_bad_pilot_input_names_the_field(overrides, field):
     with pytest.raises(ScenarioError) as err:
         sc.with_overrides(overrides)
     assert field in str(err.value)
+
+
+def test_trust_is_static_when_learning_is_off_and_follows_outcomes_when_on():
+    still = simulate(_short("in_court", **{"reconciliation.trust_learning_rate": 0.0}), seed=6)
+    assert (still.daily["mean_trust"] == still.daily["mean_trust"].iloc[0]).all()
+    on = {"reconciliation.trust_learning_rate": 0.002}
+    good = simulate(_short("in_court", **on, **{"policies.0.p_settle": 0.95}), seed=6)
+    bad = simulate(_short("in_court", **on, **{"policies.0.p_settle": 0.05}), seed=6)
+    start = still.daily["mean_trust"].iloc[0]
+    assert good.daily["mean_trust"].iloc[-1] > start + 0.05  # a run of successes raises it
+    assert bad.daily["mean_trust"].iloc[-1] < start - 0.05  # a run of failures lowers it
+    # and trust feeds back into consent: more referrals where trust rose
+    assert good.kpis["referred_conciliation"] > bad.kpis["referred_conciliation"]
