@@ -21,6 +21,7 @@ from courtsim.experiment.spec import (
     load_experiment,
 )
 
+_DRY_RUN_HELP = "check the input and show what would run; run and write nothing"
 EXIT_RUNS_FAILED = 1
 EXIT_INTERRUPTED = 130
 
@@ -106,6 +107,7 @@ def register(subparsers: Any) -> None:
     c.add_argument("--kpis", help="comma-separated KPIs to keep and print (default all kept)")
     c.add_argument("--out", help="results folder to create (Parquet + manifest.json)")
     c.add_argument("--overwrite", action="store_true", help="replace an existing --out folder")
+    c.add_argument("--dry-run", action="store_true", help=_DRY_RUN_HELP)
     _add_execution(c)
     c.set_defaults(func=cmd_compare)
 
@@ -125,6 +127,7 @@ def register(subparsers: Any) -> None:
             action="store_true",
             help="continue an interrupted run in --out: finished runs are skipped",
         )
+        s.add_argument("--dry-run", action="store_true", help=_DRY_RUN_HELP)
         _add_execution(s)
         s.set_defaults(func=func)
 
@@ -210,6 +213,22 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from courtsim.result import check_output_dir
 
     inputs = _compare_inputs(args)
+    if args.dry_run:
+        from courtsim.experiment.compare import labelled
+        from courtsim.experiment.plan import check_names
+        from courtsim.experiment.replicate import check_reps
+
+        check_reps(inputs["reps"], inputs["seed"])
+        items = labelled(inputs["baseline"], inputs["others"])
+        kpis, _ = check_names(
+            args.baseline, [sc for _, sc, _, _ in items], inputs["kpis"], inputs.get("daily", ())
+        )
+        print(
+            f"courtsim compare (dry run): {len(items) - 1} scenario(s) against "
+            f"'{inputs['baseline_label'] or items[0][0]}', {inputs['reps']} paired replicates "
+            f"each: {len(items) * inputs['reps']} runs, {len(kpis)} KPIs. Nothing was run."
+        )
+        return 0
     out = Path(args.out) if args.out else None
     if out is not None:
         check_output_dir(out, args.overwrite)  # before the runs, not after them
@@ -251,6 +270,8 @@ def _default_out(experiment: str, expect: str) -> Path:
 def _run_sweep_like(args: argparse.Namespace, kind: str) -> int:
     from courtsim.experiment.report import headline, indices_text, sweep_text
 
+    if args.dry_run:
+        return _dry_run(args.experiment, kind)
     out = Path(args.out) if args.out else _default_out(args.experiment, kind)
     opts = _executor_options(args) | {"resume": args.resume, "timeout_s": args.connect_timeout}
     try:
@@ -296,6 +317,24 @@ def _run_sweep_like(args: argparse.Namespace, kind: str) -> int:
             file=sys.stderr,
         )
         return EXIT_RUNS_FAILED
+    return 0
+
+
+def _dry_run(experiment: str, kind: str) -> int:
+    from courtsim.experiment.plan import sensitivity_plan, sweep_plan
+
+    exp = load_experiment(experiment, expect=kind)
+    plan = sweep_plan(exp) if kind == "sweep" else sensitivity_plan(exp)
+    invalid = sum(1 for s in plan.scenarios if s is None)
+    factors = ", ".join(f"{k} ({plan.kinds[k]})" for k in plan.factors)
+    print(
+        f"courtsim {kind} (dry run): {plan.name}: {len(plan.runs)} runs "
+        f"({len(plan.points)} points x {plan.replications} replicates, seed {plan.seed}); "
+        f"factors: {factors}; {len(plan.kpis)} KPIs"
+        + (f", {len(plan.daily)} daily series" if plan.daily else "")
+        + (f"; {invalid} points make invalid scenarios and would fail" if invalid else "")
+        + ". Nothing was run or written."
+    )
     return 0
 
 

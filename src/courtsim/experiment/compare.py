@@ -103,7 +103,7 @@ class Comparison:
         return save_tables(Path(out), tables, self.manifest, overwrite)
 
 
-def _labelled(
+def labelled(
     baseline: ScenarioLike, others: Sequence[ScenarioLike] | Mapping[str, ScenarioLike]
 ) -> list[tuple[str, Scenario, str, bool]]:
     """Return ``(label, scenario, file, explicit)`` for the baseline and each other scenario."""
@@ -167,7 +167,7 @@ def compare(
         >>> for line in cmp.sentences(["pending_end", "backlog_cases"]):
         ...     print(line)
     """
-    items = _labelled(baseline, others)
+    items = labelled(baseline, others)
     if baseline_label:
         items[0] = (baseline_label, *items[0][1:])
     scenarios = {label: sc for label, sc, _, _ in items}
