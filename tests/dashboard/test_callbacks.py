@@ -241,6 +241,7 @@ def test_file_loader_refuses_paths(app, path, message):
     assert message in text_of(out["message"])
 
 
+@pytest.mark.slow
 def test_downloads(app):
     ctx = app.courtsim
     view = run(ctx)["view"]

@@ -21,6 +21,8 @@ from courtsim.dashboard.levers import CHANNEL_NAMES, Lever, channel_types, chann
 from courtsim.scenario import Scenario
 
 _GRAPH_CONFIG = {"displaylogo": False, "responsive": True}
+#: Largest file the browser sends (base64 adds a third; the server reads at most 2 MB).
+UPLOAD_SEND_BYTES = 1_400_000
 
 
 def placeholder_figure(text: str) -> go.Figure:
@@ -242,10 +244,15 @@ def explorer_tab(ctx: AppContext) -> dcc.Tab:
             ),
             dcc.Upload(
                 id="ex-upload",
-                children=html.Div("or drop / choose a scenario YAML file"),
+                children=html.Div(
+                    "or drop / choose a scenario YAML file "
+                    f"(at most {ctx.limits.max_upload_bytes // 1024} KB)"
+                ),
                 className="upload",
                 multiple=False,
-                max_size=ctx.limits.max_upload_bytes,
+                # The server checks the size and says why it refuses a file; the browser
+                # drops (silently) only files too large to send at all.
+                max_size=UPLOAD_SEND_BYTES,
             ),
             html.Div(id="ex-upload-msg"),
             dcc.Store(id="ex-source", data={"shipped": names[0]} if names else None),
