@@ -101,5 +101,12 @@ def test_sentences():
     assert "raises the share of cases settled by 5.0 percentage points" in s
     s = difference_sentence("X", "ttd_mean_days", 1.0, (-1.0, 3.0), 0.02, (-0.02, 0.06))
     assert s.startswith("X does not clearly change the mean time to disposition")
+    # A baseline of rare events (backlog 0 or 2): the relative interval degenerates to
+    # "-100% to -100%" while the difference is unclear; the sentence must not say "lowers".
+    s = difference_sentence("X", "backlog_cases", -0.33, (-0.88, 0.21), -1.0, (-1.0, -1.0))
+    assert s == (
+        "X does not clearly change the backlog (cases pending beyond the statutory limit): "
+        "-0.3 (95% CI -0.9 to 0.2)."
+    )
     s = difference_sentence("X", "new_kpi_by_channel", 0.0, (0.0, 0.0), 0.0, (0.0, 0.0))
     assert s == "X leaves new kpi by channel unchanged (no difference in any replicate)."

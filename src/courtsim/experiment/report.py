@@ -21,7 +21,16 @@ HEADLINE_KPIS = (
     "share_settled",
     "cost_total_per_case_kzt",
 )
-_LABELS = {k: label for k, label, _, _ in KPI_LINES if k is not None}
+_LABELS = {k: label for k, label, _, _ in KPI_LINES if k is not None} | {
+    # The KPI table's labels lean on its section headings; these stand alone.
+    "ttd_mean_days": "Time to disposition, mean (days)",
+    "ttd_median_days": "Time to disposition, median (days)",
+    "ttd_p90_days": "Time to disposition, 90th percentile (days)",
+    "pending_age_mean_days": "Age of pending cases, mean (days)",
+    "disposition_time_days": "Disposition time, CEPEJ (days)",
+    "share_within_statutory_limit": "Disposed within the CPC art. 183 limit",
+    "cost_total_per_case_kzt": "Total cost per case (KZT)",
+}
 
 
 def label(metric: str) -> str:

@@ -97,9 +97,9 @@ def difference_sentence(
     """Return one plain-language sentence for a paired KPI difference.
 
     Fractions read in percentage points, percentages (the clearance rate) in points,
-    everything else as a relative change when the baseline mean is not zero, else in the
-    KPI's own unit. When the interval contains zero, the sentence says the difference is
-    not clear.
+    everything else as a relative change when the baseline mean is not zero (and the
+    relative interval agrees with the difference's), else in the KPI's own unit. When the
+    difference's interval contains zero, the sentence says the difference is not clear.
 
     Args:
         subject: Who acts, e.g. "In-court conciliation" or "Scenario 'in_court'".
@@ -122,11 +122,16 @@ def difference_sentence(
         return f"{subject}: {what} cannot be compared (undefined in too many runs)."
     if diff_mean == 0 and diff_ci == (0.0, 0.0):
         return f"{subject} leaves {what} unchanged (no difference in any replicate)."
+    # Whether the difference is clear is read from the paired difference's interval. The
+    # relative interval (delta method) is shown only when it agrees; it does not when the
+    # baseline mean is a few rare events (a backlog of 0 or 2 cases), where it degenerates.
+    unclear = diff_ci[0] <= 0 <= diff_ci[1]
+    rel_agrees = not math.isnan(rel_mean) and (rel_ci[0] <= 0 <= rel_ci[1]) == unclear
     if is_fraction(metric):
         scale, unit, mean, lo, hi = 100.0, " percentage points", diff_mean, *diff_ci
     elif metric in PERCENT_KPIS:
         scale, unit, mean, lo, hi = 1.0, " points", diff_mean, *diff_ci
-    elif not math.isnan(rel_mean):
+    elif rel_agrees:
         scale, unit, mean, lo, hi = 100.0, "%", rel_mean, *rel_ci
     else:
         scale, unit, mean, lo, hi = 1.0, "", diff_mean, *diff_ci
@@ -136,7 +141,7 @@ def difference_sentence(
         first = f"{_num(a)}%" if unit == "%" else _num(a)
         return f"{level} {first} to {_num(b)}{unit}"
 
-    if lo <= 0 <= hi:
+    if unclear:
         sign = "+" if mean >= 0 else "-"
         return (
             f"{subject} does not clearly change {what}: {sign}{_num(abs(mean))}{unit} "
