@@ -53,11 +53,11 @@ class Point:
 
 POINTS = [
     # M/M/1, rho 0.5: W = 60 days; relaxation time 1/(mu (1 - sqrt rho)^2) = 350 days.
-    Point("mm1_rho050", 1 / 60, 1 / 30, 1, 16, 10_800, 2_000, 800, 4),
+    Point("mm1_rho050", 1 / 60, 1 / 30, 1, 16, 10_800, 2_000, 800, 6),
     # M/M/5, rho 0.6: Wq = 3.54, W = 33.5 days.
-    Point("mm5_rho060", 0.1, 1 / 30, 5, 4, 5_000, 600, 400, 6),
+    Point("mm5_rho060", 0.1, 1 / 30, 5, 4, 5_000, 600, 400, 8),
     # M/M/20, rho 0.75 (the shipped file as it is): Wq = 0.96, W = 31.0 days.
-    Point("mm20_rho075", 0.5, 1 / 30, 20, 1, 5_000, 500, 400, 6),
+    Point("mm20_rho075", 0.5, 1 / 30, 20, 1, 4_000, 500, 400, 10),
 ]
 
 
@@ -91,8 +91,8 @@ class Samples:
     n: np.ndarray  # cases per sample
     wait: np.ndarray  # total wait in queue per sample, days
     tis: np.ndarray  # total time in system per sample, days
-    little_gap: np.ndarray  # per replicate: (sum of daily n_pending - sum of TIS) / days
-    pending_mean: np.ndarray  # per replicate: time-average of n_pending over the window
+    little_gap: np.ndarray  # per sample: (sum of daily pending - sum of TIS) / days
+    pending_mean: np.ndarray  # per sample: time-average of daily pending over the window
 
 
 def collect(p: Point) -> Samples:
@@ -114,16 +114,29 @@ def collect(p: Point) -> Samples:
         n.append(np.bincount(court, minlength=p.courts))
         wait.append(np.bincount(court, weights=w, minlength=p.courts))
         tis.append(np.bincount(court, weights=t, minlength=p.courts))
-        daily = res.daily.loc[lo + 1 : hi, "n_pending"].to_numpy()
-        assert daily.size == hi - lo
-        gap.append((daily.sum() - t.sum()) / daily.size)
-        pend.append(daily.mean() / p.courts)
+        # Daily pending per court over the window, recounted from each case's filing and
+        # disposal days; together they must be exactly the daily n_pending series.
+        f_all = cases["t_filed"].to_numpy()
+        g_all = cases["t_disposed"].fillna(np.inf).to_numpy()
+        c_all = cases["court"].cat.codes.to_numpy()
+        days = np.arange(lo + 1, hi + 1)[:, None]
+        per_court = np.stack(
+            [
+                ((f_all[c_all == k] <= days) & (days < g_all[c_all == k])).sum(1)
+                for k in range(p.courts)
+            ]
+        )
+        np.testing.assert_array_equal(
+            per_court.sum(0), res.daily.loc[lo + 1 : hi, "n_pending"].to_numpy()
+        )
+        gap.append((per_court.sum(1) - tis[-1]) / days.size)
+        pend.append(per_court.mean(1))
     return Samples(
         np.concatenate(n),
         np.concatenate(wait),
         np.concatenate(tis),
-        np.array(gap),
-        np.array(pend),
+        np.concatenate(gap),
+        np.concatenate(pend),
     )
 
 
