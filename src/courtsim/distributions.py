@@ -16,7 +16,7 @@ from scipy.special import ndtri
 
 
 class _Dist(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
     def mean(self) -> float:  # pragma: no cover - overridden
         """Return the distribution's mean."""
@@ -50,7 +50,9 @@ class Exponential(_Dist):
     dist: Literal["exponential"]
     mean_: float = Field(gt=0, alias="mean")
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, strict=True, allow_inf_nan=False, populate_by_name=True
+    )
 
     def mean(self) -> float:
         """Return the mean."""

@@ -20,7 +20,7 @@ _MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
 class Section(BaseModel):
     """Base of every scenario section: unknown keys are errors, values are immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 # RK public holidays (Law "On holidays in the Republic of Kazakhstan"). Not in domain.md:

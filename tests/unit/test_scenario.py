@@ -228,6 +228,9 @@ def test_shares_within_rounding_are_accepted():
         ("judges: {count: -3}\n", "judges.count"),
         ("filings: {per_year: -1.0}\n", "filings.per_year"),
         ("horizon_days: 0\n", "horizon_days"),
+        ("filings: {per_year: .inf}\n", "filings.per_year"),  # passes ge=0, breaks the run
+        ("filings: {per_year: .nan}\n", "filings.per_year"),
+        ("judges: {load_target_cases: .inf}\n", "judges.load_target_cases"),
     ],
 )
 def test_strict_types(tmp_path, yaml_text, field):
@@ -431,3 +434,19 @@ def test_every_shipped_scenario_is_valid():
 def test_tiny_fixture_data_is_not_shared_state():
     make_scenario(judges={"count": 9})
     assert TINY["judges"] == {"count": 3}
+
+
+@pytest.mark.parametrize(
+    "dist",
+    [
+        {"dist": "exponential", "mean": float("inf")},
+        {"dist": "constant", "value": float("inf")},
+        {"dist": "lognormal", "median": float("inf"), "sigma": 0.5},
+        {"dist": "uniform", "low": 0.0, "high": float("inf")},
+    ],
+)
+def test_infinite_distribution_parameters_are_rejected(dist):
+    # A judge would never finish an infinite effort: reject it at loading, not at run time.
+    with pytest.raises(ScenarioError, match="finite number") as exc:
+        make_scenario(case_types={"general": {"effort_hours": dist}})
+    assert exc.value.field.startswith("case_types.general.effort_hours")
