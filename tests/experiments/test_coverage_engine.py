@@ -25,7 +25,7 @@ def test_ci_of_incoming_claims_covers_the_poisson_mean():
     truth = per_year * horizon / 365
     groups, reps = 40, 5
     rr = courtsim.replicate(
-        sc, reps=groups * reps, seed=2024, kpis=["incoming"], daily=(), workers=2
+        sc, reps=groups * reps, seed=2024, kpis=["incoming"], daily=(), workers=1
     )
     x = rr.kpis.sort_values("replicate")["value"].to_numpy().reshape(groups, reps)
     assert len(np.unique(x)) > groups  # replicates draw independent streams

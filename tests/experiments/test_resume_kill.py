@@ -19,9 +19,9 @@ def test_killed_sweep_resumes_to_the_same_dataset(sweep_file, tmp_path):
             "judges.count": {"levels": [2, 3, 4, 5]},
             "filings.per_year": {"levels": [2500.0, 3500.0]},
         },
-        replications=5,
+        replications=4,
     )
-    total = 4 * 2 * 5
+    total = 4 * 2 * 4
     out = tmp_path / "killed"
     cmd = [sys.executable, "-m", "courtsim.cli", "sweep", str(exp), "--out", str(out)]
     # Own session: the kill reaches the sweep and its pool's worker processes alike.
