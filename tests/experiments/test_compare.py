@@ -100,4 +100,9 @@ def test_compare_cli_bad_input_exits_2_and_writes_nothing(scenario_file, tmp_pat
     assert "nope.yaml: file not found" in capsys.readouterr().err
     assert main(["compare", str(base), str(base), "--kpis", "pending", "--out", str(out)]) == 2
     assert "unknown KPI 'pending'" in capsys.readouterr().err
+    argv = ["--scheduler", "tcp://127.0.0.1:9", "--connect-timeout", "1", "--out", str(out)]
+    assert main(["compare", str(base), str(base), *argv]) == 2
+    assert (
+        "cannot reach a Dask scheduler at tcp://127.0.0.1:9 within 1 s" in capsys.readouterr().err
+    )
     assert not out.exists()

@@ -234,7 +234,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         check_output_dir(out, args.overwrite)  # before the runs, not after them
     t0 = time.perf_counter()
     try:
-        cmp = compare(**inputs, **_executor_options(args))
+        cmp = compare(**inputs, **_executor_options(args), timeout_s=args.connect_timeout)
     except RunsFailedError as exc:
         print(f"courtsim: error: {exc}", file=sys.stderr)
         return EXIT_RUNS_FAILED

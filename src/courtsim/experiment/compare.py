@@ -137,6 +137,7 @@ def compare(
     scheduler: str | Client | None = None,
     progress: bool = False,
     baseline_label: str | None = None,
+    timeout_s: float = 10.0,
 ) -> Comparison:
     """Compare scenarios with a baseline, paired replicate by replicate.
 
@@ -152,6 +153,7 @@ def compare(
         scheduler: A Dask scheduler address or ``Client``.
         progress: Show a progress bar on stderr.
         baseline_label: Label of the baseline (default its scenario name).
+        timeout_s: Seconds to wait for the Dask scheduler and a first worker.
 
     Returns:
         The comparison: differences with 95% CIs and sentences, every run's KPIs, daily
@@ -173,7 +175,7 @@ def compare(
     scenarios = {label: sc for label, sc, _, _ in items}
     started = now_utc()
     batch = run_batch(
-        scenarios, reps, seed, kpis, daily, workers, scheduler, progress, source="compare"
+        scenarios, reps, seed, kpis, daily, workers, scheduler, progress, "compare", timeout_s
     )
     base_label = items[0][0]
     parts = []

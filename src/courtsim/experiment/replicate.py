@@ -100,6 +100,7 @@ def run_batch(
     scheduler: str | Client | None,
     progress: bool,
     source: str = "replicate",
+    timeout_s: float = 10.0,
 ) -> Batch:
     """Run ``reps`` replicates of each scenario, all with the same seed (common random numbers).
 
@@ -113,6 +114,7 @@ def run_batch(
         scheduler: Dask scheduler address or client.
         progress: Show a progress bar on stderr.
         source: What asked for the runs, for error messages.
+        timeout_s: Seconds to wait for the Dask scheduler and a first worker.
 
     Returns:
         The runs' KPIs and daily series as long frames, in label, replicate, metric order.
@@ -132,7 +134,7 @@ def run_batch(
     ]
     outputs: dict[str, RunOutput] = {}
     t0 = time.perf_counter()
-    with make_executor(workers, scheduler) as ex:
+    with make_executor(workers, scheduler, timeout_s) as ex:
         bar = Progress(len(tasks), source, enabled=progress)
         try:
             for out in ex.run(tasks):
@@ -287,6 +289,7 @@ def replicate(
     workers: int | None = None,
     scheduler: str | Client | None = None,
     progress: bool = False,
+    timeout_s: float = 10.0,
 ) -> ReplicateResult:
     """Run replicates ``0..reps-1`` of a scenario and summarise them.
 
@@ -299,6 +302,7 @@ def replicate(
         workers: Local processes (1 = serial in this process, None = every core).
         scheduler: A Dask scheduler address (``tcp://host:8786``) or ``Client``.
         progress: Show a progress bar on stderr.
+        timeout_s: Seconds to wait for the Dask scheduler and a first worker.
 
     Returns:
         Per-replicate KPIs and daily series, their summaries and a manifest.
@@ -314,7 +318,9 @@ def replicate(
     """
     sc, file = as_scenario(scenario)
     started = now_utc()
-    batch = run_batch({sc.name: sc}, reps, seed, kpis, daily, workers, scheduler, progress)
+    batch = run_batch(
+        {sc.name: sc}, reps, seed, kpis, daily, workers, scheduler, progress, timeout_s=timeout_s
+    )
     summary = summarise(batch.kpis, ["metric"])
     manifest = {
         "kind": "replicate",

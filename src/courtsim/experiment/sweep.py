@@ -110,8 +110,8 @@ def open_output(out: Path, exp: Experiment, plan: Plan, kind: str, resume: bool)
     if manifest.get("plan_hash") != plan.fingerprint():
         raise ResultsError(
             "--resume: the experiment file is unchanged but its runs are not (the scenario "
-            "files it names have changed since the sweep started); nothing was written. Start "
-            "it in a new --out folder",
+            "files it names, or courtsim's scenario schema, have changed since the sweep "
+            "started); nothing was written. Start it in a new --out folder",
             source=str(out),
             field="--out",
         )
