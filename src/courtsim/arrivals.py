@@ -55,6 +55,9 @@ _R_COLS = (
 class FilingProcess:
     """Daily counts of new disputes per court and case type.
 
+    The rate is ``filings.per_year`` split by court and case-type shares, or, from each
+    ``filings.schedule`` entry's date on, that entry's rate and case mix.
+
     Args:
         scenario: The scenario.
         calendar: Its working-day calendar.
@@ -66,6 +69,20 @@ class FilingProcess:
         types = np.array([t.share for t in scenario.case_types.values()])
         working_per_year = calendar.n_working(1, 365)
         self.rate = scenario.filings.per_year * np.outer(courts, types) / working_per_year
+        # filings.schedule: a piecewise-constant rate; _step[day] indexes _rates.
+        rates = [self.rate]
+        self._step = np.zeros(calendar.horizon_days + 1, dtype=np.int64)
+        names = list(scenario.case_types)
+        for entry in scenario.filings.schedule:
+            mix = (
+                types
+                if entry.shares is None
+                else np.array([entry.shares.get(n, 0.0) for n in names])
+            )
+            rates.append(entry.per_year * np.outer(courts, mix) / working_per_year)
+            first = max((entry.from_date - calendar.start_date).days + 1, 0)
+            self._step[first:] = len(rates) - 1
+        self._rates = rates
         season = scenario.filings.seasonality
         self.season = (
             np.ones(12) if season is None else np.asarray(season) / np.mean(np.asarray(season))
@@ -85,7 +102,7 @@ class FilingProcess:
         """
         if not self.calendar.is_working[day]:
             return np.zeros(self.rate.shape, dtype=np.int64)
-        lam = self.rate * self.season[self.calendar.date(day).month - 1]
+        lam = self._rates[self._step[day]] * self.season[self.calendar.date(day).month - 1]
         if self.deterministic:
             total = self._carry + lam
             out = np.floor(total + 1e-9)
@@ -191,7 +208,7 @@ def draw_cases(
     gain = (
         delay * lit.expected_months_to_judgment
         + relationship
-        + lawyer * lit.lawyer_fee_share * 0.5  # assumption: half the lawyer's work still ahead
+        + lawyer * lit.lawyer_fee_share * lit.lawyer_work_ahead_share
     )
     gain[:, 0] += fee_share * costs.fee_refund_share_on_settlement
     cases.settle_gain[idx] = gain
@@ -219,8 +236,8 @@ def settle_hazard_per_day(
     cases: CaseTable,
     idx: npt.NDArray[np.int64],
     scenario: Scenario,
-    boost: float = 1.0,
-    willingness_boost: float = 0.0,
+    boost: npt.ArrayLike = 1.0,
+    willingness_boost: npt.ArrayLike = 0.0,
 ) -> npt.NDArray[np.float64]:
     """Return each case's spontaneous settlement hazard; also store both parties' willingness.
 
@@ -231,13 +248,14 @@ def settle_hazard_per_day(
         cases: Case table.
         idx: Cases.
         scenario: The scenario.
-        boost: Multiplier of the rate (a judge promoting settlement).
-        willingness_boost: Added to each party's gain (claim shares).
+        boost: Multiplier of the rate (a judge promoting settlement), scalar or per case.
+        willingness_boost: Added to each party's gain (claim shares), scalar or per case.
 
     Returns:
         Hazard per day (0 where a party is unwilling).
     """
-    willing = cases.settle_gain[idx] + willingness_boost > cases.optimism[idx]
+    boost_w = np.asarray(willingness_boost, dtype=float).reshape(-1, 1)
+    willing = cases.settle_gain[idx] + boost_w > cases.optimism[idx]
     cases.willing_to_settle[idx] = willing
     h = _per_type(scenario, "settle_hazard_per_month", cases.case_type[idx]) / DAYS_PER_MONTH
     return np.where(willing.all(axis=1), h * boost, 0.0)
@@ -249,8 +267,8 @@ def schedule_acceptance(
     day: int,
     scenario: Scenario,
     calendar: WorkCalendar,
-    boost: float = 1.0,
-    willingness_boost: float = 0.0,
+    boost: npt.ArrayLike = 1.0,
+    willingness_boost: npt.ArrayLike = 0.0,
 ) -> None:
     """Schedule what follows acceptance today: preparation, deadlines, parties' decisions.
 
@@ -294,8 +312,8 @@ def reschedule_settlement(
     day: int,
     scenario: Scenario,
     calendar: WorkCalendar,
-    boost: float,
-    willingness_boost: float,
+    boost: npt.ArrayLike,
+    willingness_boost: npt.ArrayLike,
 ) -> None:
     """Change the settlement hazard of pending cases from ``day`` on, keeping their clocks.
 

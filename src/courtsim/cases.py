@@ -117,13 +117,13 @@ CASE_COLUMNS: dict[str, tuple[Any, Any]] = {
     "plaintiff_won": (np.bool_, False),
     "appealed": (np.bool_, False),
     "appeal_corrected": (np.bool_, False),
-    # latent uniforms drawn at filing so that decisions keep common random numbers
+    # latent uniforms drawn when the dispute arises, so decisions keep common random numbers
     "u_return": (np.float64, np.nan),
     "u_judge": (np.float64, np.nan),
     "u_win": (np.float64, np.nan),
     "u_appeal_settled": (np.float64, np.nan),
     "u_correct": (np.float64, np.nan),
-    # durations drawn at filing, kept so that stages can be rescheduled (pre-court, conciliation)
+    # durations drawn when the dispute arises, kept so stages can be rescheduled (pre-court)
     "acceptance_wd": (np.int16, 0),
     "preparation_wd": (np.int16, 0),
     # latent Exp(1) clocks of the parties' own decisions, and the hazards now applying
@@ -143,8 +143,8 @@ CASE_COLUMNS: dict[str, tuple[Any, Any]] = {
     "mediator_fee_kzt": (np.float64, 0.0),  # paid by the parties
     "mediator_fee_state_kzt": (np.float64, 0.0),  # paid by the state
     "judge_hours_saved": (np.float64, 0.0),
-    "triage_score": (np.float64, np.nan),
-    "t_suspension_end": (np.float64, np.nan),  # end of the latest suspension (mediation)  # conciliation judges' estimate of settling
+    "triage_score": (np.float64, np.nan),  # conciliation judges' estimate of settling
+    "t_suspension_end": (np.float64, np.nan),  # end of the latest suspension (mediation)
     "u_pre_offer": (np.float64, np.nan),
     "u_pre_settle": (np.float64, np.nan),
     "u_pre_dur": (np.float64, np.nan),

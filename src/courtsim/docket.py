@@ -236,7 +236,7 @@ def _work_one_at_a_time(
     before = cum - rem - base  # effort of this judge's earlier cases
     cap = capacity[j]
     reached = before < cap - _EPS
-    done = before + rem <= cap + _EPS
+    done = reached & (before + rem <= cap + _EPS)
     work = np.where(reached, np.minimum(rem, cap - before), 0.0)
     cases.remaining_hours[cand] = np.where(done, 0.0, rem - work)
     newly = cand[reached & (cases.stage[cand] == Stage.QUEUED)]

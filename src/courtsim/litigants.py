@@ -31,7 +31,10 @@ def party_trust(model: CourtModel, idx: npt.NDArray[np.int64]) -> npt.NDArray[np
 
 
 def consent(
-    model: CourtModel, idx: npt.NDArray[np.int64], fee_share: npt.NDArray[np.float64] | float = 0.0
+    model: CourtModel,
+    idx: npt.NDArray[np.int64],
+    fee_share: npt.NDArray[np.float64] | float = 0.0,
+    willingness_boost: npt.NDArray[np.float64] | float = 0.0,
 ) -> npt.NDArray[np.bool_]:
     """Return whether both parties of each case agree to a reconciliation attempt.
 
@@ -44,6 +47,8 @@ def consent(
         model: The model.
         idx: Cases offered an attempt.
         fee_share: Mediator's fee as a share of the claim (split equally), per case or scalar.
+        willingness_boost: Added to each party's gain where the trial judge promotes
+            settlement (in-court pilot), per case or scalar.
 
     Returns:
         Boolean per case: both parties consent.
@@ -53,7 +58,7 @@ def consent(
     propensity = np.array([rec.propensity_plaintiff, rec.propensity_defendant])
     score = (
         c.settle_gain[idx]
-        + model.willingness_boost
+        + np.asarray(willingness_boost, dtype=float).reshape(-1, 1)
         + propensity[None, :]
         + rec.trust_weight * (party_trust(model, idx) - 0.5)
         - c.optimism[idx]

@@ -46,7 +46,6 @@ _APPROVED_BY_TRIAL_JUDGE = (
     Outcome.SETTLED_MEDIATION,
     Outcome.SETTLED_PARTICIPATORY,
 )
-_APPEAL_LAG_DAYS = 30  # appeals are filed within a month of the decision (assumption)
 #: Named points of the daily step where policies hook in, in step order.
 HOOKS = ("arise", "filing", "acceptance", "litigation", "preparation", "hearing", "decision")
 
@@ -117,8 +116,11 @@ class CourtModel(mesa.Model):
         self._build_providers()
         rec = scenario.reconciliation
         self.court_trust = np.full(len(self.court_names), rec.trust_initial)
-        self.settle_boost = 1.0
-        self.willingness_boost = 0.0
+        # Trial judges' push for settlement (in-court pilot), per case type.
+        n_types = len(self.case_type_names)
+        self.settle_boost = np.ones(n_types)
+        self.willingness_boost = np.zeros(n_types)
+        self._p_returned = np.array([t.p_returned for t in scenario.case_types.values()])
 
         expected = scenario.filings.per_year * (self.horizon / 365.0) * 1.1
         initial = scenario.initial_pending.per_judge * n_judges
@@ -269,11 +271,12 @@ class CourtModel(mesa.Model):
         c.initial[idx] = True
         c.t_arose[idx] = c.t_filed[idx] = -age
         in_prep = rng.random(n) < ip.share_in_preparation
-        # Accepted about a week after filing, but not later than day 0 (assumption).
-        t_acc = np.minimum(-age + 7, 0)
+        # Accepted a little after filing, but not later than day 0 (assumption).
+        t_acc = np.minimum(-age + ip.acceptance_lag_days, 0)
         c.t_accepted[idx] = t_acc
-        prep_days = c.preparation_wd[idx] * 7 / 5
-        remaining_prep = np.ceil(prep_days * residual).astype(np.int64)
+        prep_days = c.preparation_wd[idx] * 7 / 5  # in calendar days
+        # Cases still in preparation have a uniform share of it left, in working days.
+        remaining_prep = np.ceil(c.preparation_wd[idx] * residual).astype(np.int64)
         t_prep_future = self.calendar.add_working_days(np.ones(n, dtype=np.int64), remaining_prep)
         c.t_prep_end[idx] = np.where(in_prep, t_prep_future, np.minimum(t_acc + prep_days, 0))
         types = list(self.scenario.case_types.values())
@@ -362,13 +365,24 @@ class CourtModel(mesa.Model):
         self.move(idx, Stage.FILED)
         self.flow("new_filed", idx.size)
 
+    def will_be_returned(self, idx: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+        """Return which claims the acceptance review will return.
+
+        Args:
+            idx: Filed claims.
+
+        Returns:
+            Mask: inadmissible, or filed without a mandatory pre-trial attempt.
+        """
+        c = self.cases
+        return (c.u_return[idx] < self._p_returned[c.case_type[idx]]) | c.skipped_pretrial[idx]
+
     def _accept(self) -> None:
         idx = self._due(Stage.FILED)
         if idx.size == 0:
             return
         c = self.cases
-        p_ret = np.array([t.p_returned for t in self.scenario.case_types.values()])
-        ret = (c.u_return[idx] < p_ret[c.case_type[idx]]) | c.skipped_pretrial[idx]
+        ret = self.will_be_returned(idx)
         r = idx[ret]
         self._end_waiting(r)
         c.t_disposed[r] = self.day
@@ -396,14 +410,15 @@ class CourtModel(mesa.Model):
         if idx.size == 0:
             return
         self._end_waiting(idx)
+        ct = self.cases.case_type[idx]
         schedule_acceptance(
             self.cases,
             idx,
             self.day,
             self.scenario,
             self.calendar,
-            self.settle_boost,
-            self.willingness_boost,
+            self.settle_boost[ct],
+            self.willingness_boost[ct],
         )
         self._assign_judges(idx)
         self.move(idx, Stage.PREPARATION)
@@ -435,21 +450,38 @@ class CourtModel(mesa.Model):
         j = self.cases.judge[act]
         return np.bincount(j[j >= 0], minlength=len(self.judges))
 
-    def set_settlement_boost(self, boost: float, willingness_boost: float) -> None:
-        """Let trial judges promote settlement from today (in-court pilot).
+    def set_settlement_boost(
+        self,
+        boost: float,
+        willingness_boost: float,
+        case_types: npt.NDArray[np.bool_] | None = None,
+    ) -> None:
+        """Let trial judges promote settlement from today (in-court pilot), or stop.
 
-        Pending accepted cases keep the part of their settlement clock already used.
+        Pending accepted cases (also those suspended for mediation) keep the part of
+        their settlement clock already used.
 
         Args:
             boost: Multiplier of the spontaneous settlement rate.
             willingness_boost: Added to each party's gain from settling (claim shares).
+            case_types: Mask of the case types concerned (default: all).
         """
-        self.settle_boost = boost
-        self.willingness_boost = willingness_boost
+        types = np.ones(len(self.case_type_names), bool) if case_types is None else case_types
+        self.settle_boost[types] = boost
+        self.willingness_boost[types] = willingness_boost
         act = self._active
-        idx = act[_LITIGATING_LUT[self.cases.stage[act]]]
+        c = self.cases
+        st = c.stage[act]
+        idx = act[(_LITIGATING_LUT[st] | (st == Stage.MEDIATION)) & types[c.case_type[act]]]
+        ct = c.case_type[idx]
         reschedule_settlement(
-            self.cases, idx, self.day, self.scenario, self.calendar, boost, willingness_boost
+            c,
+            idx,
+            self.day,
+            self.scenario,
+            self.calendar,
+            self.settle_boost[ct],
+            self.willingness_boost[ct],
         )
 
     def _litigate(self) -> None:
@@ -540,7 +572,16 @@ class CourtModel(mesa.Model):
         jp = self.scenario.judges
         cap = np.full(len(self.judges), jp.hours_per_day * jp.availability)
         if jp.load_elasticity > 0:
-            ratio = self.docket_sizes() / jp.load_target_cases
+            if jp.assignment == "pooled":  # a judge's docket is its share of the court's
+                act = self._active
+                court_pending = np.bincount(
+                    self.cases.court[act[_PENDING_LUT[self.cases.stage[act]]]],
+                    minlength=len(self.court_names),
+                )
+                load = (court_pending / self.court_n_judges)[self.judge_court]
+            else:
+                load = self.docket_sizes()
+            ratio = load / jp.load_target_cases
             cap *= np.clip(np.power(np.maximum(ratio, 1e-9), jp.load_elasticity), 0.5, 2.0)
         return cap
 
@@ -628,7 +669,7 @@ class CourtModel(mesa.Model):
             p = np.array([t.p_appeal_settled for t in types])[ct]
             appealed = (c.u_appeal_settled[idx] < p) & (outcome != Outcome.WITHDRAWAL)
         c.appealed[idx] = appealed
-        c.t_appeal[idx[appealed]] = self.day + _APPEAL_LAG_DAYS
+        c.t_appeal[idx[appealed]] = self.day + lit.appeal_lag_days
         self.flow("new_appealed", int(appealed.sum()))
 
     def _record(self) -> None:

@@ -7,6 +7,7 @@ Every default cites ``domain.md`` (the project's domain brief, in ``shared/``) o
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from typing import Literal
 
@@ -41,8 +42,8 @@ class Calendar(Section):
     holidays: tuple[str | dt.date, ...] = Field(
         default=KZ_FIXED_HOLIDAYS,
         description="Days off: 'MM-DD' recurring every year, or a date 'YYYY-MM-DD'. "
-        "Default: RK fixed public holidays (assumption; gives ~248 working days a year, "
-        "domain.md §6 says 247-250).",
+        "Default: RK fixed public holidays (assumption; gives 250-253 working days a year "
+        "in 2024-2026, domain.md §6 says 247-250 with the movable feasts).",
     )
 
     @field_validator("weekend_days")
@@ -103,7 +104,8 @@ class Judges(Section):
         default=0.9,
         gt=0,
         le=1,
-        description="Share of working days a judge sits: leave, training, illness (assumption).",
+        description="Share of a judge's nominal hours available for case work, averaged over "
+        "leave, training and illness; applied to every judge every day (assumption).",
     )
     max_parallel_cases: int = Field(
         default=1,
@@ -137,6 +139,31 @@ class Judges(Section):
     )
 
 
+class FilingRate(Section):
+    """One step of a piecewise-constant filing rate: from a date on, this many a year."""
+
+    from_date: dt.date = Field(
+        alias="from", description="First date of this rate (it holds until the next entry's)."
+    )
+    per_year: float = Field(ge=0, description="New civil disputes per year, all courts.")
+    shares: dict[str, float] | None = Field(
+        default=None,
+        description="Case-type shares from this date (names of case_types; they sum to 1 and "
+        "types left out get 0); null keeps `case_types.<name>.share`.",
+    )
+
+    @field_validator("shares")
+    @classmethod
+    def _shares(cls, v: dict[str, float] | None) -> dict[str, float] | None:
+        if v is None:
+            return v
+        if any(x < 0 for x in v.values()) or not _sum_is_one(list(v.values())):
+            raise ValueError(
+                f"shares must be non-negative and sum to 1 (they sum to {sum(v.values()):.6g})"
+            )
+        return v
+
+
 class Filings(Section):
     """The process by which new claims reach the courts."""
 
@@ -154,6 +181,22 @@ class Filings(Section):
         default=None,
         description="Twelve monthly multipliers of the filing rate (normalised to mean 1), or null.",
     )
+    schedule: tuple[FilingRate, ...] = Field(
+        default=(),
+        exclude_if=lambda v: not v,  # absent from dumps when empty: existing hashes stay
+        description="Dated changes of the filing rate (and optionally of the case mix), "
+        "e.g. `[{from: 2016-01-01, per_year: 850000}]`, in date order; `per_year` is the "
+        "rate before the first entry. An entry dated on or before `start_date` applies from "
+        "day 1.",
+    )
+
+    @field_validator("schedule")
+    @classmethod
+    def _in_order(cls, v: tuple[FilingRate, ...]) -> tuple[FilingRate, ...]:
+        dates = [e.from_date for e in v]
+        if any(b <= a for a, b in itertools.pairwise(dates)):
+            raise ValueError("schedule entries must be in strictly increasing 'from' date order")
+        return v
 
     @field_validator("seasonality")
     @classmethod
@@ -193,7 +236,13 @@ class CaseType(Section):
         default=0.0, ge=0, description="Mean monthly rate at which plaintiffs withdraw."
     )
     p_appeal: float = Field(
-        default=0.0, ge=0, le=1, description="Share of judgments the loser appeals."
+        default=0.0,
+        ge=0,
+        le=1,
+        description="Share of losing parties, of average optimism spread, who would appeal "
+        "a judgment. The observed share of judgments appealed (KPI appeal_rate_judgments) "
+        "comes out higher when settlement selects the more optimistic parties into "
+        "judgment; calibrate on the KPI (domain.md §2.4: ~10%).",
     )
     p_appeal_settled: float = Field(
         default=0.0, ge=0, le=1, description="Share of settlement rulings appealed."
@@ -209,8 +258,16 @@ class CaseType(Section):
         description="Mean value each party puts on keeping the relationship, as a share of "
         "the claim (assumption; high in family and labour disputes).",
     )
-    p_plaintiff_legal_entity: float = Field(default=0.0, ge=0, le=1)
-    p_defendant_legal_entity: float = Field(default=0.0, ge=0, le=1)
+    p_plaintiff_legal_entity: float = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        description="Share of plaintiffs that are legal entities (pay the 3% fee; usually "
+        "have lawyers; assumption).",
+    )
+    p_defendant_legal_entity: float = Field(
+        default=0.0, ge=0, le=1, description="Share of defendants that are legal entities."
+    )
     state_fee_mci: float | None = Field(
         default=None,
         ge=0,
@@ -247,6 +304,13 @@ class InitialPending(Section):
         default=Exponential(dist="exponential", mean=40.0),
         description="Age of pending cases on day 0, days since filing (assumption).",
     )
+    acceptance_lag_days: int = Field(
+        default=7,
+        ge=0,
+        le=60,
+        description="Days from filing to acceptance assumed for cases pending on day 0 "
+        "(assumption; ~5 working days).",
+    )
     share_in_preparation: float = Field(
         default=0.4,
         ge=0,
@@ -280,6 +344,20 @@ class Litigants(Section):
     lawyer_fee_share: float = Field(
         default=0.05, ge=0, le=1, description="Lawyer's fee as a share of the claim (assumption)."
     )
+    lawyer_work_ahead_share: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="Share of the lawyer's fee a party expects to save by settling "
+        "(assumption: half the work still ahead).",
+    )
+    appeal_lag_days: int = Field(
+        default=30,
+        ge=0,
+        le=365,
+        description="Days from a decision to the appeal being filed (assumption; "
+        "one month to appeal).",
+    )
     p_plaintiff_wins: float = Field(
         default=0.89,
         ge=0,
@@ -310,7 +388,12 @@ class Costs(Section):
     state_fee_rate_legal_entity: float = Field(
         default=0.03, ge=0, le=1, description="Tax Code art. 610 (domain.md §1.6)."
     )
-    mci_kzt: float = Field(default=4_325.0, gt=0, description="MCI 2026 (domain.md §1.6).")
+    mci_kzt: float = Field(
+        default=4_325.0,
+        gt=0,
+        description="Monthly calculation index, tenge: 3,932 in 2025, 4,325 in 2026 "
+        "(domain.md §1.6); set it to the year simulated.",
+    )
     fee_refund_share_on_settlement: float = Field(
         default=1.0,
         ge=0,
@@ -344,6 +427,7 @@ __all__ = [
     "CaseType",
     "Costs",
     "Court",
+    "FilingRate",
     "Filings",
     "InitialPending",
     "Judges",

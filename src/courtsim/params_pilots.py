@@ -156,9 +156,24 @@ class _Policy(Section):
         description="First simulated day the channel takes new cases (a start after the "
         "horizon is legal: the channel never opens).",
     )
+    end_day: int | None = Field(
+        default=None,
+        ge=1,
+        exclude_if=lambda v: v is None,  # absent from dumps when unset: existing hashes stay
+        description="First simulated day the channel no longer takes new cases (null = "
+        "never closes): it takes cases on days start_day <= day < end_day. Attempts under "
+        "way run to their end; several entries of one type may follow each other in "
+        "windows that do not overlap.",
+    )
     case_types: tuple[str, ...] | None = Field(
         default=None, description="Case types it applies to (null = all)."
     )
+
+    @model_validator(mode="after")
+    def _window(self) -> _Policy:
+        if self.end_day is not None and self.end_day <= self.start_day:
+            raise ValueError(f"end_day ({self.end_day}) must be after start_day ({self.start_day})")
+        return self
 
 
 class PreCourtPolicy(_Policy):
@@ -202,6 +217,13 @@ class PreCourtPolicy(_Policy):
         default=10,
         ge=0,
         description="Days a dispute waits for a free mediator before filing anyway.",
+    )
+    max_duration_days: int = Field(
+        default=30,
+        ge=1,
+        le=365,
+        description="Longest attempt, calendar days (Law on Mediation: ≤1 month, "
+        "domain.md §1.2 [U]).",
     )
 
 
@@ -348,11 +370,15 @@ class PilotsMixin(Section):
                     f"policies.{i} (in_court) offers conciliation but "
                     "conciliation.judges_per_court and per_judge are 0 (set one, or set p_offer: 0)"
                 )
-        kinds_used = [type(p) for p in self.policies]
-        for t in set(kinds_used):
-            if kinds_used.count(t) > 1:
-                raise ValueError(
-                    f"policies lists the {t.model_fields['type'].annotation.__args__[0]} channel "
-                    "twice; give it once"
-                )
+        for i, a in enumerate(self.policies):
+            for j in range(i + 1, len(self.policies)):
+                b = self.policies[j]
+                a_end, b_end = a.end_day or float("inf"), b.end_day or float("inf")
+                if a.type == b.type and a.start_day < b_end and b.start_day < a_end:
+                    raise ValueError(
+                        f"policies.{i} and policies.{j} both give the {a.type} channel and "
+                        f"their windows overlap (days {a.start_day} to {a_end} and "
+                        f"{b.start_day} to {b_end}); set the earlier one's end_day to at most "
+                        "the later one's start_day, or give the channel once"
+                    )
         return self

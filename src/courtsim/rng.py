@@ -9,10 +9,10 @@ import numpy as np
 #: Every random process of the model draws from exactly one of these streams.
 STREAM_NAMES = (
     "arrivals",  # number of filings per day, court and case type
-    "case_attrs",  # per-case latent draws made once at filing (durations, effort, uniforms)
-    "litigants",  # per-party attributes drawn at filing (optimism, costs, trust, ...)
+    "case_attrs",  # per-case latent draws made once when a dispute arises (durations, effort)
+    "litigants",  # per-party attributes drawn when a dispute arises (optimism, costs, ...)
     "initial",  # the pending caseload present on day 0
-    "reconciliation",  # per-case latent draws of the reconciliation channels
+    "reconciliation",  # latent draws of the reconciliation channels, and parties' trust
     "actors",  # Mesa's stdlib RNG (activation order) and actor attributes
 )
 

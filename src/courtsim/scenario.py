@@ -66,6 +66,13 @@ class Scenario(PilotsMixin):
                 raise ValueError(f"{what} must sum to 1, but they sum to {total:.6g} ({parts})")
 
         check_sum({k: c.share for k, c in self.case_types.items()}, "case_types.*.share")
+        for i, entry in enumerate(self.filings.schedule):
+            unknown = sorted(set(entry.shares or {}) - set(self.case_types))
+            if unknown:
+                raise ValueError(
+                    f"filings.schedule.{i}.shares names {', '.join(unknown)}, not a case type "
+                    f"(known: {', '.join(self.case_types)})"
+                )
         if not self.courts:
             raise ValueError("courts must name at least one court")
         check_sum({k: c.judge_share for k, c in self.courts.items()}, "courts.*.judge_share")

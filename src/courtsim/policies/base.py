@@ -16,11 +16,12 @@ if TYPE_CHECKING:
 
 
 class Policy:
-    """A channel switched on by the scenario from ``params.start_day``.
+    """A channel switched on by the scenario from ``params.start_day`` (to ``params.end_day``).
 
     Subclasses list their handlers in :meth:`handlers` (hook name -> method); the model
     calls them at those points of every day. New referrals happen only while the policy
-    is :meth:`active`; attempts under way always run to their end.
+    is :meth:`active`; attempts under way always run to their end, with the parameters
+    of the entry that referred them (:meth:`owns`).
 
     Args:
         params: The policy's validated parameters.
@@ -41,8 +42,26 @@ class Policy:
         raise NotImplementedError
 
     def active(self) -> bool:
-        """Whether the channel takes new cases today."""
-        return self.model.day >= self.params.start_day
+        """Whether the channel takes new cases today: ``start_day <= day < end_day``."""
+        end = self.params.end_day
+        return self.model.day >= self.params.start_day and (end is None or self.model.day < end)
+
+    def owns(self, t_referred: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
+        """Return which cases this entry referred, by their referral day.
+
+        A channel may be given by several entries with windows that do not overlap; each
+        entry waits for, starts and concludes only the attempts it referred, with its own
+        parameters, also after its window has closed.
+
+        Args:
+            t_referred: Referral day of each case (NaN if never referred).
+
+        Returns:
+            Boolean mask.
+        """
+        end = self.params.end_day
+        mine = t_referred >= self.params.start_day
+        return mine if end is None else mine & (t_referred < end)
 
     def eligible(self, idx: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
         """Return which cases are of a type the channel applies to.
@@ -70,6 +89,8 @@ class Policy:
         idx = act[c.waiting_channel[act] == self.channel]
         idx = idx[np.isin(c.stage[idx], stages)]
         t_ref = getattr(c, f"t_referred_{self.channel.name.lower()}")[idx]
+        mine = self.owns(t_ref)
+        idx, t_ref = idx[mine], t_ref[mine]
         return idx[np.argsort(t_ref, kind="stable")]
 
     def refer(self, idx: npt.NDArray[np.int64], channel: Channel | None = None) -> None:
@@ -130,6 +151,23 @@ class Policy:
             m.flow(f"new_failed_{name}", int((sel & ~settled).sum()))
         c.active_channel[idx] = Channel.NONE
         update_trust(m, c.court[idx].astype(np.int64), settled)
+
+    def expected_fee_share(self, idx: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        """Return the mediator's fee the parties expect, as a share of each claim.
+
+        Parties decide before a mediator is assigned, so they expect the fee (with its
+        cap) of the channel's first preferred kind of mediator.
+
+        Args:
+            idx: Cases.
+
+        Returns:
+            Fee shares.
+        """
+        kind = getattr(self.model.scenario.mediators, self.params.mediator_kinds[0])
+        claim = self.model.cases.claim_value_kzt[idx]
+        fee = np.minimum(kind.fee_share * claim, kind.fee_cap_kzt)
+        return np.where(claim > 0, fee / np.maximum(claim, 1e-9), 0.0)
 
     def duration_end(
         self, idx: npt.NDArray[np.int64], working_days: npt.NDArray[np.float64]

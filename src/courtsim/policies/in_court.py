@@ -23,8 +23,10 @@ class InCourt(Policy):
     for a conciliation judge of its court, who triages waiting claims by their chance of
     settling. Acceptance then takes up to ``conciliation.time_limit_working_days``. A
     claim that settles is disposed by the conciliation judge; one that does not is
-    accepted and goes to a trial judge (never the conciliator). From ``start_day`` trial
-    judges also promote settlement at every stage (``trial_settlement_boost``).
+    accepted and goes to a trial judge (never the conciliator). From ``start_day`` (to
+    ``end_day``) trial judges also promote settlement at every stage
+    (``trial_settlement_boost``); when the window closes the push stops, unless a later
+    in_court entry takes over with its own.
     """
 
     channel = Channel.CONCILIATION
@@ -39,12 +41,22 @@ class InCourt(Policy):
         return {"filing": self.on_filing}
 
     def on_filing(self, m: CourtModel) -> None:
-        """Finish due conciliations, take today's claims, start conciliations."""
-        if self.active() and not self._boost_on:
+        """Switch trial judges' push on or off, finish due conciliations, take new claims."""
+        on = self.active()
+        if on and not self._boost_on:
             m.set_settlement_boost(
-                self.params.trial_settlement_boost, self.params.trial_willingness_boost
+                self.params.trial_settlement_boost,
+                self.params.trial_willingness_boost,
+                self._type_ok,
             )
             self._boost_on = True
+        elif not on and self._boost_on:
+            self._boost_on = False
+            # The window closed: judges stop pushing, unless a later in_court entry opens
+            # today (it sets its own boost, whichever of the two runs first).
+            others = (p for p in m.policies if p is not self and isinstance(p, InCourt))
+            if not any(p.active() for p in others):
+                m.set_settlement_boost(1.0, 0.0, self._type_ok)
         self._finish(m)
         if self.active():
             self._take_new(m)
@@ -54,9 +66,10 @@ class InCourt(Policy):
         c = m.cases
         act = m.active_cases
         new = act[(c.stage[act] == Stage.FILED) & (c.t_filed[act] == m.day)]
-        new = new[self.eligible(new) & ~c.skipped_pretrial[new]]
+        # Claims the acceptance review will return are not conciliated (inadmissible).
+        new = new[self.eligible(new) & ~m.will_be_returned(new)]
         offered = new[c.u_conc_offer[new] < self.params.p_offer]
-        go = offered[consent(m, offered)]
+        go = offered[consent(m, offered, 0.0, m.willingness_boost[c.case_type[offered]])]
         if go.size:
             self.refer(go)
             # Triage score: the claim's chance of settling, fixed at referral.
@@ -92,7 +105,7 @@ class InCourt(Policy):
     def _finish(self, m: CourtModel) -> None:
         c = m.cases
         due = m.active_in_stage(Stage.CONCILIATION)
-        due = due[c.t_next[due] <= m.day]
+        due = due[(c.t_next[due] <= m.day) & self.owns(c.t_referred_conciliation[due])]
         if due.size == 0:
             return
         skill = m.conciliators.skill[c.conciliator[due]]

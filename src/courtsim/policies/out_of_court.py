@@ -45,12 +45,6 @@ class OutOfCourt(Policy):
         self._start_waiting(m)
         self._give_up(m)
 
-    def _fee_share(self, idx: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
-        kind = getattr(self.model.scenario.mediators, self.params.mediator_kinds[0])
-        claim = self.model.cases.claim_value_kzt[idx]
-        fee = np.minimum(kind.fee_share * claim, kind.fee_cap_kzt)
-        return np.where(claim > 0, fee / np.maximum(claim, 1e-9), 0.0)
-
     def _take_new(self, m: CourtModel) -> None:
         c = m.cases
         if self.params.at == "acceptance":
@@ -61,7 +55,8 @@ class OutOfCourt(Policy):
             new = new[c.t_ready[new] == m.day]
         new = new[self.eligible(new) & ~c.started_mediation[new] & ~c.started_participatory[new]]
         offered = new[c.u_med_offer[new] < self.params.p_offer]
-        go = offered[consent(m, offered, self._fee_share(offered))]
+        push = m.willingness_boost[c.case_type[offered]]  # the trial judge's, if any
+        go = offered[consent(m, offered, self.expected_fee_share(offered), push)]
         if go.size == 0:
             return
         lawyers = c.lawyer[go].all(axis=1)
@@ -100,6 +95,7 @@ class OutOfCourt(Policy):
         c = m.cases
         act = m.active_cases
         waiting = act[c.waiting_channel[act] == Channel.MEDIATION]
+        waiting = waiting[self.owns(c.t_referred_mediation[waiting])]
         if waiting.size == 0:
             return
         moved_on = ~np.isin(c.stage[waiting], _REFERABLE)
@@ -111,7 +107,10 @@ class OutOfCourt(Policy):
     def _finish(self, m: CourtModel) -> None:
         c = m.cases
         due = m.active_in_stage(Stage.MEDIATION)
-        due = due[c.t_next[due] <= m.day]
+        # A participatory procedure is referred under its own channel's column.
+        is_part = c.active_channel[due] == Channel.PARTICIPATORY
+        t_ref = np.where(is_part, c.t_referred_participatory[due], c.t_referred_mediation[due])
+        due = due[(c.t_next[due] <= m.day) & self.owns(t_ref)]
         if due.size == 0:
             return
         part = c.active_channel[due] == Channel.PARTICIPATORY

@@ -46,7 +46,7 @@ class PreCourt(Policy):
         idx = new[self.eligible(new)]
         if idx.size == 0:
             return
-        agree = consent(m, idx, self._fee_share(idx))
+        agree = consent(m, idx, self.expected_fee_share(idx))
         if p.mandatory:
             skip = c.u_pre_offer[idx] < p.p_skip_mandatory
             c.skipped_pretrial[idx[skip]] = True
@@ -60,10 +60,6 @@ class PreCourt(Policy):
         m.move(go, Stage.PRE_COURT)
         m.take_disputes(go)
         self.refer(go)
-
-    def _fee_share(self, idx: np.ndarray) -> float:
-        kind = getattr(self.model.scenario.mediators, self.params.mediator_kinds[0])
-        return kind.fee_share
 
     def _start_waiting(self, m: CourtModel) -> None:
         waiting = self.waiting((Stage.PRE_COURT,))
@@ -81,7 +77,9 @@ class PreCourt(Policy):
         self.start(idx)
         dur = self.params.dur_working_days.from_uniform(c.u_pre_dur[idx])
         # An attempt lasts at most a month (Law on Mediation, domain.md §1.2 [U]).
-        c.t_next[idx] = np.minimum(self.duration_end(idx, dur), m.day + 30)
+        c.t_next[idx] = np.minimum(
+            self.duration_end(idx, dur), m.day + self.params.max_duration_days
+        )
 
     def _finish(self, m: CourtModel) -> None:
         c = m.cases
@@ -91,6 +89,7 @@ class PreCourt(Policy):
             & (c.active_channel[act] == Channel.PRE_COURT)
             & (c.t_next[act] <= m.day)
         ]
+        due = due[self.owns(c.t_referred_pre_court[due])]
         if due.size == 0:
             return
         skill = m.mediator_pool.skill[c.mediator[due]]
