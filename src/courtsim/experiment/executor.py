@@ -13,6 +13,7 @@ import multiprocessing as mp
 import os
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
+from concurrent.futures.process import BrokenProcessPool
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
@@ -137,7 +138,7 @@ class PoolExecutor(Executor):
                     run_id = pending.pop(fut)
                     try:
                         out = fut.result()
-                    except cf.process.BrokenProcessPool as exc:
+                    except BrokenProcessPool as exc:
                         if not finished:
                             raise ExperimentError(_BROKEN_AT_START, source="workers") from exc
                         out = RunOutput(run_id, ok=False, error=describe_exception(exc))
