@@ -9,12 +9,27 @@ Public API (see ``docs/`` and the README)::
     res.save("results/run1")
 """
 
+from typing import TYPE_CHECKING, Any
+
 from courtsim.errors import CourtsimError, ResultsError, ScenarioError
-from courtsim.experiment import compare, replicate
 from courtsim.model import CourtModel
 from courtsim.result import Result, load_result
 from courtsim.runner import simulate
 from courtsim.scenario import Scenario, load_scenario
+
+if TYPE_CHECKING:
+    from courtsim.experiment import compare, replicate
+
+
+def __getattr__(name: str) -> Any:
+    # The experiment runners pull in scipy.stats and executors; import them on first use
+    # so that `courtsim run` and `import courtsim` start fast.
+    if name in {"compare", "replicate"}:
+        from courtsim import experiment
+
+        return getattr(experiment, name)
+    raise AttributeError(f"module 'courtsim' has no attribute {name!r}")
+
 
 __all__ = [
     "CourtModel",

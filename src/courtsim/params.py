@@ -94,6 +94,7 @@ class Judges(Section):
     count: int = Field(
         default=25,
         ge=1,
+        le=100_000,  # sanity cap (the country has ~1,900 first-instance judges)
         description="Judges hearing civil cases, all courts together. National: 1,890 actual "
         "first-instance judges x 0.5 civil share (domain.md §2.3, §6).",
     )
@@ -145,7 +146,9 @@ class FilingRate(Section):
     from_date: dt.date = Field(
         alias="from", description="First date of this rate (it holds until the next entry's)."
     )
-    per_year: float = Field(ge=0, description="New civil disputes per year, all courts.")
+    per_year: float = Field(
+        ge=0, le=20_000_000, description="New civil disputes per year, all courts."
+    )
     shares: dict[str, float] | None = Field(
         default=None,
         description="Case-type shares from this date (names of case_types; they sum to 1 and "
@@ -170,6 +173,7 @@ class Filings(Section):
     per_year: float = Field(
         default=10_000.0,
         ge=0,
+        le=20_000_000,  # sanity cap: 50x the national caseload; a typo must not exhaust memory
         description="New civil claims per year, all courts. National ~400,000 (domain.md §6).",
     )
     process: Literal["poisson", "deterministic"] = Field(
@@ -297,6 +301,7 @@ class InitialPending(Section):
     per_judge: float = Field(
         default=0.0,
         ge=0,
+        le=100_000,
         description="Pending cases per judge on day 0 (domain.md §2.4: ~100 cases and "
         "materials per judge in 2018).",
     )
