@@ -46,10 +46,22 @@ def parse_set(items: Sequence[str]) -> dict[str, Any]:
                 source="--set",
             )
         try:
-            out[key.strip()] = yaml.safe_load(raw) if raw.strip() else raw
+            value = yaml.safe_load(raw) if raw.strip() else raw
         except yaml.YAMLError:
-            out[key.strip()] = raw
+            value = raw
+        out[key.strip()] = _number_or_text(value)
     return out
+
+
+def _number_or_text(value: Any) -> Any:
+    """Read ``1e9`` and ``5e-3`` as numbers: YAML 1.1 would leave them as text."""
+    if isinstance(value, str):
+        for cast in (int, float):
+            try:
+                return cast(value)
+            except ValueError:
+                pass
+    return value
 
 
 def load_with_overrides(
