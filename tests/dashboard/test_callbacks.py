@@ -168,8 +168,8 @@ def test_upload_loader_refuses_bad_files(app, contents, message):
 def test_comparison_callback_live(app):
     out = H.run_comparison(app.courtsim, "tok", "cmp-run", "baseline", ["more_judges"], 2, 3, None)
     assert "more_judges against baseline: 2 paired replications" in text_of(out["status"])
-    assert "Compared with baseline, more_judges" in text_of(out["sentences"])
-    assert [t.name for t in out["diff"].data] == ["more_judges"]
+    assert "Scenario 'more_judges'" in text_of(out["sentences"])
+    assert all(list(t.y) == ["more_judges"] for t in out["diff"].data)
     assert len(out["pending"].data) == 4  # band + line for each scenario
 
 

@@ -35,7 +35,8 @@ def test_pending_over_time_has_band_and_line_per_scenario(tiny_reps):
     assert sum(t.fill == "toself" for t in fig.data) == 2
     assert fig.layout.xaxis.title.text == "Day of the simulation (calendar days)"
     assert fig.layout.yaxis.title.text == "Pending cases (cases)"
-    assert "10-90%" in fig.layout.title.text
+    assert fig.layout.title.text == "Pending cases over time"
+    assert "shaded: 10-90% of replications" in fig.layout.title.subtitle.text
     line = next(t for t in fig.data if t.name == "baseline")
     assert len(line.x) == 61  # days 0..60 of the tiny scenario
     assert_no_nan(fig)
@@ -90,35 +91,46 @@ def test_channels_not_used_by_any_scenario_are_left_out():
     assert list(fig.data[0].y) == pytest.approx([10.0, 5.0])
 
 
-def test_differences_forest_plot(tiny_reps):
+def test_differences_one_panel_per_kpi_in_its_own_unit(tiny_reps):
     table = tiny_reps.table
-    fig = F.differences(table, ["clearance_rate", "disposition_time_days", "ttd_median_days"])
-    assert [t.name for t in fig.data] == ["more_judges"]
-    assert fig.layout.xaxis.title.text == "Change relative to the baseline mean (%)"
-    row = table.query("metric == 'disposition_time_days'").iloc[0]
-    labels = list(fig.data[0].y)
-    i = labels.index("Disposition time (365 x pending / resolved)")
-    assert fig.data[0].x[i] == pytest.approx(100 * row["rel_diff_mean"])
+    keys = ["disposition_time_days", "share_within_60_days", "cost_court_per_case_kzt"]
+    fig = F.differences(table, keys)
+    assert len(fig.data) == 3
+    assert [a.text for a in fig.layout.annotations] == [
+        "Disposition time (365 x pending / resolved): change (days)",
+        "Decided within 60 days: change in percentage points",
+        "Court cost per resolved case: change (KZT)",
+    ]
+    for tr, key in zip(fig.data, keys, strict=True):
+        row = table.query("metric == @key").iloc[0]
+        scale = 100 if key.startswith("share") else 1
+        assert list(tr.y) == ["more_judges"]
+        assert tr.x[0] == pytest.approx(scale * row["diff_mean"])
+        assert tr.error_x.array[0] == pytest.approx(
+            scale * (row["diff_ci_high"] - row["diff_mean"])
+        )
+    assert fig.layout.title.text == "Change against the baseline"
     assert_no_nan(fig)
 
 
-def test_differences_leave_out_changes_against_a_zero_baseline():
+def test_differences_skip_undefined_kpis():
     kpis = pd.DataFrame(
         [
             (s, r, 1, m, v)
-            for r, (b, p) in enumerate([(0.0, 3.0), (1.0, 0.0), (0.0, 1.0)])
+            for r in range(3)
             for s, m, v in (
-                ("base", "backlog_cases", b),
-                ("pilot", "backlog_cases", p),
-                ("base", "clearance_rate", 100 + r),
-                ("pilot", "clearance_rate", 102 + r),
+                ("base", "ttd_mean_days", np.nan),
+                ("pilot", "ttd_mean_days", np.nan),
+                ("base", "clearance_rate", 100.0 + r),
+                ("pilot", "clearance_rate", 102.0 + r),
             )
         ],
         columns=["scenario", "replicate", "seed", "metric", "value"],
     )
     fig = F.differences(paired_comparison(kpis, "base"))
-    assert list(fig.data[0].y) == ["Clearance rate"]
-    assert "Backlog" in fig.layout.annotations[-1].text
+    assert len(fig.data) == 1
+    assert fig.data[0].x[0] == pytest.approx(2.0)
+    assert_no_nan(fig)
 
 
 def test_sweep_line_and_heatmap():
@@ -149,8 +161,10 @@ def test_sensitivity_bars():
     fig = F.sensitivity_bars(sensitivity_indices(), "clearance_rate")
     assert [t.name for t in fig.data] == ["S1", "ST"]
     assert list(fig.data[0].x) == ["judges.count", "filings.per_year"]
-    assert fig.layout.yaxis.title.text == "Sensitivity index (share of variance)"
-    assert "sobol" in fig.layout.title.text
+    assert fig.layout.yaxis.title.text == "Sobol index (share of the KPI's variance)"
+    assert "Sobol indices" in fig.layout.title.subtitle.text
+    morris = F.sensitivity_bars(sensitivity_indices(), "clearance_rate", "morris")
+    assert not morris.data  # the fixture has Sobol indices only
     assert_no_nan(fig)
 
 

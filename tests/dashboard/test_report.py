@@ -55,7 +55,8 @@ def test_run_report_describes_the_scenario_in_plain_language(results_root):
 
 def test_comparison_report_has_the_sentences(results_root):
     text = render_html(load_folder(results_root / "experiments" / "compare1"))
-    assert "Compared with baseline, more_judges lowers disposition time" in text
+    assert "<h3>more_judges</h3>" in text
+    assert "Scenario &#x27;more_judges&#x27; lowers the disposition time (CEPEJ)" in text
 
 
 def test_report_of_live_replications_names_the_pilot_and_its_differences(tiny_reps, tmp_path):
@@ -74,3 +75,43 @@ def test_report_refuses_what_it_cannot_read(tmp_path, results_root):
         write_report(results_root / "run1", tmp_path)
     with pytest.raises(ResultsError, match="cannot make a report from a int"):
         write_report(3, tmp_path / "y.html")
+
+
+@pytest.mark.slow
+def test_report_of_the_experiments_packages_results(tmp_path, scenarios_dir):
+    from courtsim.experiment import compare, replicate
+
+    base, pilot = scenarios_dir / "baseline.yaml", scenarios_dir / "more_judges.yaml"
+    cmp = compare(base, [pilot], reps=2, seed=3, workers=1)
+    text = write_report(cmp, tmp_path / "cmp.html").read_text(encoding="utf-8")
+    assert "more_judges compared with baseline" in text
+    assert "Scenario &#x27;more_judges&#x27;" in text
+    # the scenario files are unchanged since the run: the report describes them
+    assert "1 court with 3 civil judges" in text
+    assert "judges.count: 3 -&gt; 6" in text
+    cmp.save(tmp_path / "saved")
+    again = write_report(tmp_path / "saved", tmp_path / "saved.html").read_text(encoding="utf-8")
+    assert _plots(again) == _plots(text)
+    rep = replicate(pilot, reps=2, seed=3, workers=1)
+    text = write_report(rep, tmp_path / "rep.html").read_text(encoding="utf-8")
+    assert "2 replications per scenario with master seed 3" in text
+    assert _plots(text) == 4
+
+
+def test_a_changed_scenario_file_is_not_described(tmp_path, results_root):
+    import json
+    import shutil
+
+    folder = tmp_path / "cmp"
+    shutil.copytree(results_root / "experiments" / "compare1", folder)
+    scen = tmp_path / "s.yaml"
+    scen.write_text((results_root / "run1" / "scenario.yaml").read_text())
+    m = json.loads((folder / "manifest.json").read_text())
+    m["scenarios"] = [
+        {"label": "baseline", "file": str(scen), "hash": "not-the-hash"},
+        {"label": "more_judges", "file": "", "hash": "x"},
+    ]
+    (folder / "manifest.json").write_text(json.dumps(m))
+    text = write_report(folder, tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "Baseline: baseline" in text
+    assert "civil judges receiving" not in text

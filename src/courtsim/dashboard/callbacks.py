@@ -30,7 +30,7 @@ def _running(prefix: str) -> list[tuple[Output, Any, Any]]:
     return [
         (Output(f"{prefix}-run", "disabled"), True, False),
         (Output(f"{prefix}-interval", "disabled"), False, True),
-        (Output(f"{prefix}-progress", "style"), {"display": "block"}, {"display": "none"}),
+        (Output(f"{prefix}-progress-box", "style"), {"display": "block"}, {"display": "none"}),
     ]
 
 

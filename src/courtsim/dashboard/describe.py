@@ -20,6 +20,19 @@ KEY_METRICS: tuple[str, ...] = (
 )
 
 
+#: KPIs whose comparison sentences a briefing shows, per pilot, in order.
+SENTENCE_METRICS: tuple[str, ...] = (
+    "disposition_time_days",
+    "ttd_median_days",
+    "share_within_statutory_limit",
+    "share_settled",
+    "settled_pre_court",
+    "pending_end",
+    "cost_court_per_case_kzt",
+    "cost_parties_per_case_kzt",
+)
+
+
 def _plural(n: float, word: str) -> str:
     return f"{n:,.0f} {word}" + ("" if round(n) == 1 else "s")
 

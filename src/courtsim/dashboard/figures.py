@@ -14,13 +14,12 @@ import math
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from courtsim.dashboard.labels import SETTLEMENT_CHANNELS, UTILISATION, measure
 
 BASELINE_COLOUR = "#5f6b77"
 PALETTE = ("#1f77b4", "#d95f02", "#2ca02c", "#9467bd", "#e7298a", "#8c564b", "#17becf")
-#: A relative change is not drawn when its interval is wider than this (baseline near 0).
-MAX_REL_CI_WIDTH = 2.0
 FONT = "Segoe UI, Helvetica Neue, Arial, sans-serif"
 
 
@@ -61,17 +60,30 @@ def _template() -> go.layout.Template:
     )
 
 
-def _base(title: str, x_title: str, y_title: str, height: int = 380) -> go.Figure:
+def _base(
+    title: str, x_title: str, y_title: str, height: int = 400, subtitle: str = ""
+) -> go.Figure:
     fig = go.Figure()
     fig.update_layout(
-        title={"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 16}},
+        # Title and subtitle at the top, the legend on the right: neither covers the other
+        # however narrow the figure is.
+        title={
+            "text": title,
+            "x": 0.01,
+            "xanchor": "left",
+            "y": 0.985,
+            "yanchor": "top",
+            "yref": "container",
+            "font": {"size": 15},
+            "subtitle": {"text": subtitle, "font": {"size": 12, "color": "#5f6b77"}},
+        },
         xaxis_title=x_title,
         yaxis_title=y_title,
         template=_template(),
-        font={"family": FONT, "size": 13},
+        font={"family": FONT, "size": 12},
         height=height,
-        margin={"l": 70, "r": 20, "t": 60, "b": 60},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 1, "xanchor": "right"},
+        margin={"l": 70, "r": 20, "t": 100, "b": 60},
+        legend={"orientation": "v", "yanchor": "top", "y": 1, "x": 1.02, "xanchor": "left"},
         hovermode="closest",
     )
     return fig
@@ -129,13 +141,12 @@ def pending_over_time(
     m = measure(metric)
     df, names = _scenarios(daily_summary[daily_summary["metric"] == metric], scenario)
     has_band = {"p10", "p90"} <= set(df.columns)
-    reps = ""
-    if has_band and "n" in df:
-        reps = f", mean of {int(df['n'].max())} replications"
+    sub = "One run"
+    if has_band:
+        n = f"{int(df['n'].max())} " if "n" in df and len(df) else ""
+        sub = f"Line: mean of {n}replications; shaded: 10-90% of replications"
     fig = _base(
-        f"{m.label} over time{reps}" + (" (shaded: 10-90% of replications)" if has_band else ""),
-        "Day of the simulation (calendar days)",
-        m.title(),
+        f"{m.label} over time", "Day of the simulation (calendar days)", m.title(), subtitle=sub
     )
     if df.empty:
         return _no_data(fig, m.label.lower())
@@ -167,6 +178,7 @@ def pending_over_time(
                 hovertemplate=f"{name}<br>day %{{x}}<br>%{{y:,.0f}} {m.unit}<extra></extra>",
             )
         )
+    fig.update_layout(showlegend=len(names) > 1)
     return fig
 
 
@@ -188,9 +200,10 @@ def ttd_histogram(
     """
     df, names = _scenarios(ttd.dropna(subset=["ttd_days"]), scenario)
     fig = _base(
-        "Time to disposition of disposed cases (filing to disposal)",
+        "Time to disposition of disposed cases",
         "Calendar days from filing to disposition (7-day bins)",
         "Share of disposed cases (%)",
+        subtitle="Filing to disposal, every replication's cases pooled",
     )
     if df.empty:
         return _no_data(fig, "no case was disposed")
@@ -213,7 +226,7 @@ def ttd_histogram(
                 "%{y:.1f}% of cases<extra></extra>",
             )
         )
-    fig.update_layout(barmode="overlay", bargap=0)
+    fig.update_layout(barmode="overlay", bargap=0, showlegend=len(names) > 1)
     if limit_days is not None and not math.isnan(limit_days):
         fig.add_vline(
             x=limit_days,
@@ -231,9 +244,12 @@ def _bars(
     y_title: str,
     scenario: str,
     labels: dict[str, str] | None = None,
+    subtitle: str = "Bars: 95% confidence intervals of the mean over replications",
 ) -> go.Figure:
     df, names = _scenarios(summary[summary["metric"].isin(metrics)], scenario)
-    fig = _base(title, "", y_title)
+    if "ci_low" not in df:
+        subtitle = "One run"
+    fig = _base(title, "", y_title, subtitle=subtitle)
     present = [k for k in metrics if k in set(df["metric"])]
     if not present:
         return _no_data(fig, "these measures are not in the results")
@@ -254,7 +270,7 @@ def _bars(
                 hovertemplate=f"{name}<br>%{{x}}: %{{y:.1f}}<extra></extra>",
             )
         )
-    fig.update_layout(barmode="group")
+    fig.update_layout(barmode="group", showlegend=len(names) > 1)
     return fig
 
 
@@ -283,7 +299,7 @@ def ttd_shares(summary: pd.DataFrame, scenario: str = "run") -> go.Figure:
     return _bars(
         summary,
         keys,
-        "Disposed cases decided in time (bars: 95% CI)",
+        "Disposed cases decided in time",
         "Share of disposed cases (%)",
         scenario,
         names,
@@ -314,7 +330,7 @@ def settlement_channels(summary: pd.DataFrame, scenario: str = "run") -> go.Figu
     return _bars(
         summary,
         channels,
-        "Reconciliation by channel (bars: 95% CI)",
+        "Reconciliation by channel",
         "Share of disposed cases (%)",
         scenario,
         names,
@@ -341,7 +357,7 @@ def utilisation(summary: pd.DataFrame, scenario: str = "run") -> go.Figure:
     return _bars(
         summary,
         keys,
-        "Utilisation of court actors (bars: 95% CI)",
+        "Utilisation of court actors",
         "Hours worked / hours available (%)",
         scenario,
         {k: UTILISATION.get(k, measure(k).label.removesuffix(" utilisation")) for k in keys},
@@ -349,73 +365,73 @@ def utilisation(summary: pd.DataFrame, scenario: str = "run") -> go.Figure:
 
 
 def differences(comparison: pd.DataFrame, metrics: list[str] | None = None) -> go.Figure:
-    """Draw each pilot's change against the baseline, in percent, with 95% CIs.
+    """Draw each pilot's change against the baseline, one panel per KPI, in the KPI's unit.
+
+    Each KPI keeps its own unit (days, cases, KZT; shares in percentage points), since a
+    relative change misleads for shares and for small baselines (a 4% settlement share
+    rising to 20% is "+400%").
 
     Args:
-        comparison: Comparison table (``scenario, metric, rel_diff_mean, rel_ci_low,
-            rel_ci_high``).
-        metrics: KPIs to show (default: those in the table, in its order).
+        comparison: Comparison table (``scenario, metric, diff_mean, diff_ci_low,
+            diff_ci_high``).
+        metrics: KPIs to show, in this order (default: those in the table).
 
     Returns:
-        One horizontal point-and-interval trace per pilot scenario. KPIs whose relative
-        interval is wider than ``MAX_REL_CI_WIDTH`` (a baseline near zero) are named in a
-        note instead of drawn.
+        One panel per KPI; in each, one point and 95% CI bar per pilot scenario.
     """
-    df = comparison.dropna(subset=["rel_diff_mean"])
-    df = df[np.isfinite(df["rel_diff_mean"].astype(float))]
-    if metrics is not None:
-        df = df[df["metric"].isin(metrics)]
-    # A change relative to a baseline near zero (a backlog of 0.3 cases) has an interval
-    # of hundreds of percent that would flatten every other point: leave it out, say so.
-    width = (df["rel_ci_high"] - df["rel_ci_low"]).astype(float)
-    unstable = df[width > MAX_REL_CI_WIDTH]
-    df = df[~df["metric"].isin(set(unstable["metric"]))]
-    left_out = [measure(k).label for k in dict.fromkeys(unstable["metric"])]
-    keys = list(dict.fromkeys(df["metric"]))
-    fig = _base(
-        "Change against the baseline (points: mean of paired replications; bars: 95% CI)",
-        "Change relative to the baseline mean (%)",
-        "",
-        height=max(320, 60 + 34 * len(keys)),
-    )
-    if df.empty:
-        return _no_data(fig, "no finite difference to show")
-    fig.add_vline(x=0, line={"color": "#888", "width": 1})
+    df = comparison.dropna(subset=["diff_mean"])
+    df = df[np.isfinite(df["diff_mean"].astype(float))]
+    keys = [k for k in (metrics or list(dict.fromkeys(df["metric"]))) if k in set(df["metric"])]
     names = list(dict.fromkeys(df["scenario"].astype(str)))
-    for i, name in enumerate(names):
+    sub = "Pilot minus baseline, mean of paired replications; bars: 95% confidence intervals"
+    if not keys:
+        return _no_data(_base("Change against the baseline", "", "", subtitle=sub), "no difference")
+    fig = make_subplots(
+        rows=len(keys),
+        cols=1,
+        vertical_spacing=min(0.5 / len(keys), 0.12),
+        subplot_titles=[_diff_unit(k)[0] for k in keys],
+    )
+    base = _base("Change against the baseline", "", "", height=110 + 95 * len(keys), subtitle=sub)
+    fig.update_layout(base.layout)
+    for row, key in enumerate(keys, start=1):
         d = (
-            df[df["scenario"].astype(str) == name]
-            .set_index("metric")
-            .reindex(keys)
-            .dropna(subset=["rel_diff_mean"])
+            df[df["metric"] == key]
+            .set_index("scenario")
+            .reindex(names)
+            .dropna(subset=["diff_mean"])
         )
-        x = d["rel_diff_mean"].astype(float) * 100
-        err = _ci(x, d["rel_ci_low"].astype(float) * 100, d["rel_ci_high"].astype(float) * 100)
+        _, scale = _diff_unit(key)
+        x = d["diff_mean"].astype(float) * scale
         fig.add_trace(
             go.Scatter(
                 x=x,
-                y=[measure(k).label for k in d.index],
-                error_x=err,
+                y=list(d.index),
+                error_x=_ci(x, d["diff_ci_low"] * scale, d["diff_ci_high"] * scale),
                 mode="markers",
-                marker={"size": 10, "color": colour(i + 1, name)},
-                name=name,
-                hovertemplate=f"{name}<br>%{{y}}: %{{x:+.1f}}%<extra></extra>",
-            )
+                marker={
+                    "size": 10,
+                    "color": [colour(names.index(n) + 1, n) for n in d.index],
+                },
+                name=measure(key).label,
+                showlegend=False,
+                hovertemplate="%{y}: %{x:+,.1f}<extra></extra>",
+            ),
+            row=row,
+            col=1,
         )
+        fig.add_vline(x=0, line={"color": "#888", "width": 1}, row=row, col=1)
     fig.update_yaxes(autorange="reversed", automargin=True)
-    if left_out:
-        fig.add_annotation(
-            text="Not drawn (baseline near zero, see the table): " + ", ".join(left_out),
-            showarrow=False,
-            xref="paper",
-            yref="paper",
-            x=0,
-            y=-0.22 if len(keys) < 6 else -0.12,
-            xanchor="left",
-            font={"size": 11, "color": "#5f6b77"},
-        )
-        fig.update_layout(margin={"b": 90})
+    fig.update_annotations(font={"size": 12}, xanchor="left", x=0)
     return fig
+
+
+def _diff_unit(key: str) -> tuple[str, float]:
+    """Return a KPI's panel title and the scale of its differences (shares: points)."""
+    m = measure(key)
+    if m.is_share or m.unit == "%":
+        return f"{m.label}: change in percentage points", m.scale()
+    return f"{m.label}: change ({m.unit})" if m.unit else f"{m.label}: change", 1.0
 
 
 def sweep_line(agg: pd.DataFrame, factor: str, metric: str, by: str | None = None) -> go.Figure:
@@ -431,7 +447,12 @@ def sweep_line(agg: pd.DataFrame, factor: str, metric: str, by: str | None = Non
         One line per value of ``by`` (or a single line).
     """
     m = measure(metric)
-    fig = _base(f"{m.label} against {factor}", factor, m.title())
+    fig = _base(
+        f"{m.label} against {factor}",
+        factor,
+        m.title(),
+        subtitle="Mean over replications; bars: 95% confidence intervals",
+    )
     df = agg.dropna(subset=["mean"])
     if df.empty:
         return _no_data(fig, "no successful run")
@@ -449,6 +470,7 @@ def sweep_line(agg: pd.DataFrame, factor: str, metric: str, by: str | None = Non
                 line={"color": colour(i)},
             )
         )
+    fig.update_layout(showlegend=by is not None)
     return fig
 
 
@@ -465,7 +487,7 @@ def sweep_heatmap(agg: pd.DataFrame, x: str, y: str, metric: str) -> go.Figure:
         One heatmap trace (empty cells where a combination was not run).
     """
     m = measure(metric)
-    fig = _base(f"{m.label} by {x} and {y} (mean over replicates)", x, y, height=420)
+    fig = _base(f"{m.label} by {x} and {y}", x, y, height=440, subtitle="Mean over replications")
     df = agg.dropna(subset=["mean"])
     if df.empty:
         return _no_data(fig, "no successful run")
@@ -477,7 +499,8 @@ def sweep_heatmap(agg: pd.DataFrame, x: str, y: str, metric: str) -> go.Figure:
             y=[str(v) for v in grid.index],
             z=np.where(np.isnan(z), None, z),
             colorscale="Viridis",
-            colorbar={"title": {"text": m.title()}},
+            colorbar={"title": {"text": m.unit}},
+            texttemplate="%{z:,.1f}",
             hovertemplate=f"{x} %{{x}}<br>{y} %{{y}}<br>%{{z:,.1f}} {m.unit}<extra></extra>",
         )
     )
@@ -486,35 +509,46 @@ def sweep_heatmap(agg: pd.DataFrame, x: str, y: str, metric: str) -> go.Figure:
     return fig
 
 
-def sensitivity_bars(indices: pd.DataFrame, metric: str) -> go.Figure:
+def sensitivity_bars(indices: pd.DataFrame, metric: str, method: str | None = None) -> go.Figure:
     """Draw sensitivity indices of one KPI by factor, one bar group per index kind.
+
+    Sobol indices (S1, ST) are shares of the KPI's variance; Morris statistics (mu_star,
+    sigma) are elementary effects in the KPI's own unit, so each method gets its own
+    figure.
 
     Args:
         indices: ``method, metric, factor, index, value[, ci_low, ci_high]``.
         metric: The KPI.
+        method: ``sobol`` or ``morris`` (default: the first method in the table).
 
     Returns:
-        One bar trace per index kind (e.g. S1, ST), with 95% CI bars when available.
+        One bar trace per index kind, with 95% CI bars when available.
     """
     m = measure(metric)
     df = indices[indices["metric"] == metric].dropna(subset=["value"])
-    method = ", ".join(dict.fromkeys(df["method"].astype(str))) if "method" in df else ""
-    fig = _base(
-        f"Sensitivity of {m.label.lower()} to each factor" + (f" ({method})" if method else ""),
-        "Factor",
-        "Sensitivity index (share of variance)",
-    )
+    if "method" in df and len(df):
+        method = method or str(df["method"].iloc[0])
+        df = df[df["method"].astype(str) == method]
+    if method == "morris":
+        y_title = f"Elementary effect ({m.unit or 'KPI units'})"
+        what = "Morris screening: mu_star = mean absolute effect, sigma = its spread"
+    else:
+        y_title = "Sobol index (share of the KPI's variance)"
+        what = "Sobol indices: S1 = the factor alone, ST = with its interactions"
+    fig = _base(f"Sensitivity of {m.label.lower()}", "Factor", y_title, subtitle=what)
     if df.empty:
         return _no_data(fig, f"no index for {metric}")
+    scale = m.scale() if method == "morris" else 1.0
+    order = df[df["index"] == df["index"].iloc[0]].sort_values("value", ascending=False)["factor"]
     for i, (kind, d) in enumerate(df.groupby("index", sort=True)):
-        d = d.sort_values("value", ascending=False)
+        d = d.set_index("factor").reindex(order).dropna(subset=["value"])
         err = None
         if {"ci_low", "ci_high"} <= set(d.columns):
-            err = _ci(d["value"], d["ci_low"], d["ci_high"])
+            err = _ci(d["value"] * scale, d["ci_low"] * scale, d["ci_high"] * scale)
         fig.add_trace(
             go.Bar(
-                x=d["factor"].astype(str),
-                y=d["value"],
+                x=d.index.astype(str),
+                y=d["value"] * scale,
                 error_y=err,
                 name=str(kind),
                 marker_color=colour(i),

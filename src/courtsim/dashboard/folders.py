@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 
 from courtsim.dashboard.tables import summarise_kpis
-from courtsim.errors import ResultsError
+from courtsim.errors import CourtsimError, ResultsError
 from courtsim.scenario import Scenario
 
 KINDS = ("run", "replicate", "compare", "sweep", "sensitivity")
@@ -222,6 +222,61 @@ def ok_rows(results: pd.DataFrame) -> pd.DataFrame:
     return results
 
 
+def manifest_scenarios(manifest: dict[str, Any]) -> list[tuple[str, str | None, str | None]]:
+    """Return the scenarios a manifest names, as ``(label, file, hash)``, baseline first.
+
+    Args:
+        manifest: A results folder's manifest (run, replicate, compare, sweep...).
+
+    Returns:
+        The scenarios it lists (file and hash when recorded).
+    """
+    items = manifest.get("scenarios")
+    if isinstance(items, list):
+        out = []
+        for it in items:
+            if isinstance(it, dict):
+                label = str(it.get("label") or it.get("name") or "?")
+                out.append((label, it.get("file"), it.get("hash")))
+        return out
+    if isinstance(items, dict):  # name -> hash (the dashboard's live runs)
+        return [(str(k), None, str(v)) for k, v in items.items()]
+    base = manifest.get("base_scenario")  # sweeps and sensitivity analyses
+    if isinstance(base, dict):
+        return [(str(base.get("name") or "base scenario"), base.get("file"), base.get("hash"))]
+    name = manifest.get("scenario_name") or manifest.get("name")
+    if name:
+        return [(str(name), manifest.get("scenario_file"), manifest.get("scenario_hash"))]
+    return []
+
+
+def read_scenario_files(manifest: dict[str, Any]) -> dict[str, Scenario]:
+    """Load the scenario files a manifest names, if they are unchanged since the run.
+
+    A file is used only when it still exists and its content hash is the one recorded,
+    so a description never describes a scenario other than the one that ran.
+
+    Args:
+        manifest: The manifest.
+
+    Returns:
+        Label -> scenario for the files that could be read and match.
+    """
+    from courtsim.scenario import load_scenario
+
+    out: dict[str, Scenario] = {}
+    for label, file, h in manifest_scenarios(manifest):
+        if not file or not h:
+            continue
+        try:
+            sc = load_scenario(file)
+        except CourtsimError:
+            continue
+        if sc.content_hash() == h:
+            out[label] = sc
+    return out
+
+
 def load_folder(path: str | Path) -> Bundle:
     """Read any kind of results folder into a bundle.
 
@@ -254,7 +309,11 @@ def load_folder(path: str | Path) -> Bundle:
     elif kind == "compare":
         b.comparison = _read_parquet(path / "comparison.parquet")
         b.kpis = _read_parquet(path / "kpis.parquet")
-        b.summary = summarise_kpis(b.kpis)
+        b.summary = (
+            _read_parquet(path / "summary.parquet")
+            if (path / "summary.parquet").is_file()
+            else summarise_kpis(b.kpis)
+        )
         b.daily_summary = _read_parquet(path / "daily_summary.parquet")
     elif kind == "sweep":
         b.results = _read_parquet(path / "results.parquet")
@@ -305,11 +364,14 @@ def to_bundle(source: Any, title: str | None = None) -> Bundle:
     ttd = getattr(source, "ttd", None)
     table = getattr(source, "table", None)
     if table is not None and len(table) and hasattr(source, "kpis"):
+        summary = getattr(source, "summary", None)
+        if summary is None or "scenario" not in summary:
+            summary = summarise_kpis(source.kpis)
         return Bundle(
             kind="compare",
             title=name,
             manifest=manifest,
-            summary=summarise_kpis(source.kpis),
+            summary=summary,
             daily_summary=source.daily_summary,
             ttd=ttd,
             comparison=table,

@@ -303,10 +303,16 @@ def draw_comparison(bundle: Bundle) -> Outputs:
     sentences = comparison_sentences(bundle)
     table_ = bundle.comparison if bundle.comparison is not None else pd.DataFrame()
     summary = bundle.summary if bundle.summary is not None else pd.DataFrame(columns=["metric"])
+    blocks = [
+        html.Details(
+            [html.Summary(scen), html.Ul([html.Li(s) for s in lines], className="sentences")],
+            open=True,
+        )
+        for scen, lines in sentences.items()
+    ]
     return {
-        "sentences": html.Ul([html.Li(s) for s in sentences], className="sentences")
-        if sentences
-        else message("No sentence: the comparison has none of the key KPIs.", "info"),
+        "sentences": blocks
+        or message("No sentence: the comparison has none of the key KPIs.", "info"),
         "diff": F.differences(table_, list(KEY_METRICS)),
         "pending": F.pending_over_time(bundle.daily_summary)
         if bundle.daily_summary is not None
@@ -387,9 +393,10 @@ def draw_sweep(ctx: AppContext, view: Any, metric: Any, x: Any, y: Any, chart: A
     if bundle.kind == "sensitivity" and bundle.indices is not None:
         if metric not in bundle.metrics():
             raise CourtsimError("choose a KPI of this sensitivity analysis")
-        fig = F.sensitivity_bars(bundle.indices, str(metric))
+        methods = list(dict.fromkeys(bundle.indices["method"].astype(str)))
+        figs = [F.sensitivity_bars(bundle.indices, str(metric), how) for how in methods]
         return {
-            "graphs": [dcc.Graph(figure=fig, config=cfg)],
+            "graphs": [dcc.Graph(figure=f, config=cfg) for f in figs],
             "table": table(bundle.indices[bundle.indices["metric"] == metric]),
         }
     from courtsim.dashboard.report import figures_for

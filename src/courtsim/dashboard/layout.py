@@ -20,7 +20,7 @@ from courtsim.dashboard.labels import CARD_KPIS, SETTLEMENT_CHANNELS, measure
 from courtsim.dashboard.levers import CHANNEL_NAMES, Lever, channel_types, channels_on, levers_for
 from courtsim.scenario import Scenario
 
-_GRAPH_CONFIG = {"displaylogo": False, "responsive": True}
+_GRAPH_CONFIG = {"displaylogo": False}
 #: Largest file the browser sends (base64 adds a third; the server reads at most 2 MB).
 UPLOAD_SEND_BYTES = 1_400_000
 
@@ -217,8 +217,14 @@ def _number(id_: str, label: str, value: int, lo: int, hi: int | None = None) ->
 def _run_block(prefix: str, label: str) -> list[Any]:
     return [
         html.Button(label, id=f"{prefix}-run", className="primary", n_clicks=0),
-        html.Progress(id=f"{prefix}-progress", value="0", max="1", style={"display": "none"}),
-        html.Div(id=f"{prefix}-progress-text", className="status"),
+        html.Div(
+            [
+                html.Progress(id=f"{prefix}-progress", value="0", max="1"),
+                html.Div(id=f"{prefix}-progress-text", className="status"),
+            ],
+            id=f"{prefix}-progress-box",
+            style={"display": "none"},
+        ),
         html.Div(id=f"{prefix}-status", className="status"),
         dcc.Interval(id=f"{prefix}-interval", interval=250, disabled=True),
         dcc.Store(id=f"{prefix}-view"),
@@ -314,15 +320,21 @@ def comparison_tab(ctx: AppContext) -> dcc.Tab:
     """Return the pilot comparison: baseline and pilots, run live or opened from results."""
     names = list(ctx.scenarios)
     base = "baseline" if "baseline" in names else (names[0] if names else None)
+    # Offer the pilots of the baseline's court system: scenarios of the same size that
+    # switch a reconciliation channel on (a national scenario is not a pilot of a region).
+    size = ctx.scenarios[base].filings.per_year if base else None
+    pilots = [
+        n
+        for n in names
+        if n != base and channels_on(ctx.scenarios[n]) and ctx.scenarios[n].filings.per_year == size
+    ]
     saved = [p for p, kind in list_folders(ctx.results_root) if kind == "compare"]
     controls = html.Div(
         [
             html.H3("Baseline"),
             dcc.Dropdown(id="cmp-baseline", options=names, value=base, clearable=False),
             html.H3("Pilots"),
-            dcc.Dropdown(
-                id="cmp-pilots", options=names, value=[n for n in names if n != base], multi=True
-            ),
+            dcc.Dropdown(id="cmp-pilots", options=names, value=pilots, multi=True),
             html.Div(
                 [
                     _number("cmp-reps", "Replications", 5, 1, ctx.limits.max_replications),
@@ -340,8 +352,11 @@ def comparison_tab(ctx: AppContext) -> dcc.Tab:
         [
             html.Div(id="cmp-sentences", className="tablebox"),
             html.Div(
+                _graph("cmp-diff", "Press Compare to see each pilot against the baseline"),
+                style={"marginBottom": "10px"},
+            ),
+            html.Div(
                 [
-                    _graph("cmp-diff", "Press Compare to see each pilot against the baseline"),
                     _graph("cmp-pending", "Pending cases of each scenario appear here"),
                     _graph("cmp-channels", "Reconciliation by channel appears here"),
                     _graph("cmp-util", "Utilisation appears here"),

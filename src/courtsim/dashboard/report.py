@@ -23,11 +23,26 @@ import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
 from courtsim.dashboard import figures as F
-from courtsim.dashboard.describe import KEY_METRICS, describe_scenario, scenario_differences
-from courtsim.dashboard.folders import Bundle, ok_rows, to_bundle
+from courtsim.dashboard.describe import (
+    KEY_METRICS,
+    SENTENCE_METRICS,
+    describe_scenario,
+    scenario_differences,
+)
+from courtsim.dashboard.folders import (
+    Bundle,
+    manifest_scenarios,
+    ok_rows,
+    read_scenario_files,
+    to_bundle,
+)
 from courtsim.dashboard.labels import kpi_order
 from courtsim.dashboard.tables import kpi_display_table, sweep_aggregate
 from courtsim.errors import ResultsError
+from courtsim.kpi_table import KPI_LINES
+
+#: KPIs of the terminal table (``courtsim run``), shown first in a report.
+TABLE_KPIS = tuple(k for k, *_ in KPI_LINES if k is not None)
 
 _KIND_TITLES = {
     "run": "Simulation run",
@@ -90,7 +105,8 @@ def figures_for(bundle: Bundle, metric: str | None = None) -> list[go.Figure]:
     if bundle.kind == "sensitivity" and bundle.indices is not None:
         present = bundle.metrics()
         metrics = [metric] if metric else ([m for m in KEY_METRICS if m in present] or present)
-        return [F.sensitivity_bars(bundle.indices, m) for m in metrics[:6]]
+        methods = list(dict.fromkeys(bundle.indices["method"].astype(str))) or ["sobol"]
+        return [F.sensitivity_bars(bundle.indices, m, how) for m in metrics[:4] for how in methods]
     out = []
     if bundle.comparison is not None and len(bundle.comparison):
         out.append(F.differences(bundle.comparison, [*KEY_METRICS]))
@@ -138,7 +154,8 @@ def kpi_table(bundle: Bundle) -> pd.DataFrame:
         if metric is None:
             return pd.DataFrame()
         agg, _ = _agg_for(bundle, metric)
-        return agg.assign(metric=metric)
+        agg.insert(0, "metric", metric)
+        return agg
     if bundle.kind == "sensitivity" and bundle.indices is not None:
         return bundle.indices
     if bundle.summary is None:
@@ -169,7 +186,16 @@ def summary_sentences(bundle: Bundle) -> list[str]:
             f"{name}{': ' + desc if desc and desc != base.description.strip() else ''}. "
             + (f"It differs from {names[0]} in: " + "; ".join(diffs) + "." if diffs else "")
         )
-    reps = m.get("replications") or m.get("n_replications")
+    listed = manifest_scenarios(m)
+    if not bundle.scenarios and listed and bundle.kind in ("replicate", "compare"):
+        parts = [f"{label}" + (f" ({file})" if file else "") for label, file, _ in listed]
+        if bundle.kind == "compare":
+            out.append(f"Baseline: {parts[0]}. Compared with it: {', '.join(parts[1:])}.")
+        else:
+            out.append(f"Scenario: {parts[0]}.")
+    reps = m.get("reps") or m.get("replications")
+    if bundle.kind in ("sweep", "sensitivity"):
+        reps = None  # said below, per design point
     if bundle.kind == "run":
         out.append(f"One run with seed {m.get('seed', '?')}, replicate {m.get('replicate', 0)}.")
     elif reps:
@@ -183,10 +209,12 @@ def summary_sentences(bundle: Bundle) -> list[str]:
         res = bundle.results
         n_runs = res["run_id"].nunique() if "run_id" in res else len(res)
         failed = len(res) - len(ok_rows(res))
+        per = m.get("replications") or m.get("reps")
         out.append(
             f"Sweep over {', '.join(bundle.factors) or 'no factor'}: {n_runs} runs"
+            + (f" ({per} replications per design point, seed {m.get('seed', '?')})" if per else "")
             + (f", {failed} result rows failed (left out)" if failed else "")
-            + "."
+            + ". Figures show the mean over replications (averaged over any other factor)."
         )
     if bundle.kind == "sensitivity" and bundle.indices is not None:
         methods = ", ".join(dict.fromkeys(bundle.indices["method"].astype(str)))
@@ -194,28 +222,39 @@ def summary_sentences(bundle: Bundle) -> list[str]:
     return out
 
 
-def comparison_sentences(bundle: Bundle, metrics: tuple[str, ...] = KEY_METRICS) -> list[str]:
-    """Return the comparison's plain-language sentences for the key KPIs.
+def comparison_sentences(
+    bundle: Bundle, metrics: tuple[str, ...] = SENTENCE_METRICS
+) -> dict[str, list[str]]:
+    """Return the comparison's plain-language sentences for the key KPIs, pilot by pilot.
+
+    The sentences are those of the comparison table (written by ``courtsim.compare``).
 
     Args:
         bundle: A comparison.
-        metrics: KPIs to report.
+        metrics: KPIs to report, in this order.
 
     Returns:
-        One sentence per pilot and KPI (empty when there is no comparison).
+        Scenario -> its sentences (empty when there is no comparison).
     """
     table = bundle.comparison
     if table is None or not len(table) or "sentence" not in table:
-        return []
-    sel = table[table["metric"].isin(metrics)]
-    return [str(s) for s in sel["sentence"] if isinstance(s, str) and s]
+        return {}
+    out: dict[str, list[str]] = {}
+    rank = {k: i for i, k in enumerate(metrics)}
+    sel = table[table["metric"].isin(metrics)].copy()
+    sel["_rank"] = sel["metric"].map(rank)
+    for scen, rows in sel.groupby("scenario", sort=False):
+        rows = rows.sort_values("_rank", kind="stable")
+        out[str(scen)] = [str(x) for x in rows["sentence"] if isinstance(x, str) and x]
+    return out
 
 
 def _manifest_html(manifest: dict[str, Any]) -> str:
-    keys = ("kind", "scenario_name", "seed", "replicate", "replications", "scenario_hash")
+    keys = ("kind", "scenario_name", "seed", "replicate", "reps", "replications", "scenario_hash")
     rows = [(k, manifest[k]) for k in keys if k in manifest]
-    for name, h in (manifest.get("scenarios") or {}).items():
-        rows.append((f"scenario {name}", h))
+    for label, file, h in manifest_scenarios(manifest):
+        if "scenario_hash" not in manifest or len(manifest_scenarios(manifest)) > 1:
+            rows.append((f"scenario {label}", f"{h or ''}" + (f" ({file})" if file else "")))
     versions = manifest.get("versions") or {}
     rows.extend((f"version {k}", v) for k, v in versions.items())
     table = _table_html(pd.DataFrame(rows, columns=["field", "value"])) if rows else ""
@@ -246,8 +285,9 @@ def render_html(bundle: Bundle, title: str | None = None) -> str:
     Returns:
         The HTML text (plotly.js embedded; no network needed to open it).
     """
-    if title is None and bundle.kind == "compare" and len(bundle.scenarios) > 1:
-        first, *others = bundle.scenarios
+    names = list(bundle.scenarios) or [label for label, _, _ in manifest_scenarios(bundle.manifest)]
+    if title is None and bundle.kind == "compare" and len(names) > 1:
+        first, *others = names
         title = f"{', '.join(others)} compared with {first}"
     title = title or f"{_KIND_TITLES.get(bundle.kind, 'Results')}: {bundle.title}"
     created = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -262,25 +302,38 @@ def render_html(bundle: Bundle, title: str | None = None) -> str:
     ]
     sentences = comparison_sentences(bundle)
     if sentences:
-        parts.append("<h2>What the pilots change</h2><ul class='sentences'>")
-        parts.extend(f"<li>{html.escape(s)}</li>" for s in sentences)
-        parts.append("</ul>")
-    table = kpi_table(bundle)
-    if len(table):
-        heading = {"sweep": "Results by factor", "sensitivity": "Sensitivity indices"}
-        parts.append(f"<h2>{heading.get(bundle.kind, 'Key performance indicators')}</h2>")
-        parts.append(_table_html(table))
+        parts.append("<h2>What the pilots change</h2>")
+        for scen, lines in sentences.items():
+            parts.append(f"<h3>{html.escape(scen)}</h3><ul class='sentences'>")
+            parts.extend(f"<li>{html.escape(s)}</li>" for s in lines)
+            parts.append("</ul>")
     figs = figures_for(bundle)
     if figs:
         parts.append("<h2>Figures</h2>")
         parts.extend(_figure_html(f, i) for i, f in enumerate(figs))
+    table = kpi_table(bundle)
+    if len(table):
+        heading = {"sweep": "Results by factor", "sensitivity": "Sensitivity indices"}
+        parts.append(f"<h2>{heading.get(bundle.kind, 'Key performance indicators')}</h2>")
+        if bundle.kind in ("sweep", "sensitivity") or bundle.summary is None:
+            parts.append(_table_html(table))
+        else:  # the terminal table's KPIs first, every KPI on request
+            main = kpi_display_table(
+                bundle.summary, [k for k in TABLE_KPIS if k in set(bundle.summary["metric"])]
+            )
+            parts.append(_table_html(main))
+            parts.append("<details><summary>Every KPI</summary>")
+            parts.append(_table_html(table, max_rows=500))
+            parts.append("</details>")
     parts.append("<h2>Provenance</h2>")
     parts.append(_manifest_html(bundle.manifest))
     parts.append("</body></html>")
     return "\n".join(parts)
 
 
-def write_report(source: Any, out_html: str | Path, title: str | None = None) -> Path:
+def write_report(
+    source: Any, out_html: str | Path, title: str | None = None, scenario_files: bool = True
+) -> Path:
     """Write a self-contained HTML report of a results folder or object.
 
     The file is written to a temporary sibling and renamed, so an interrupted write
@@ -292,6 +345,8 @@ def write_report(source: Any, out_html: str | Path, title: str | None = None) ->
             live replications.
         out_html: The HTML file to write (replaced if it exists).
         title: Page title.
+        scenario_files: Describe the scenarios from the files the manifest names, when
+            they are unchanged since the run (their content hash matches).
 
     Returns:
         The written file.
@@ -307,6 +362,8 @@ def write_report(source: Any, out_html: str | Path, title: str | None = None) ->
         bundle = to_bundle(source)
     except TypeError as exc:
         raise ResultsError(str(exc), source=str(out)) from None
+    if scenario_files and not bundle.scenarios:
+        bundle.scenarios = read_scenario_files(bundle.manifest)
     text = render_html(bundle, title)
     if out.is_dir():
         raise ResultsError("is a folder; give a file name ending in .html", source=str(out))

@@ -201,12 +201,10 @@ def check_run_budget(
         raise RunLimitError(
             f"replications must be between 1 and {limits.max_replications} in the dashboard "
             f"(got {replications}); use `courtsim compare` or `courtsim sweep` for more",
-            field="replications",
         )
     if len(scenarios) > limits.max_scenarios:
         raise RunLimitError(
             f"at most {limits.max_scenarios} scenarios at once (got {len(scenarios)})",
-            field="scenarios",
         )
     days = sum(s.horizon_days for s in scenarios) * replications
     if days > limits.max_scenario_days:
@@ -214,12 +212,10 @@ def check_run_budget(
             f"this run asks for {days:,} simulated days (horizon x replications, over "
             f"{len(scenarios)} scenario(s)); the dashboard's cap is "
             f"{limits.max_scenario_days:,}. Shorten the horizon or run fewer replications",
-            field="horizon_days",
         )
     cases = sum(s.filings.per_year * s.horizon_days / 365 for s in scenarios) * replications
     if cases > limits.max_expected_cases:
         raise RunLimitError(
             f"this run would simulate about {cases:,.0f} cases; the dashboard's cap is "
             f"{limits.max_expected_cases:,}. Run it with `courtsim compare` instead",
-            field="filings.per_year",
         )
