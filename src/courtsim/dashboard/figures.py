@@ -92,7 +92,7 @@ def _base(
 def _scenarios(df: pd.DataFrame, default: str) -> tuple[pd.DataFrame, list[str]]:
     if "scenario" not in df:
         df = df.assign(scenario=default)
-    return df, list(dict.fromkeys(df["scenario"].astype(str)))
+    return df, [str(x) for x in pd.unique(df["scenario"])]
 
 
 def _no_data(fig: go.Figure, what: str) -> go.Figure:
@@ -151,7 +151,7 @@ def pending_over_time(
     if df.empty:
         return _no_data(fig, m.label.lower())
     for i, name in enumerate(names):
-        d = df[df["scenario"].astype(str) == name].dropna(subset=["mean"]).sort_values("day")
+        d = df[df["scenario"] == name].dropna(subset=["mean"]).sort_values("day")
         c = colour(i, name)
         if has_band:
             b = d.dropna(subset=["p10", "p90"])
@@ -210,7 +210,7 @@ def ttd_histogram(
     top = max(7.0, float(np.percentile(df["ttd_days"], 99.5)))
     edges = np.arange(0.0, top + 7.0, 7.0)
     for i, name in enumerate(names):
-        d = df.loc[df["scenario"].astype(str) == name, "ttd_days"].to_numpy(float)
+        d = df.loc[df["scenario"] == name, "ttd_days"].to_numpy(float)
         counts, _ = np.histogram(np.clip(d, 0.0, edges[-1] - 1e-9), bins=edges)
         share = 100.0 * counts / max(1, d.size)
         fig.add_trace(
@@ -254,7 +254,7 @@ def _bars(
     if not present:
         return _no_data(fig, "these measures are not in the results")
     for i, name in enumerate(names):
-        d = df[df["scenario"].astype(str) == name].set_index("metric").reindex(present)
+        d = df[df["scenario"] == name].set_index("metric").reindex(present)
         d = d.dropna(subset=["mean"])
         scale = np.array([measure(k).scale() for k in d.index])
         err = None
@@ -382,7 +382,7 @@ def differences(comparison: pd.DataFrame, metrics: list[str] | None = None) -> g
     df = comparison.dropna(subset=["diff_mean"])
     df = df[np.isfinite(df["diff_mean"].astype(float))]
     keys = [k for k in (metrics or list(dict.fromkeys(df["metric"]))) if k in set(df["metric"])]
-    names = list(dict.fromkeys(df["scenario"].astype(str)))
+    names = [str(x) for x in pd.unique(df["scenario"])]
     sub = "Pilot minus baseline, mean of paired replications; bars: 95% confidence intervals"
     if not keys:
         return _no_data(_base("Change against the baseline", "", "", subtitle=sub), "no difference")

@@ -58,8 +58,10 @@ CHANNEL_NAMES: dict[str, str] = {
 }
 
 _POLICY_KEY = re.compile(r"^policies\[(?P<type>[a-z_]+)\]\.(?P<field>[a-z_]+)$")
-#: A bounded numeric field becomes a slider when its range is at most this many steps.
-_MAX_SLIDER_STEPS = 200
+#: A field bounded on both sides becomes a slider when its range is at most this wide
+#: (probabilities, propensities); wider ranges (a cap of 20 million filings) get a number box,
+#: where a slider would put every realistic value at its left end.
+_MAX_SLIDER_RANGE = 20.0
 
 
 @dataclass(frozen=True)
@@ -216,8 +218,8 @@ def levers_for(scenario: Scenario, schema: dict[str, Any] | None = None) -> list
             step = 10 ** math.floor(math.log10((hi - lo) / 100)) if hi > lo else 0.01
         else:
             step = 10 ** max(0, math.floor(math.log10(abs(value)))) / 10 if value else 0.1
-        steps = (hi - lo) / step if lo is not None and hi is not None else math.inf
-        control: Literal["slider", "input"] = "slider" if steps <= _MAX_SLIDER_STEPS else "input"
+        span = hi - lo if lo is not None and hi is not None else math.inf
+        control: Literal["slider", "input"] = "slider" if span <= _MAX_SLIDER_RANGE else "input"
         if channel is not None:
             field = key.rsplit(".", 1)[1]
             label = f"{CHANNEL_NAMES.get(channel, channel)}: {LABELS.get(field, field)}"

@@ -166,12 +166,18 @@ class LiveRunner:
                 self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
             return self._pool
 
-    def warm(self) -> None:
-        """Start the worker processes now (they import courtsim, ~1 s), not at the first run."""
+    def warm(self, wait: bool = False) -> None:
+        """Start the worker processes now (they import courtsim, ~1 s), not at the first run.
+
+        Args:
+            wait: Return only when every worker has started.
+        """
         if self.workers > 0:
             pool = self._executor()
-            for _ in range(self.workers):
-                pool.submit(_noop)
+            futures = [pool.submit(_noop) for _ in range(self.workers)]
+            if wait:
+                for f in futures:
+                    f.result()
 
     def close(self) -> None:
         """Stop the worker processes."""

@@ -120,22 +120,24 @@ def kpi_display_table(summary: pd.DataFrame, metrics: list[str] | None = None) -
         ``scenario`` is present, as ``<scenario>`` and ``<scenario> 95% CI``).
     """
     keys = metrics or kpi_order(set(summary["metric"]))
-    scenarios = list(dict.fromkeys(summary["scenario"])) if "scenario" in summary else [None]
+    scenarios = list(pd.unique(summary["scenario"])) if "scenario" in summary else [None]
+    has_ci = "ci_low" in summary
+    # one dict lookup per cell, not one frame filter (a comparison has ~500 cells)
+    records: dict[tuple[object, str], dict] = {
+        (r.get("scenario"), str(r["metric"])): r for r in summary.to_dict("records")
+    }
     rows = []
     for key in keys:
         m = measure(key)
         row: dict[str, str] = {"KPI": m.label, "unit": m.unit}
         for scen in scenarios:
-            sel = summary[summary["metric"] == key]
-            if scen is not None:
-                sel = sel[sel["scenario"] == scen]
             name = scen or "mean"
-            if sel.empty:
+            r = records.get((scen, key))
+            if r is None:
                 row[name] = "n/a"
                 continue
-            r = sel.iloc[0]
             row[name] = m.format(float(r["mean"])).removesuffix(m.unit).strip()
-            if "ci_low" in sel and not math.isnan(float(r["ci_low"])):
+            if has_ci and not math.isnan(float(r["ci_low"])):
                 lo = m.format(float(r["ci_low"])).removesuffix(m.unit).strip()
                 hi = m.format(float(r["ci_high"])).removesuffix(m.unit).strip()
                 row[f"{name} 95% CI" if scen else "95% CI"] = f"{lo} to {hi}"
