@@ -31,6 +31,34 @@ ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
 
 
+def _burn(n: int) -> int:
+    s = 0
+    for i in range(n):
+        s += i * i
+    return s
+
+
+def machine_scaling(workers: int) -> float:
+    """Speed-up of a pure-Python loop on ``workers`` processes: what the machine allows now.
+
+    On a quiet machine with ``workers`` free cores this is close to ``workers``; when other
+    jobs hold the cores it is lower, and so are the pool's and Dask's ratios below.
+    """
+    import multiprocessing as mp
+
+    n, k = 4_000_000, 2 * workers
+    t0 = time.perf_counter()
+    for _ in range(k):
+        _burn(n)
+    serial = time.perf_counter() - t0
+    with mp.get_context("forkserver").Pool(workers) as pool:
+        pool.map(_burn, [1] * workers)  # start the workers first
+        t0 = time.perf_counter()
+        pool.map(_burn, [n] * k)
+        parallel = time.perf_counter() - t0
+    return serial / parallel
+
+
 def timed_replicate(label: str, **kw) -> tuple[float, pd.DataFrame]:
     t0 = time.perf_counter()
     rr = courtsim.replicate(BASELINE, **kw)
@@ -69,6 +97,10 @@ def main() -> None:
     print(
         f"courtsim experiments benchmark: {a.runs} one-year runs of "
         f"{BASELINE.name}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}"
+    )
+    print(
+        f"  machine check: a pure-Python loop runs {machine_scaling(a.workers):.2f}x faster on "
+        f"{a.workers} processes than on one (about {a.workers} on a quiet machine)"
     )
     kw = {"reps": a.runs, "seed": 1, "daily": ()}
     t_serial, k_serial = timed_replicate("serial", workers=1, **kw)
