@@ -23,7 +23,7 @@ from courtsim.dashboard.describe import KEY_METRICS
 from courtsim.dashboard.folders import Bundle, list_folders, load_folder, ok_rows, to_bundle
 from courtsim.dashboard.labels import kpi_order, measure
 from courtsim.dashboard.layout import kpi_cards, lever_panel, message, placeholder_figure, table
-from courtsim.dashboard.levers import channel_types
+from courtsim.dashboard.levers import channel_types, field_bounds
 from courtsim.dashboard.live import Replications
 from courtsim.dashboard.report import comparison_sentences, kpi_table, render_html
 from courtsim.dashboard.safety import check_run_budget, parse_scenario_upload, resolve_under
@@ -171,7 +171,8 @@ def build_scenario(
     if channel_types():
         ch = [str(c) for c in channels or [] if isinstance(c, str)]
     sc = apply_levers(sc, values, ch)
-    n_days = as_int(days, "days", 30, 40_000)
+    lo, hi = field_bounds("horizon_days")
+    n_days = as_int(days, "days", int(lo or 1), int(hi) if hi is not None else None)
     if n_days != sc.horizon_days:
         sc = sc.with_overrides({"horizon_days": n_days}, source="days")
     return sc

@@ -17,7 +17,14 @@ from dash import dcc, html
 from courtsim.dashboard.context import AppContext
 from courtsim.dashboard.folders import list_folders
 from courtsim.dashboard.labels import CARD_KPIS, SETTLEMENT_CHANNELS, measure
-from courtsim.dashboard.levers import CHANNEL_NAMES, Lever, channel_types, channels_on, levers_for
+from courtsim.dashboard.levers import (
+    CHANNEL_NAMES,
+    Lever,
+    channel_types,
+    channels_on,
+    field_bounds,
+    levers_for,
+)
 from courtsim.scenario import Scenario
 
 _GRAPH_CONFIG = {"displaylogo": False}
@@ -214,6 +221,11 @@ def _number(id_: str, label: str, value: int, lo: int, hi: int | None = None) ->
     )
 
 
+def _bounds(key: str) -> tuple[int, int | None]:
+    lo, hi = field_bounds(key)  # the schema's, not the dashboard's
+    return int(lo or 0), int(hi) if hi is not None else None
+
+
 def _run_block(prefix: str, label: str) -> list[Any]:
     return [
         html.Button(label, id=f"{prefix}-run", className="primary", n_clicks=0),
@@ -282,7 +294,7 @@ def explorer_tab(ctx: AppContext) -> dcc.Tab:
             html.H3("Run"),
             html.Div(
                 [
-                    _number("ex-days", "Days", horizon, 30, 3650),
+                    _number("ex-days", "Days", horizon, *_bounds("horizon_days")),
                     _number("ex-reps", "Replications", 10, 1, ctx.limits.max_replications),
                     _number("ex-seed", "Seed", 1, 0),
                 ],

@@ -107,6 +107,21 @@ def _deref(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
     return node
 
 
+def field_bounds(key: str) -> tuple[float | None, float | None]:
+    """Return the schema's (minimum, maximum) of a plain dotted key (None where unbounded).
+
+    Args:
+        key: E.g. ``horizon_days``.
+
+    Returns:
+        The bounds.
+    """
+    f, _ = _field_schema(scenario_schema(), key)
+    if f is None:
+        return None, None
+    return _bound(f, "minimum", "exclusiveMinimum"), _bound(f, "maximum", "exclusiveMaximum")
+
+
 def channel_types(schema: dict[str, Any] | None = None) -> list[str]:
     """Return the reconciliation channel types the schema knows (``policies[].type``).
 
