@@ -359,7 +359,7 @@ def open_folder(
     return {
         "view": view,
         "message": message(f"Opened {rel}: a {bundle.kind}{note}.", "ok"),
-        "metric_options": metrics,
+        "metric_options": [{"label": measure(k).label, "value": k} for k in metrics],
         "metric": first,
         "x_options": factors,
         "x": factors[0] if factors else None,
