@@ -22,7 +22,11 @@ EXIT_INTERRUPTED = 130
 
 #: Modules that add sub-commands; each has ``register(subparsers)`` which adds its parsers
 #: and sets ``func`` (a callable taking the parsed args and returning an exit status).
-SUBCOMMAND_MODULES: tuple[str, ...] = ("courtsim.experiment.cli", "courtsim.dashboard.cli")
+SUBCOMMAND_MODULES: tuple[str, ...] = (
+    "courtsim.experiment.cli",
+    "courtsim.dashboard.cli",
+    "courtsim.calibration.cli",
+)
 
 
 def parse_set(items: Sequence[str]) -> dict[str, Any]:

@@ -149,7 +149,7 @@ def _set_dotted(data: dict[str, Any], key: str, value: Any, source: str) -> None
                     source=source,
                     field=key,
                 )
-            if part not in node and last and not _accepts_new_key(data, parts[:-1]):
+            if part not in node and last and not _accepts_new_key(data, parts):
                 raise ScenarioError(
                     f"there is no key '{key}' in the scenario "
                     f"(known keys here: {', '.join(sorted(map(str, node)))})",
@@ -175,10 +175,20 @@ def _set_dotted(data: dict[str, Any], key: str, value: Any, source: str) -> None
             )
 
 
-def _accepts_new_key(data: dict[str, Any], parent: list[str]) -> bool:
-    # Mappings keyed by user-chosen names (courts, case types) may gain entries;
-    # anything else is a fixed schema where a new key is a typo.
-    return len(parent) == 1 and parent[0] in {"courts", "case_types"}
+def _accepts_new_key(data: dict[str, Any], parts: list[str]) -> bool:
+    # Mappings keyed by user-chosen names (courts, case types) may gain entries; a field
+    # left out of dumps while unset (filings.schedule) may be given; anything else is a
+    # fixed schema where a new key is a typo.
+    parent = parts[:-1]
+    if len(parent) == 1 and parent[0] in {"courts", "case_types"}:
+        return True
+    model: Any = Scenario
+    for part in parts:
+        fields = {f.alias or n: f for n, f in getattr(model, "model_fields", {}).items()}
+        if part not in fields:
+            return False
+        model = fields[part].annotation
+    return True
 
 
 def _normalise(value: Any) -> Any:

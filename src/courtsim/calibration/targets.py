@@ -124,11 +124,27 @@ class TargetsFile(_Strict):
         return self
 
 
+def as_tuples(value: Any) -> Any:
+    """Turn YAML lists into tuples, recursively (the schemas are strict and immutable).
+
+    Args:
+        value: Data read from YAML.
+
+    Returns:
+        The same data with tuples for lists.
+    """
+    if isinstance(value, dict):
+        return {k: as_tuples(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return tuple(as_tuples(v) for v in value)
+    return value
+
+
 def _clean_loc(loc: tuple[Any, ...], data: Any) -> str:
     parts: list[str] = []
     node = data
     for part in loc:
-        if isinstance(part, int) and isinstance(node, list) and part < len(node):
+        if isinstance(part, int) and isinstance(node, list | tuple) and part < len(node):
             node = node[part]
             tid = node.get("id") if isinstance(node, dict) else None
             parts.append(f"{part}" + (f" ({tid})" if isinstance(tid, str) else ""))
@@ -167,7 +183,7 @@ def load_targets(path: str | Path) -> TargetsFile:
             "a targets file must be a mapping with a 'targets:' list", source=str(path)
         )
     try:
-        return TargetsFile.model_validate(data)
+        return TargetsFile.model_validate(as_tuples(data))
     except ValidationError as exc:
         problems, fields = [], []
         for err in exc.errors():

@@ -87,6 +87,8 @@ class Policy:
         act = m.active_cases
         c = m.cases
         idx = act[c.waiting_channel[act] == self.channel]
+        if idx.size == 0:  # the usual case, and cheap: skip the rest
+            return idx
         idx = idx[np.isin(c.stage[idx], stages)]
         t_ref = getattr(c, f"t_referred_{self.channel.name.lower()}")[idx]
         mine = self.owns(t_ref)

@@ -1,0 +1,180 @@
+"""The ``courtsim calibrate`` and ``courtsim validate-model`` sub-commands.
+
+Exit status: 0 when done; 1 when the calibration ran but could not match every fitted
+target (its report is written, its scenario is not); 2 on bad input (nothing written);
+130 when interrupted (nothing written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+EXIT_MISFIT = 1
+
+
+def _positive_int(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1 (got {v})")
+    return v
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"'{text}' is negative")
+    return v
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``calibrate`` and ``validate-model`` sub-commands.
+
+    Args:
+        subparsers: The ``courtsim`` parser's sub-parsers.
+    """
+    c = subparsers.add_parser(
+        "calibrate",
+        help="fit scenario parameters to reported court statistics",
+        description="Fit the parameters named in PARAMS.yaml, within their bounds, to the "
+        "targets of FILE by minimising the sum of squared standardised errors over "
+        "replications with common random numbers (a screen of the bounds, then "
+        "Nelder-Mead). Writes the calibrated scenario and a fit report to DIR; refuses "
+        "targets it cannot match. See docs/validation.md.",
+    )
+    c.add_argument("scenario", metavar="SCENARIO.yaml", help="scenario to calibrate")
+    c.add_argument("--targets", required=True, metavar="FILE", help="targets file (YAML)")
+    c.add_argument("--params", required=True, metavar="PARAMS.yaml", help="calibration set-up")
+    c.add_argument("--out", required=True, metavar="DIR", help="results folder to create")
+    c.add_argument("--overwrite", action="store_true", help="replace an existing --out folder")
+    c.add_argument("--reps", type=_positive_int, help="replications per candidate (set-up: reps)")
+    c.add_argument(
+        "--final-reps", type=_positive_int, help="replications for the report (final_reps)"
+    )
+    c.add_argument("--seed", type=_non_negative_int, help="master seed (set-up: seed)")
+    c.add_argument("--max-evals", type=_positive_int, help="candidates at most (max_evals)")
+    _add_execution(c)
+    c.set_defaults(func=cmd_calibrate)
+
+    v = subparsers.add_parser(
+        "validate-model",
+        help="regenerate the validation report (queueing checks, calibration, back-cast)",
+        description="Run the analytic queueing checks (M/M/1, M/M/c with Erlang C, Little's "
+        "law), the calibrated scenario against its targets, the 2013-2025 back-cast and the "
+        "face-validity checks, and write validation.md with its figures (img/validation_*.png) "
+        "into DIR. Only those files are written; existing ones are replaced only with "
+        "--overwrite (e.g. `courtsim validate-model --out docs --overwrite`).",
+    )
+    v.add_argument("--out", required=True, metavar="DIR", help="folder for validation.md and img/")
+    v.add_argument("--overwrite", action="store_true", help="replace existing report files")
+    v.add_argument(
+        "--quick",
+        action="store_true",
+        help="few replications and short queueing runs: a smoke test, not a report to publish",
+    )
+    v.add_argument("--seed", type=_non_negative_int, default=None, help="master seed")
+    _add_execution(v)
+    v.set_defaults(func=cmd_validate_model)
+
+
+def _add_execution(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("execution")
+    g.add_argument(
+        "--workers",
+        type=_positive_int,
+        help="local worker processes (default: every core; 1 runs in this process)",
+    )
+    g.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        help="run on an existing Dask cluster instead of local processes",
+    )
+    g.add_argument("--no-progress", action="store_true", help="no progress lines on stderr")
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    """Run ``courtsim calibrate``; return the exit status.
+
+    Args:
+        args: Parsed arguments.
+
+    Returns:
+        0, or 1 when a fitted target could not be matched.
+    """
+    from courtsim.calibration.calibrate import calibrate
+    from courtsim.calibration.report import OUTSIDE
+    from courtsim.result import check_output_dir
+
+    out = Path(args.out)
+    check_output_dir(out, args.overwrite)  # fail before the runs, not after them
+    options = {
+        "reps": args.reps,
+        "final_reps": args.final_reps,
+        "seed": args.seed,
+        "max_evals": args.max_evals,
+    }
+    cal = calibrate(
+        args.scenario,
+        args.targets,
+        args.params,
+        options=options,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        progress=None if args.no_progress else sys.stderr,
+    )
+    cal.save(out, overwrite=args.overwrite)
+    res = cal.result
+    print(f"courtsim calibrate: {res.scenario.name}, {len(res.trace)} candidates, {res.runs} runs")
+    for name, x in zip(cal.space.names, res.best.x, strict=True):
+        print(f"  {name} = {x:.6g}")
+    for r in res.rows:
+        mark = "" if r.status != OUTSIDE else "  <-- outside"
+        print(
+            f"  {r.role:5} {r.id:28} observed {r.observed:<10.4g} ± {r.tolerance:<8.3g} "
+            f"simulated {r.mean:.4g} [{r.ci_low:.4g}, {r.ci_high:.4g}] {r.status}{mark}"
+        )
+    if not cal.ok:
+        print(
+            f"courtsim: error: {args.params}: the calibration could not match "
+            f"{', '.join(res.refused)} within tolerance (see {out}/fit_report.md); no "
+            "calibrated scenario was written. Widen the bounds, add a parameter that moves "
+            "those KPIs, or list them under 'checks'",
+            file=sys.stderr,
+        )
+        return EXIT_MISFIT
+    print(f"\nSaved to {out}/ (calibrated.yaml, overlay.yaml, fit_report.md, fit.json)")
+    return 0
+
+
+def cmd_validate_model(args: argparse.Namespace) -> int:
+    """Run ``courtsim validate-model``; return the exit status.
+
+    Args:
+        args: Parsed arguments.
+
+    Returns:
+        0.
+    """
+    from courtsim.calibration.validation import ValidationSettings, build_report
+
+    settings = ValidationSettings.quick_settings() if args.quick else ValidationSettings()
+    if args.seed is not None:
+        settings = settings.with_seed(args.seed)
+    paths = build_report(
+        Path(args.out),
+        settings,
+        overwrite=args.overwrite,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        progress=None if args.no_progress else sys.stderr,
+    )
+    print("courtsim validate-model: wrote " + ", ".join(str(p) for p in paths))
+    return 0

@@ -1,0 +1,435 @@
+"""The validation report (``docs/validation.md``): queueing checks, calibration, back-cast, face validity.
+
+``courtsim validate-model --out DIR`` runs everything and writes ``DIR/validation.md``
+and its figures ``DIR/img/validation_*.png``. The fixed text (file formats, limitations)
+is in :mod:`courtsim.calibration.validation_text`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+import numpy as np
+
+from courtsim.calibration import validation_text as text
+from courtsim.calibration.backcast import backcast_figure, policy_dates, yearly_series
+from courtsim.calibration.evaluate import TargetRunner, target_stats, write_line
+from courtsim.calibration.queueing import checks_markdown, default_points, run_checks
+from courtsim.calibration.report import OUTSIDE, WITHIN, FitRow, fit_rows, rows_markdown
+from courtsim.calibration.spec import load_spec
+from courtsim.calibration.targets import Target, load_targets, select
+from courtsim.errors import CourtsimError, ResultsError
+from courtsim.experiment.executor import make_executor
+from courtsim.experiment.provenance import now_utc, versions
+from courtsim.scenario import Scenario, load_scenario
+
+#: Input files, relative to the repository root.
+TARGETS_FILE = Path("data/kz_targets.yaml")
+PARAMS_FILE = Path("experiments/calibration_params.yaml")
+CALIBRATED_FILE = Path("scenarios/kz_calibrated.yaml")
+HISTORY_FILE = Path("scenarios/kz_history.yaml")
+#: Output files, relative to ``--out``.
+REPORT_FILES = (
+    Path("validation.md"),
+    Path("img/validation_backcast.png"),
+    Path("img/validation_targets.png"),
+)
+
+#: Face validity: settlement rates of attempts against the ranges the brief reports.
+FACE_VALIDITY: tuple[tuple[str, float, float, str], ...] = (
+    ("success_rate_mediation", 0.43, 0.71, "mediated cases settled 43-71% in court-annexed programmes: California 58% and 71%, Ohio 44%, California 1st Appellate 43.2%, Wissler 'almost half' (domain.md §4.5 [F])"),
+    ("success_rate_conciliation", 0.50, 0.80, "conciliation before a judge 0.5-0.8, the Saryarka pilot's 76% an upper bound (domain.md §6, §1.5 [F])"),
+    ("success_rate_pre_court", 0.30, 0.80, "reconciliation centres: 57 of 176 requests (WKO 2023) to 107 of 134 (EKO 2019) (domain.md §2.2 [F], §6)"),
+    ("success_rate_participatory", 0.30, 0.70, "no data: the brief's assumed range (domain.md §6)"),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ValidationSettings:
+    """How much to run.
+
+    Attributes:
+        seed: Master seed of every part.
+        quick: A smoke test: short queues, few replications, a two-year back-cast.
+        calibrated_reps: Replications of the calibrated scenario.
+        history_reps: Replications of the back-cast.
+        history_end: Last date of the back-cast (None = the scenario's own).
+    """
+
+    seed: int = 20240601
+    quick: bool = False
+    calibrated_reps: int = 16
+    history_reps: int = 8
+    history_end: dt.date | None = None
+
+    @classmethod
+    def quick_settings(cls) -> ValidationSettings:
+        """Return the smoke-test settings."""
+        return cls(quick=True, calibrated_reps=2, history_reps=2, history_end=dt.date(2014, 12, 31))
+
+    def with_seed(self, seed: int) -> ValidationSettings:
+        """Return the settings with another master seed.
+
+        Args:
+            seed: Master seed.
+
+        Returns:
+            The settings.
+        """
+        return dataclasses.replace(self, seed=seed)
+
+
+def find_root(start: Path | None = None) -> Path:
+    """Return the repository root: the current folder or the one holding this package.
+
+    Args:
+        start: Folder to try first (default: the current folder).
+
+    Returns:
+        A folder with ``scenarios/kz_history.yaml`` and ``data/kz_targets.yaml``.
+
+    Raises:
+        CourtsimError: Neither has the files.
+    """
+    here = Path(__file__).resolve().parents[3]
+    for cand in (start or Path.cwd(), here):
+        if (cand / HISTORY_FILE).is_file() and (cand / TARGETS_FILE).is_file():
+            return cand
+    raise CourtsimError(
+        f"cannot find {HISTORY_FILE} and {TARGETS_FILE}: run `courtsim validate-model` from "
+        "the repository root",
+        source="validate-model",
+    )
+
+
+def _check_outputs(out: Path, overwrite: bool) -> None:
+    if out.exists() and not out.is_dir():
+        raise ResultsError("exists and is a file, not a folder", source=str(out), field="--out")
+    existing = [str(out / f) for f in REPORT_FILES if (out / f).exists()]
+    if existing and not overwrite:
+        raise ResultsError(
+            f"{', '.join(existing)} already exist; nothing was written. Choose another --out, "
+            "or pass --overwrite to replace them (only the report's own files are replaced)",
+            source=str(out),
+            field="--out",
+        )
+    probe = out
+    while not probe.exists():
+        probe = probe.parent
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise ResultsError(
+            f"cannot write here: '{probe}' is not writable", source=str(out), field="--out"
+        )
+
+
+def _history(root: Path, settings: ValidationSettings) -> Scenario:
+    sc = load_scenario(root / HISTORY_FILE)
+    if settings.history_end is not None:
+        days = (settings.history_end - sc.start_date).days + 1
+        sc = sc.with_overrides({"horizon_days": min(days, sc.horizon_days)}, source="--quick")
+    return sc
+
+
+def _inside(t: Target, sc: Scenario) -> bool:
+    if t.period is None:
+        return False
+    first = sc.start_date + dt.timedelta(days=sc.reporting.warmup_days)
+    last = sc.start_date + dt.timedelta(days=sc.horizon_days - 1)
+    return first <= t.period.first and t.period.last <= last
+
+
+def _face_targets() -> list[Target]:
+    return [
+        Target(id=k, kpi=k, observed=(lo + hi) / 2, tolerance=(hi - lo) / 2, source=src)
+        for k, lo, hi, src in FACE_VALIDITY
+    ]
+
+
+@dataclass
+class Sections:
+    """What the report shows, computed."""
+
+    queue: list[Any]
+    fit_rows: list[FitRow]
+    face_rows: list[FitRow]
+    years: list[Any]
+    history_rows: list[FitRow]
+    dates: list[tuple[dt.date, str]]
+    history: Scenario
+    calibrated: Scenario
+
+
+def compute(
+    root: Path,
+    settings: ValidationSettings,
+    workers: int | None,
+    scheduler: Any,
+    progress: TextIO | None,
+) -> Sections:
+    """Run every part of the report.
+
+    Args:
+        root: Repository root.
+        settings: How much to run.
+        workers: Local processes.
+        scheduler: Dask scheduler.
+        progress: Where progress lines go.
+
+    Returns:
+        The computed sections.
+    """
+    tf = load_targets(root / TARGETS_FILE)
+    spec = load_spec(root / PARAMS_FILE)
+    fit = select(
+        tf, list(spec.targets) if spec.targets is not None else None, str(PARAMS_FILE), "targets"
+    )
+    checks = select(tf, list(spec.checks), str(PARAMS_FILE), "checks")
+    fit_ids = {t.id for t in fit}
+    queue = run_checks(default_points(settings.quick), root, settings.seed, progress)
+    calibrated = load_scenario(root / CALIBRATED_FILE)
+    history = _history(root, settings)
+    face = _face_targets()
+    with make_executor(workers, scheduler) as ex:
+        write_line(
+            progress,
+            f"validate-model: calibrated scenario, {settings.calibrated_reps} replications",
+        )
+        runner = TargetRunner([*fit, *checks, *face], spec.scale, settings.seed, ex)
+        vals = runner.run([calibrated], settings.calibrated_reps)[0]
+        stats = target_stats(vals)
+        roles = ["fit"] * len(fit) + ["check"] * len(checks) + ["face validity"] * len(face)
+        rows = fit_rows([*fit, *checks, *face], stats, roles)
+        write_line(progress, f"validate-model: back-cast, {settings.history_reps} replications")
+        inside = [t for t in tf.targets if _inside(t, history)]
+        years, hv = yearly_series(
+            history, "share_settled", settings.history_reps, settings.seed, ex, inside, spec.scale
+        )
+        h_roles = [
+            "in-sample (calibration)" if t.id in fit_ids else "out-of-sample" for t in inside
+        ]
+        history_rows = fit_rows(inside, target_stats(hv), h_roles) if inside else []
+    n_fit = len(fit) + len(checks)
+    return Sections(
+        queue,
+        rows[:n_fit],
+        rows[n_fit:],
+        years,
+        history_rows,
+        policy_dates(history),
+        history,
+        calibrated,
+    )
+
+
+def targets_figure(rows: list[FitRow], path: Path) -> None:
+    """Draw each target's standardised gap (simulated - observed) / tolerance with its CI.
+
+    Args:
+        rows: Report rows.
+        path: PNG file.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(8, 0.32 * len(rows) + 1.4), dpi=110)
+    y = np.arange(len(rows))[::-1]
+    for yi, r in zip(y, rows, strict=True):
+        lo = (r.ci_low - r.observed) / r.tolerance
+        hi = (r.ci_high - r.observed) / r.tolerance
+        color = {WITHIN: "C2", OUTSIDE: "C3"}.get(r.status, "C1")
+        ax.plot([lo, hi], [yi, yi], color=color, lw=2)
+        ax.plot([r.z], [yi], "o", color=color)
+    ax.axvspan(-1, 1, color="grey", alpha=0.15, label="within tolerance")
+    ax.axvline(0, color="grey", lw=0.8)
+    ax.set_yticks(y, [f"{r.id} ({r.role})" for r in rows], fontsize=7)
+    ax.set_xlabel("(simulated - observed) / tolerance, mean and 95% CI")
+    lim = max(3.0, min(12.0, float(np.nanmax(np.abs([r.z for r in rows]))) + 0.5))
+    ax.set_xlim(-lim, lim)
+    ax.grid(axis="x", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+
+
+def _replace(path: Path, write: Callable[[Path], None]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def build_report(
+    out: Path,
+    settings: ValidationSettings,
+    overwrite: bool = False,
+    workers: int | None = None,
+    scheduler: Any = None,
+    progress: TextIO | None = None,
+    root: Path | None = None,
+) -> list[Path]:
+    """Run the validation and write ``validation.md`` and its figures into ``out``.
+
+    Args:
+        out: Folder (created if needed); only :data:`REPORT_FILES` are written there.
+        settings: How much to run.
+        overwrite: Replace existing report files.
+        workers: Local processes (1 = serial).
+        scheduler: Dask scheduler.
+        progress: Where progress lines go.
+        root: Repository root (default: found from the current folder).
+
+    Returns:
+        The files written.
+
+    Raises:
+        ResultsError: Report files exist (without ``overwrite``) or ``out`` is not writable.
+        CourtsimError: The input files cannot be found or read.
+    """
+    root = root or find_root()
+    _check_outputs(out, overwrite)
+    sec = compute(root, settings, workers, scheduler, progress)
+    md = render(sec, settings)
+    written = [out / f for f in REPORT_FILES]
+    hist_targets = [
+        t
+        for t in load_targets(root / TARGETS_FILE).targets
+        if _inside(t, sec.history) and t.kpi == "share_settled"
+    ]
+    _replace(written[1], lambda p: backcast_figure(sec.years, hist_targets, sec.dates, p))
+    _replace(written[2], lambda p: targets_figure([*sec.fit_rows, *sec.history_rows], p))
+    _replace(written[0], lambda p: p.write_text(md, encoding="utf-8"))
+    return written
+
+
+def render(sec: Sections, settings: ValidationSettings) -> str:
+    """Render the report.
+
+    Args:
+        sec: Computed sections.
+        settings: The settings used.
+
+    Returns:
+        Markdown.
+    """
+    v = versions()
+    q_ok = sum(c.ok for c in sec.queue)
+    lines = [
+        *text.HEADER,
+        f"Generated {now_utc()} by `courtsim validate-model{' --quick' if settings.quick else ''}` "
+        f"(seed {settings.seed}; courtsim {v.get('courtsim')}, numpy {v.get('numpy')}, "
+        f"mesa {v.get('mesa')}).",
+        "",
+    ]
+    if settings.quick:
+        lines += [
+            "> **Quick run**: few replications and a shortened back-cast; not for publication.",
+            "",
+        ]
+    lines += [
+        "## 1. Analytic queueing checks",
+        "",
+        *text.QUEUEING,
+        "",
+        *checks_markdown(sec.queue),
+        "",
+        f"{q_ok} of {len(sec.queue)} comparisons pass.",
+        "",
+        "## 2. Calibration fit (`scenarios/kz_calibrated.yaml`)",
+        "",
+        *text.CALIBRATION,
+        "",
+        *rows_markdown(sec.fit_rows),
+        "",
+        "![Targets: standardised gaps](img/validation_targets.png)",
+        "",
+        "## 3. Back-cast 2013-2025 (`scenarios/kz_history.yaml`)",
+        "",
+        *text.BACKCAST,
+        "",
+        "![Back-cast](img/validation_backcast.png)",
+        "",
+        "| year | simulated share settled, mean [95% CI] | reported |",
+        "|---|---|---|",
+    ]
+    reported = {r.period: r for r in sec.history_rows if r.kpi == "share_settled"}
+    for y in sec.years:
+        rep = [
+            f"{r.observed:.3f} ({r.period})" for p, r in reported.items() if p.startswith(str(y))
+        ]
+        lines.append(
+            f"| {y.year} | {y.mean:.3f} [{y.ci_low:.3f}, {y.ci_high:.3f}] | {', '.join(rep) or '—'} |"
+        )
+    lines += [
+        "",
+        *rise_lines(sec),
+        "",
+        "Every dated target inside the back-cast:",
+        "",
+        *rows_markdown(sec.history_rows),
+        "",
+    ]
+    lines += [
+        "## 4. Face validity",
+        "",
+        *text.FACE,
+        "",
+        *rows_markdown(sec.face_rows),
+        "",
+        "Sources of the ranges:",
+        "",
+        *[f"- `{k}`: {src}" for k, _, _, src in FACE_VALIDITY],
+        "",
+        "## 5. Known limitations",
+        "",
+        *text.LIMITATIONS,
+        "",
+        *text.FORMATS,
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def rise_lines(sec: Sections) -> list[str]:
+    """Describe the share in the year before and after each reform date.
+
+    Args:
+        sec: Computed sections.
+
+    Returns:
+        Markdown lines.
+    """
+    by_year = {y.year: y for y in sec.years}
+    out = ["Reconciliation share around each reform (simulated means):", ""]
+    for d, what in sec.dates:
+        before, after = by_year.get(d.year - 1), by_year.get(d.year + 1)
+        if before and after:
+            out.append(
+                f"- {d:%d %b %Y} ({what}): {before.mean:.3f} in {d.year - 1} → {after.mean:.3f} "
+                f"in {d.year + 1}"
+            )
+    return out
+
+
+def outside(rows: list[FitRow]) -> list[str]:
+    """Return the ids of rows whose mean lies outside the tolerance band.
+
+    Args:
+        rows: Report rows.
+
+    Returns:
+        Ids.
+    """
+    return [r.id for r in rows if r.status == OUTSIDE]
