@@ -107,6 +107,11 @@ def register(subparsers: Any) -> None:
     c.add_argument("--kpis", help="comma-separated KPIs to keep and print (default all kept)")
     c.add_argument("--out", help="results folder to create (Parquet + manifest.json)")
     c.add_argument("--overwrite", action="store_true", help="replace an existing --out folder")
+    c.add_argument(
+        "--html",
+        metavar="OUT.html",
+        help="also write a self-contained HTML briefing (plotly.js embedded, opens offline)",
+    )
     c.add_argument("--dry-run", action="store_true", help=_DRY_RUN_HELP)
     _add_execution(c)
     c.set_defaults(func=cmd_compare)
@@ -232,6 +237,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else None
     if out is not None:
         check_output_dir(out, args.overwrite)  # before the runs, not after them
+    html = Path(args.html) if args.html else None
+    if html is not None:
+        check_html_target(html, args.overwrite)
     t0 = time.perf_counter()
     try:
         cmp = compare(**inputs, **_executor_options(args), timeout_s=args.connect_timeout)
@@ -251,7 +259,37 @@ def cmd_compare(args: argparse.Namespace) -> int:
             f"\nSaved to {out}/ (comparison.parquet: all {len(m['kpis'])} KPIs; kpis.parquet, "
             "summary.parquet, daily_summary.parquet, manifest.json)"
         )
+    if html is not None:
+        from courtsim.dashboard.report import write_report
+
+        write_report(cmp, html)
+        print(f"Briefing: {html} (open it in a browser; it works offline)")
     return 0
+
+
+def check_html_target(html: Path, overwrite: bool) -> None:
+    """Fail before any run if the briefing cannot be written, or would replace a file.
+
+    Args:
+        html: The HTML file to write.
+        overwrite: Whether an existing file may be replaced.
+
+    Raises:
+        ResultsError: It exists (without ``--overwrite``), is a folder, or is not .html.
+    """
+    from courtsim.errors import ResultsError
+
+    if html.suffix.lower() not in {".html", ".htm"}:
+        raise ResultsError("give a file name ending in .html", source=str(html), field="--html")
+    if html.is_dir():
+        raise ResultsError("is a folder, not a file", source=str(html), field="--html")
+    if html.exists() and not overwrite:
+        raise ResultsError(
+            "the file already exists; nothing was run. Choose another name, or pass "
+            "--overwrite to replace it",
+            source=str(html),
+            field="--html",
+        )
 
 
 def _describe(ex: dict[str, Any]) -> str:

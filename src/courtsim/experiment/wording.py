@@ -58,7 +58,15 @@ def is_fraction(metric: str) -> bool:
     if metric in PERCENT_KPIS:
         return False
     return (
-        metric.startswith(("share_", "appeal_rate_", "pending_age_share_"))
+        metric.startswith(
+            (
+                "share_",
+                "appeal_rate_",
+                "pending_age_share_",
+                "success_rate_",
+                "reconciliation_share",
+            )
+        )
         or metric.endswith(("_share", "_utilisation", "utilisation"))
         or metric.startswith("p_")
     )
