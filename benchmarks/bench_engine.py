@@ -11,6 +11,8 @@ Configurations (a calendar year each, seed 1):
 - ``national``: the same file with ``judges.count=1900`` and ``filings.per_year=400000``
   (domain.md §6: ~400,000 civil claims and ~1,890 first-instance judges a year),
   ``initial_pending.per_judge`` kept as in the file.
+- ``national_pilots``: ``scenarios/kz_national_2024.yaml`` as shipped (8 regions, 945
+  civil judges, 400,000 claims, every reconciliation channel on; target 8 s, 1.5 GB).
 
 Next to each, as a same-run yardstick, a plain vectorised numpy M/M/c queue with the
 same number of cases, judges, hours and mean work per case (Poisson filings on
@@ -51,7 +53,10 @@ BASELINE = ROOT / "scenarios" / "baseline.yaml"
 CONFIGS: dict[str, tuple[dict[str, Any], float, float | None]] = {
     "regional": ({}, 0.3, None),
     "national": ({"judges.count": 1900, "filings.per_year": 400_000}, 5.0, 1024.0),
+    "national_pilots": ({}, 8.0, 1536.0),
 }
+#: Configurations that run another scenario file than baseline.yaml.
+FILES = {"national_pilots": ROOT / "scenarios" / "kz_national_2024.yaml"}
 
 
 def peak_rss_mb() -> float:
@@ -65,7 +70,7 @@ def load_config(name: str):
     from courtsim import load_scenario
 
     overrides = CONFIGS[name][0]
-    sc = load_scenario(BASELINE)
+    sc = load_scenario(FILES.get(name, BASELINE))
     return sc.with_overrides(overrides, source=f"bench {name}") if overrides else sc
 
 
@@ -259,7 +264,8 @@ def format_report(results: dict[str, Any], env: dict[str, Any], repeats: int, se
     for name, b in results.items():
         e, r = b["engine"], b["reference"]
         over = ", ".join(f"{k}={v}" for k, v in b["overrides"].items()) or "as shipped"
-        lines += ["", f"{name}: scenarios/baseline.yaml ({over}); {b['judges']:,} judges, "
+        src = FILES.get(name, BASELINE).relative_to(ROOT)
+        lines += ["", f"{name}: {src} ({over}); {b['judges']:,} judges, "
                   f"{e['cases']:,} cases (filed in the year + pending on day 0)", head]  # fmt: skip
         for label, s in (("courtsim.simulate", e), ("M/M/c numpy reference", r)):
             eng = f"{s['engine_median_s']:.3f} s" if "engine_median_s" in s else "-"
