@@ -154,6 +154,27 @@ class Policy:
         c.active_channel[idx] = Channel.NONE
         update_trust(m, c.court[idx].astype(np.int64), settled)
 
+    def start_with_mediators(self, waiting: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """Give waiting cases free mediators of the allowed kinds; start their attempts.
+
+        Args:
+            waiting: Cases waiting for a mediator, in priority order.
+
+        Returns:
+            The cases that got a mediator (their fee is charged, the attempt started).
+        """
+        m = self.model
+        c = m.cases
+        take, provider = m.mediator_pool.allocate(
+            c.court[waiting].astype(np.int64), self.params.mediator_kinds
+        )
+        idx = waiting[take]
+        if idx.size:
+            c.mediator[idx] = provider
+            m.charge_mediator_fee(idx, provider)
+            self.start(idx)
+        return idx
+
     def expected_fee_share(self, idx: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
         """Return the mediator's fee the parties expect, as a share of each claim.
 

@@ -70,20 +70,10 @@ class OutOfCourt(Policy):
         self.refer(go[~part])
 
     def _start_waiting(self, m: CourtModel) -> None:
-        waiting = self.waiting(_REFERABLE)
-        if waiting.size == 0:
+        idx = self.start_with_mediators(self.waiting(_REFERABLE))
+        if idx.size == 0:
             return
-        c = m.cases
-        take, provider = m.mediator_pool.allocate(
-            c.court[waiting].astype(np.int64), self.params.mediator_kinds
-        )
-        if take.size == 0:
-            return
-        idx = waiting[take]
-        c.mediator[idx] = provider
-        m.charge_mediator_fee(idx, provider)
-        self.start(idx)
-        dur = self.params.dur_mediation_working_days.from_uniform(c.u_med_dur[idx])
+        dur = self.params.dur_mediation_working_days.from_uniform(m.cases.u_med_dur[idx])
         self._suspend(m, idx, dur)
 
     def _suspend(self, m: CourtModel, idx: npt.NDArray[np.int64], dur_wd: np.ndarray) -> None:

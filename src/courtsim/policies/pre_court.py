@@ -62,19 +62,10 @@ class PreCourt(Policy):
         self.refer(go)
 
     def _start_waiting(self, m: CourtModel) -> None:
-        waiting = self.waiting((Stage.PRE_COURT,))
-        if waiting.size == 0:
+        idx = self.start_with_mediators(self.waiting((Stage.PRE_COURT,)))
+        if idx.size == 0:
             return
         c = m.cases
-        take, provider = m.mediator_pool.allocate(
-            c.court[waiting].astype(np.int64), self.params.mediator_kinds
-        )
-        if take.size == 0:
-            return
-        idx = waiting[take]
-        c.mediator[idx] = provider
-        m.charge_mediator_fee(idx, provider)
-        self.start(idx)
         dur = self.params.dur_working_days.from_uniform(c.u_pre_dur[idx])
         # An attempt lasts at most a month (Law on Mediation, domain.md §1.2 [U]).
         c.t_next[idx] = np.minimum(
