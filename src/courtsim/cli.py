@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from courtsim.cli_types import non_negative_int, positive_int
 from courtsim.errors import CourtsimError, ScenarioError
 from courtsim.kpi_table import format_kpis
 from courtsim.result import check_output_dir
@@ -135,23 +136,6 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_USER_ERROR if failed else 0
 
 
-def _non_negative_int(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"'{text}' is negative")
-    return v
-
-
-def _positive_int(text: str) -> int:
-    v = _non_negative_int(text)
-    if v == 0:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return v
-
-
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``courtsim`` command."""
     p = argparse.ArgumentParser(
@@ -163,9 +147,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="run one scenario and print its KPIs")
     run.add_argument("scenario", help="scenario YAML file")
-    run.add_argument("--seed", type=_non_negative_int, default=1, help="master seed (default 1)")
-    run.add_argument("--days", type=_positive_int, help="horizon in calendar days")
-    run.add_argument("--warmup", type=_non_negative_int, help="days left out of the KPI window")
+    run.add_argument("--seed", type=non_negative_int, default=1, help="master seed (default 1)")
+    run.add_argument("--days", type=positive_int, help="horizon in calendar days")
+    run.add_argument("--warmup", type=non_negative_int, help="days left out of the KPI window")
     run.add_argument(
         "--set",
         action="append",

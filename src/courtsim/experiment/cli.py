@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from courtsim.cli_types import non_negative_int, positive_int, positive_seconds
 from courtsim.experiment.spec import (
     CompareSpec,
     ExperimentError,
@@ -26,41 +27,11 @@ EXIT_RUNS_FAILED = 1
 EXIT_INTERRUPTED = 130
 
 
-def _positive_int(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1 (got {v})")
-    return v
-
-
-def _non_negative_int(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"'{text}' is negative")
-    return v
-
-
-def _seconds(text: str) -> float:
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds") from None
-    if not v > 0:
-        raise argparse.ArgumentTypeError("must be more than 0 seconds")
-    return v
-
-
 def _add_execution(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("execution")
     g.add_argument(
         "--workers",
-        type=_positive_int,
+        type=positive_int,
         help="local worker processes (default: every core; 1 runs in this process)",
     )
     g.add_argument(
@@ -70,7 +41,7 @@ def _add_execution(p: argparse.ArgumentParser) -> None:
     )
     g.add_argument(
         "--connect-timeout",
-        type=_seconds,
+        type=positive_seconds,
         default=10.0,
         metavar="SECONDS",
         help="how long to wait for the Dask scheduler and a first worker (default 10)",
@@ -93,10 +64,10 @@ def register(subparsers: Any) -> None:
     )
     c.add_argument("baseline", metavar="BASELINE.yaml", help="baseline scenario (or experiment)")
     c.add_argument("others", nargs="*", metavar="OTHER.yaml", help="scenarios to compare")
-    c.add_argument("--reps", type=_positive_int, help="paired replicates (default 30)")
-    c.add_argument("--seed", type=_non_negative_int, help="master seed (default 1)")
-    c.add_argument("--days", type=_positive_int, help="horizon in calendar days (all scenarios)")
-    c.add_argument("--warmup", type=_non_negative_int, help="days left out of the KPI window")
+    c.add_argument("--reps", type=positive_int, help="paired replicates (default 30)")
+    c.add_argument("--seed", type=non_negative_int, help="master seed (default 1)")
+    c.add_argument("--days", type=positive_int, help="horizon in calendar days (all scenarios)")
+    c.add_argument("--warmup", type=non_negative_int, help="days left out of the KPI window")
     c.add_argument(
         "--set",
         action="append",

@@ -1,0 +1,65 @@
+"""Argument types shared by every ``courtsim`` sub-command (argparse ``type=`` callables)."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def non_negative_int(text: str) -> int:
+    """Parse a whole number >= 0 (seeds, days), or fail with argparse's message.
+
+    Args:
+        text: The option's value.
+
+    Returns:
+        The number.
+
+    Raises:
+        argparse.ArgumentTypeError: Not a whole number, or negative.
+    """
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"'{text}' is negative")
+    return v
+
+
+def positive_int(text: str) -> int:
+    """Parse a whole number >= 1 (horizons, replications, workers).
+
+    Args:
+        text: The option's value.
+
+    Returns:
+        The number.
+
+    Raises:
+        argparse.ArgumentTypeError: Not a whole number, or below 1.
+    """
+    v = non_negative_int(text)
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1 (got {v})")
+    return v
+
+
+def positive_seconds(text: str) -> float:
+    """Parse a time in seconds > 0.
+
+    Args:
+        text: The option's value.
+
+    Returns:
+        Seconds.
+
+    Raises:
+        argparse.ArgumentTypeError: Not a number, or not above 0.
+    """
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds") from None
+    if not v > 0:
+        raise argparse.ArgumentTypeError("must be more than 0 seconds")
+    return v
