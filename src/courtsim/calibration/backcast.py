@@ -74,7 +74,7 @@ def yearly_targets(kpi: str, years: list[int]) -> list[Target]:
             id=f"{kpi}_{y}",
             kpi=kpi,
             observed=0.0,
-            tolerance=1.0 if kpi.startswith("share") else 1e9,
+            tolerance=0.5 if kpi.startswith("share") else 1e9,
             period=Period(year=y),
             source="back-cast series",
         )

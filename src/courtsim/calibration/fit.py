@@ -74,6 +74,10 @@ def loss(means: npt.NDArray[np.float64], targets: list[Target]) -> float:
     return float(np.sum(z[~bad] ** 2) + NAN_PENALTY * bad.sum())
 
 
+class _BudgetSpent(Exception):
+    """Raised inside the search when ``max_evals`` candidates have been run."""
+
+
 @dataclass
 class Candidate:
     """One evaluated parameter vector.
@@ -262,29 +266,28 @@ class Calibrator:
             u = u0.copy()
             u[i] += SIMPLEX_STEP if u[i] + SIMPLEX_STEP <= 1 else -SIMPLEX_STEP
             simplex.append(u)
-        stop = {"hit": False}
 
         def f(u: npt.NDArray[np.float64]) -> float:
             x = self.space.from_unit(u)
             key = tuple(np.round(x, 12))
             if key not in self._cache and len(self.trace) >= self.spec.max_evals:
-                stop["hit"] = True
-                return float(min(c.loss for c in self.trace)) + 1.0
+                raise _BudgetSpent
             return self.evaluate([x], "search")[0].loss
 
-        res = minimize(
-            f,
-            u0,
-            method="Nelder-Mead",
-            bounds=[(0.0, 1.0)] * p,
-            options={
-                "initial_simplex": np.array(simplex),
-                "xatol": XATOL,
-                "fatol": 1e-3,
-                "maxfev": 10 * self.spec.max_evals,
-            },
-        )
-        if stop["hit"]:
+        try:
+            res = minimize(
+                f,
+                u0,
+                method="Nelder-Mead",
+                bounds=[(0.0, 1.0)] * p,
+                options={
+                    "initial_simplex": np.array(simplex),
+                    "xatol": XATOL,
+                    "fatol": 1e-3,
+                    "maxfev": 10 * self.spec.max_evals,
+                },
+            )
+        except _BudgetSpent:
             return f"the budget of {self.spec.max_evals} candidates was reached"
         return str(res.message)
 

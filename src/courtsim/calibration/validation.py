@@ -248,13 +248,14 @@ def targets_figure(rows: list[FitRow], path: Path) -> None:
         color = {WITHIN: "C2", OUTSIDE: "C3"}.get(r.status, "C1")
         ax.plot([lo, hi], [yi, yi], color=color, lw=2)
         ax.plot([r.z], [yi], "o", color=color)
-    ax.axvspan(-1, 1, color="grey", alpha=0.15, label="within tolerance")
+    ax.axvspan(-1, 1, color="grey", alpha=0.15, label="observed ± tolerance")
     ax.axvline(0, color="grey", lw=0.8)
     ax.set_yticks(y, [f"{r.id} ({r.role})" for r in rows], fontsize=7)
     ax.set_xlabel("(simulated - observed) / tolerance, mean and 95% CI")
     lim = max(3.0, min(12.0, float(np.nanmax(np.abs([r.z for r in rows]))) + 0.5))
     ax.set_xlim(-lim, lim)
     ax.grid(axis="x", alpha=0.3)
+    ax.legend(loc="lower right", fontsize=7)
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
@@ -368,7 +369,9 @@ def render(sec: Sections, settings: ValidationSettings) -> str:
     reported = {r.period: r for r in sec.history_rows if r.kpi == "share_settled"}
     for y in sec.years:
         rep = [
-            f"{r.observed:.3f} ({r.period})" for p, r in reported.items() if p.startswith(str(y))
+            f"{r.observed:.3f} ({r.period})"
+            for p, r in reported.items()
+            if p.startswith(str(y.year))
         ]
         lines.append(
             f"| {y.year} | {y.mean:.3f} [{y.ci_low:.3f}, {y.ci_high:.3f}] | {', '.join(rep) or '—'} |"
