@@ -1,8 +1,13 @@
 """Calibration to Kazakhstan's court statistics, the historical back-cast, the validation report.
 
 - :mod:`~courtsim.calibration.targets`: reported figures and how KPIs are matched to them;
+- :mod:`~courtsim.calibration.measures`: KPIs over a dated period, derived measures;
 - :mod:`~courtsim.calibration.spec`: which scenario values are fitted, within which bounds;
+- :mod:`~courtsim.calibration.evaluate`: replications of candidates on courtsim's executors;
 - :mod:`~courtsim.calibration.fit`: the CRN loss and its minimisation;
-- :mod:`~courtsim.calibration.calibrate`: ``calibrate()`` and its output folder;
+- :mod:`~courtsim.calibration.calibrate`: ``calibrate()``; :mod:`~.output`: its folder;
+- :mod:`~courtsim.calibration.report`: fit rows (observed, simulated mean and CI, status);
+- :mod:`~courtsim.calibration.backcast`, :mod:`~.queueing`, :mod:`~.figures`,
+  :mod:`~.validation`: the validation report (``docs/validation.md``);
 - :mod:`~courtsim.calibration.cli`: ``courtsim calibrate`` and ``courtsim validate-model``.
 """

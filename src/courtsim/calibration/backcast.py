@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -135,69 +134,3 @@ def policy_dates(scenario: Scenario) -> list[tuple[dt.date, str]]:
         (scenario.start_date + dt.timedelta(days=d - 1), ", ".join(sorted(set(t))))
         for d, t in sorted(by_day.items())
     ]
-
-
-def backcast_figure(
-    rows: list[YearRow],
-    reported: list[Target],
-    dates: list[tuple[dt.date, str]],
-    path: Path,
-    title: str = "Reconciliation share of civil cases, Kazakhstan",
-) -> None:
-    """Draw simulated yearly shares (mean, 95% CI) against reported ones; save as PNG.
-
-    Args:
-        rows: Simulated years.
-        reported: Reported targets (observed +- tolerance, at their period's middle).
-        dates: Policy dates to mark.
-        path: PNG file to write.
-        title: Figure title.
-    """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    def year_pos(d: dt.date) -> float:
-        return d.year + (d.timetuple().tm_yday - 0.5) / 365.25
-
-    fig, ax = plt.subplots(figsize=(9, 4.8), dpi=110)
-    x = np.array([r.year + 0.5 for r in rows])
-    ax.fill_between(
-        x,
-        [r.ci_low for r in rows],
-        [r.ci_high for r in rows],
-        alpha=0.25,
-        color="C0",
-        label="simulated, 95% CI",
-    )
-    ax.plot(x, [r.mean for r in rows], "o-", color="C0", label="simulated mean (kz_history)")
-    for i, t in enumerate(reported):
-        assert t.period is not None
-        mid = (year_pos(t.period.first) + year_pos(t.period.last) + 1 / 365.25) / 2
-        ax.errorbar(
-            [mid], [t.observed], yerr=[[t.tolerance], [t.tolerance]], fmt="s", color="C3",
-            capsize=4, label="reported ± tolerance" if i == 0 else None,
-        )  # fmt: skip
-    for d, _what in dates:
-        ax.axvline(year_pos(d), color="grey", lw=0.8, ls=":")
-        ax.text(
-            year_pos(d),
-            0.98,
-            f" {d:%b %Y}",
-            rotation=90,
-            va="top",
-            ha="left",
-            fontsize=7,
-            color="grey",
-            transform=ax.get_xaxis_transform(),
-        )
-    ax.set_xlabel("year")
-    ax.set_ylabel("share of disposed civil claims settled")
-    ax.set_ylim(0, max(0.6, max(r.ci_high for r in rows) + 0.05))
-    ax.set_title(title)
-    ax.legend(loc="upper left", fontsize=8)
-    ax.grid(alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)

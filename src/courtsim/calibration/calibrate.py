@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import json
-import os
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-import yaml
 from pydantic import ValidationError
 
 from courtsim.calibration.fit import Calibrator, FitResult
-from courtsim.calibration.report import rows_json, rows_markdown
 from courtsim.calibration.spec import (
     CalibrationError,
     CalibrationSpec,
@@ -23,9 +19,7 @@ from courtsim.calibration.spec import (
 )
 from courtsim.calibration.targets import TargetsFile, check_against, load_targets, select
 from courtsim.experiment.executor import make_executor
-from courtsim.experiment.provenance import now_utc, sha256_file, versions
 from courtsim.experiment.worker import probe_names
-from courtsim.result import scenario_to_yaml, write_atomically
 from courtsim.scenario import Scenario, load_scenario
 
 if TYPE_CHECKING:
@@ -55,9 +49,11 @@ def check_targets_for(scenario: Scenario, targets: list[Target], source: str) ->
     """
     known, _ = probe_names(scenario)
     first = scenario.start_date
-    last = scenario.start_date + _days(scenario.horizon_days - 1)
+    last = scenario.start_date + dt.timedelta(days=scenario.horizon_days - 1)
     warm = scenario.reporting.warmup_days
-    check_against(targets, known, first, last, source, first + _days(warm) if warm else None)
+    check_against(
+        targets, known, first, last, source, first + dt.timedelta(days=warm) if warm else None
+    )
 
 
 def with_options(spec: CalibrationSpec, options: dict[str, Any], source: str) -> CalibrationSpec:
@@ -86,12 +82,6 @@ def with_options(spec: CalibrationSpec, options: dict[str, Any], source: str) ->
             source=source,
             field=", ".join(f"--{k.replace('_', '-')}" for k in new),
         ) from None
-
-
-def _days(n: int) -> Any:
-    import datetime as dt
-
-    return dt.timedelta(days=n)
 
 
 def prepare(
@@ -173,6 +163,8 @@ class Calibration:
         Returns:
             The folder.
         """
+        from courtsim.calibration.output import write_result
+
         return write_result(out, self.result, self.space, self.spec, self.files, overwrite)
 
 
@@ -215,224 +207,3 @@ def calibrate(
     with make_executor(workers, scheduler) as ex:
         cal = Calibrator(space, fit, checks, spec, ex, files["params"] or "calibrate", progress)
         return Calibration(cal.run(), space, spec, files)
-
-
-# ------------------------------------------------------------------ writing
-def _nested(overrides: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in overrides.items():
-        node = out
-        parts = key.split(".")
-        for p in parts[:-1]:
-            node = node.setdefault(p, {})
-        if isinstance(value, dict):
-            value = {"_replace": True, **value}  # replaced whole, as --set / overrides do
-        node[parts[-1]] = value
-    return out
-
-
-def overlay(
-    result: FitResult, space: ParameterSpace, spec: CalibrationSpec, scenario_file: str, out: Path
-) -> dict[str, Any]:
-    """Return the calibrated scenario as an ``extends:`` overlay of the input scenario file.
-
-    Args:
-        result: The fit.
-        space: Its parameter space.
-        spec: The set-up (its ``scenario_overrides`` are included).
-        scenario_file: The input scenario file ("" if none).
-        out: The folder the overlay is written to (for the relative ``extends``).
-
-    Returns:
-        YAML-ready data.
-    """
-    flat: dict[str, Any] = dict(spec.scenario_overrides)
-    data = result.scenario.as_dict()
-    touches_policies = False
-    for path, _ in space.values(result.best.x).items():
-        if path[0] == "policies":
-            touches_policies = True
-            continue
-        node: Any = data
-        for p in path:
-            node = node[p]
-        flat[".".join(map(str, path))] = node
-    doc: dict[str, Any] = {}
-    if scenario_file:
-        doc["extends"] = os.path.relpath(Path(scenario_file).resolve(), out.resolve())
-    doc["name"] = result.scenario.name
-    doc.update(_nested(flat))
-    if touches_policies:
-        doc["policies"] = _plain(data["policies"])
-    return doc
-
-
-def _plain(v: Any) -> Any:
-    if isinstance(v, dict):
-        return {k: _plain(x) for k, x in v.items()}
-    if isinstance(v, list | tuple):
-        return [_plain(x) for x in v]
-    return v
-
-
-def report_markdown(
-    result: FitResult, space: ParameterSpace, spec: CalibrationSpec, files: dict[str, str]
-) -> str:
-    """Return the fit report as Markdown.
-
-    Args:
-        result: The fit.
-        space: Its parameter space.
-        spec: The set-up.
-        files: Input files.
-
-    Returns:
-        The report.
-    """
-    ok = not result.refused
-    lines = [f"# Calibration of {result.scenario.name}", ""]
-    if ok:
-        lines += ["Every fitted target is matched within its tolerance.", ""]
-    else:
-        lines += [
-            f"**Refused**: the best fit leaves {', '.join(result.refused)} outside the "
-            "tolerance; no calibrated scenario was written.",
-            "",
-        ]
-    lines += [
-        f"Inputs: scenario `{files.get('scenario') or '(object)'}`, targets "
-        f"`{files.get('targets') or '(object)'}`, set-up `{files.get('params') or '(object)'}`.",
-        f"Seed {spec.seed}; {spec.reps} replications per candidate (common random numbers); "
-        f"{len(result.trace)} candidates; {result.runs} runs in {result.seconds:.0f} s. "
-        f"Search: {result.message}.",
-        "",
-        "## Parameters",
-        "",
-        "| parameter | keys | mode | bounds | start | fitted |",
-        "|---|---|---|---|---|---|",
-    ]
-    for p, s, v in zip(spec.parameters, result.start, result.best.x, strict=True):
-        keys = ", ".join(f"`{k}`" for k in p.keys)
-        lines.append(
-            f"| {p.name} | {keys} | {p.mode} | [{p.low:g}, {p.high:g}] | {s:.4g} | {v:.4g} |"
-        )
-    lines += [
-        "",
-        "## Targets",
-        "",
-        f"Simulated: mean and t-based 95% CI over {spec.final_reps} replications of the "
-        "fitted scenario. *within*: the whole CI lies in observed ± tolerance; *borderline*: "
-        "only the mean does; *outside*: the mean does not. Checks are reported, not fitted.",
-        "",
-        *rows_markdown(result.rows),
-        "",
-        "## Loss",
-        "",
-        "L = Σ over fitted targets of ((simulated mean − observed) / tolerance)², every "
-        f"candidate run with the same {spec.reps} replicates; best loss "
-        f"{result.best.loss:.4g} (candidate {result.best.number}). See "
-        "`courtsim.calibration.fit`.",
-        "",
-    ]
-    return "\n".join(lines)
-
-
-def write_result(
-    out: str | Path,
-    result: FitResult,
-    space: ParameterSpace,
-    spec: CalibrationSpec,
-    files: dict[str, str],
-    overwrite: bool = False,
-) -> Path:
-    """Write a calibration's folder atomically.
-
-    With every fitted target matched: ``calibrated.yaml`` (the whole scenario),
-    ``overlay.yaml`` (the fitted values over the input file), ``fit_report.md``,
-    ``fit.json``, ``trace.csv`` and ``manifest.json``. A refused fit writes the report,
-    ``fit.json``, the trace and the manifest, but no scenario.
-
-    Args:
-        out: Folder to create.
-        result: The fit.
-        space: Its parameter space.
-        spec: The set-up.
-        files: Input files.
-        overwrite: Replace an existing folder.
-
-    Returns:
-        The folder.
-
-    Raises:
-        ResultsError: The folder exists (without ``overwrite``) or cannot be written.
-    """
-    out = Path(out)
-    ok = not result.refused
-
-    def write(tmp: Path) -> None:
-        if ok:
-            head = (
-                f"# Calibrated by `courtsim calibrate` ({now_utc()}): "
-                + ", ".join(
-                    f"{n} = {v:.6g}" for n, v in zip(space.names, result.best.x, strict=True)
-                )
-                + "\n# Fit report: fit_report.md beside this file.\n"
-            )
-            (tmp / "calibrated.yaml").write_text(
-                head + scenario_to_yaml(result.scenario), encoding="utf-8"
-            )
-            doc = overlay(result, space, spec, files.get("scenario", ""), out)
-            (tmp / "overlay.yaml").write_text(
-                "# The fitted values as an overlay of the input scenario file.\n"
-                + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True),
-                encoding="utf-8",
-            )
-        (tmp / "fit_report.md").write_text(
-            report_markdown(result, space, spec, files), encoding="utf-8"
-        )
-        fit = {
-            "status": "ok" if ok else "refused",
-            "refused": result.refused,
-            "parameters": [
-                {
-                    "name": p.name,
-                    "keys": list(p.keys),
-                    "mode": p.mode,
-                    "low": p.low,
-                    "high": p.high,
-                    "start": float(s),
-                    "fitted": float(v),
-                }
-                for p, s, v in zip(spec.parameters, result.start, result.best.x, strict=True)
-            ],
-            "loss": result.best.loss,
-            "best_candidate": result.best.number,
-            "targets": rows_json(result.rows),
-            "message": result.message,
-        }
-        (tmp / "fit.json").write_text(json.dumps(fit, indent=2), encoding="utf-8")
-        with (tmp / "trace.csv").open("w", newline="", encoding="utf-8") as fh:
-            w = csv.writer(fh)
-            w.writerow(["candidate", "stage", *space.names, "loss"])
-            for c in result.trace:
-                w.writerow([c.number, c.stage, *(f"{v:.10g}" for v in c.x), f"{c.loss:.10g}"])
-        written = sorted(p.name for p in tmp.iterdir())
-        manifest = {
-            "kind": "calibration",
-            "status": "ok" if ok else "refused",
-            "inputs": {k: v for k, v in files.items() if v},
-            "input_sha256": {k: sha256_file(Path(v)) for k, v in files.items() if v},
-            "scenario_hash": result.scenario.content_hash(),
-            "seed": spec.seed,
-            "reps": spec.reps,
-            "final_reps": spec.final_reps,
-            "runs": result.runs,
-            "seconds": round(result.seconds, 2),
-            "finished_utc": now_utc(),
-            "versions": versions(),
-            "files": {n: sha256_file(tmp / n) for n in written},
-        }
-        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-
-    write_atomically(out, write, overwrite)
-    return out

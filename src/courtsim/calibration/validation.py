@@ -16,13 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-import numpy as np
-
 from courtsim.calibration import validation_text as text
-from courtsim.calibration.backcast import backcast_figure, policy_dates, yearly_series
+from courtsim.calibration.backcast import policy_dates, yearly_series
 from courtsim.calibration.evaluate import TargetRunner, target_stats, write_line
+from courtsim.calibration.figures import backcast_figure, targets_figure
 from courtsim.calibration.queueing import checks_markdown, default_points, run_checks
-from courtsim.calibration.report import OUTSIDE, WITHIN, FitRow, fit_rows, rows_markdown
+from courtsim.calibration.report import OUTSIDE, FitRow, fit_rows, rows_markdown
 from courtsim.calibration.spec import load_spec
 from courtsim.calibration.targets import Target, load_targets, select
 from courtsim.errors import CourtsimError, ResultsError
@@ -228,45 +227,15 @@ def compute(
     )
 
 
-def targets_figure(rows: list[FitRow], path: Path) -> None:
-    """Draw each target's standardised gap (simulated - observed) / tolerance with its CI.
-
-    Args:
-        rows: Report rows.
-        path: PNG file.
-    """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(8, 0.32 * len(rows) + 1.4), dpi=110)
-    y = np.arange(len(rows))[::-1]
-    for yi, r in zip(y, rows, strict=True):
-        lo = (r.ci_low - r.observed) / r.tolerance
-        hi = (r.ci_high - r.observed) / r.tolerance
-        color = {WITHIN: "C2", OUTSIDE: "C3"}.get(r.status, "C1")
-        ax.plot([lo, hi], [yi, yi], color=color, lw=2)
-        ax.plot([r.z], [yi], "o", color=color)
-    ax.axvspan(-1, 1, color="grey", alpha=0.15, label="observed ± tolerance")
-    ax.axvline(0, color="grey", lw=0.8)
-    ax.set_yticks(y, [f"{r.id} ({r.role})" for r in rows], fontsize=7)
-    ax.set_xlabel("(simulated - observed) / tolerance, mean and 95% CI")
-    lim = max(3.0, min(12.0, float(np.nanmax(np.abs([r.z for r in rows]))) + 0.5))
-    ax.set_xlim(-lim, lim)
-    ax.grid(axis="x", alpha=0.3)
-    ax.legend(loc="lower right", fontsize=7)
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
-
-
 def _replace(path: Path, write: Callable[[Path], None]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
     os.close(fd)
     try:
         write(Path(tmp))
+        mask = os.umask(0)
+        os.umask(mask)
+        Path(tmp).chmod(0o666 & ~mask)  # mkstemp makes 0600 files; a report is for reading
         Path(tmp).replace(path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
