@@ -48,7 +48,7 @@ class Judge(mesa.Agent):
     @property
     def hours_per_day(self) -> float:
         """Nominal hours of case work on a working day (before availability)."""
-        return self.model.scenario.judges.hours_per_day
+        return self.model.court_scenario.judges.hours_per_day
 
     @property
     def docket(self) -> npt.NDArray[np.int64]:

@@ -54,7 +54,7 @@ def consent(
         Boolean per case: both parties consent.
     """
     c = model.cases
-    rec = model.scenario.reconciliation
+    rec = model.court_scenario.reconciliation
     propensity = np.array([rec.propensity_plaintiff, rec.propensity_defendant])
     score = (
         c.settle_gain[idx]
@@ -89,7 +89,7 @@ def p_settle(
         Probabilities in [0, 1].
     """
     c = model.cases
-    lit, rec = model.scenario.litigants, model.scenario.reconciliation
+    lit, rec = model.court_scenario.litigants, model.court_scenario.reconciliation
     gap = c.optimism[idx].sum(axis=1) - 2 * lit.optimism_mean
     z = gap / (np.sqrt(2) * lit.optimism_sd) if lit.optimism_sd > 0 else np.zeros(idx.size)
     base = logit(np.clip(p_base, 1e-9, 1 - 1e-9))
@@ -109,7 +109,7 @@ def update_trust(
         court: Court of each concluded attempt.
         settled: Whether each settled.
     """
-    lr = model.scenario.reconciliation.trust_learning_rate
+    lr = model.court_scenario.reconciliation.trust_learning_rate
     if lr == 0 or court.size == 0:
         return
     n = model.court_trust.size

@@ -86,7 +86,8 @@ class CourtModel(mesa.Model):
     """
 
     def __init__(self, scenario: Scenario, seed: int = 0, replicate: int = 0):
-        self.scenario = scenario
+        # Not `self.scenario`: Mesa >= 3.5 reserves that name for its own scenarios.
+        self.court_scenario = scenario
         self.seed = int(seed)
         self.replicate = int(replicate)
         self.streams = Streams(replicate_seed_sequence(self.seed, self.replicate))
@@ -158,7 +159,7 @@ class CourtModel(mesa.Model):
         return cls(scenario, seed=seed, replicate=replicate)
 
     def _build_providers(self) -> None:
-        sc = self.scenario
+        sc = self.court_scenario
         n_courts = len(self.court_names)
         conc = sc.conciliation
         per = conc.judges_per_court + np.rint(conc.per_judge * self.court_n_judges).astype(np.int64)
@@ -254,7 +255,7 @@ class CourtModel(mesa.Model):
 
     # ----------------------------------------------------------------- day 0
     def _create_initial_backlog(self) -> None:
-        ip = self.scenario.initial_pending
+        ip = self.court_scenario.initial_pending
         n = round(ip.per_judge * len(self.judges))
         if n == 0:
             return
@@ -262,12 +263,12 @@ class CourtModel(mesa.Model):
         c = self.cases
         idx = c.add(n)
         c.court[idx] = np.repeat(np.arange(len(self.court_names)), self._split(n, rng))
-        shares = np.array([t.share for t in self.scenario.case_types.values()])
+        shares = np.array([t.share for t in self.court_scenario.case_types.values()])
         c.case_type[idx] = rng.choice(len(shares), size=n, p=shares).astype(np.int16)
         age = np.ceil(ip.age_days.from_uniform(rng.random(n)))
-        residual = draw_cases(c, idx, self.scenario, rng, rng, rng)
+        residual = draw_cases(c, idx, self.court_scenario, rng, rng, rng)
         # Schedule as if accepted on day 0 (hazards, deadlines), then place in the past.
-        schedule_acceptance(c, idx, 0, self.scenario, self.calendar)
+        schedule_acceptance(c, idx, 0, self.court_scenario, self.calendar)
         c.initial[idx] = True
         c.t_arose[idx] = c.t_filed[idx] = -age
         in_prep = rng.random(n) < ip.share_in_preparation
@@ -279,7 +280,7 @@ class CourtModel(mesa.Model):
         remaining_prep = np.ceil(c.preparation_wd[idx] * residual).astype(np.int64)
         t_prep_future = self.calendar.add_working_days(np.ones(n, dtype=np.int64), remaining_prep)
         c.t_prep_end[idx] = np.where(in_prep, t_prep_future, np.minimum(t_acc + prep_days, 0))
-        types = list(self.scenario.case_types.values())
+        types = list(self.court_scenario.case_types.values())
         limit = np.array([t.time_limit_days for t in types])[c.case_type[idx]]
         c.t_deadline[idx] = c.t_prep_end[idx] + limit
         mind = np.array([t.min_duration_days for t in types])[c.case_type[idx]]
@@ -341,7 +342,7 @@ class CourtModel(mesa.Model):
         c.case_type[idx] = ctype
         c.t_arose[idx] = self.day
         s = self.streams
-        draw_cases(c, idx, self.scenario, s["case_attrs"], s["litigants"], s["reconciliation"])
+        draw_cases(c, idx, self.court_scenario, s["case_attrs"], s["litigants"], s["reconciliation"])
         self.new_disputes = idx
         self._active = np.concatenate([self._active, idx])
 
@@ -415,7 +416,7 @@ class CourtModel(mesa.Model):
             self.cases,
             idx,
             self.day,
-            self.scenario,
+            self.court_scenario,
             self.calendar,
             self.settle_boost[ct],
             self.willingness_boost[ct],
@@ -425,7 +426,7 @@ class CourtModel(mesa.Model):
         self.flow("new_accepted", idx.size)
 
     def _assign_judges(self, idx: npt.NDArray[np.int64]) -> None:
-        how = self.scenario.judges.assignment
+        how = self.court_scenario.judges.assignment
         if how == "pooled":
             return  # the next free judge of the court takes the case (docket.work_day)
         c = self.cases
@@ -478,7 +479,7 @@ class CourtModel(mesa.Model):
             c,
             idx,
             self.day,
-            self.scenario,
+            self.court_scenario,
             self.calendar,
             self.settle_boost[ct],
             self.willingness_boost[ct],
@@ -533,7 +534,7 @@ class CourtModel(mesa.Model):
         if idx.size == 0:
             return
         c = self.cases
-        if reassign and self.scenario.judges.assignment != "pooled":
+        if reassign and self.court_scenario.judges.assignment != "pooled":
             court = c.court[idx].astype(np.int64)
             n = self.court_n_judges[court]
             first = self.court_first_judge[court]
@@ -559,7 +560,7 @@ class CourtModel(mesa.Model):
             provider: Mediator of each.
         """
         c = self.cases
-        kinds = [getattr(self.scenario.mediators, k) for k in MEDIATOR_KINDS]
+        kinds = [getattr(self.court_scenario.mediators, k) for k in MEDIATOR_KINDS]
         kind = self.mediator_pool.kind[provider]
         share = np.array([k.fee_share for k in kinds])[kind]
         cap = np.array([k.fee_cap_kzt for k in kinds])[kind]
@@ -569,7 +570,7 @@ class CourtModel(mesa.Model):
         c.mediator_fee_state_kzt[idx] += np.where(by_state, fee, 0.0)
 
     def _capacity_today(self) -> npt.NDArray[np.float64]:
-        jp = self.scenario.judges
+        jp = self.court_scenario.judges
         cap = np.full(len(self.judges), jp.hours_per_day * jp.availability)
         if jp.load_elasticity > 0:
             if jp.assignment == "pooled":  # a judge's docket is its share of the court's
@@ -629,7 +630,7 @@ class CourtModel(mesa.Model):
         if idx.size == 0:
             return
         c = self.cases
-        sc = self.scenario
+        sc = self.court_scenario
         c.t_disposed[idx] = self.day
         c.outcome[idx] = outcome
         self.move(idx, Stage.DISPOSED)

@@ -131,7 +131,7 @@ def check_transitions(model) -> None:
 
 
 def check_capacity(model) -> None:
-    jp = model.scenario.judges
+    jp = model.court_scenario.judges
     assert model.max_overwork_hours <= 1e-9
     assert model.max_held_per_judge <= jp.max_parallel_cases
     assert (model.judge_hours_worked <= model.judge_hours_available + 1e-6).all()

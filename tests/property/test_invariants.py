@@ -27,7 +27,7 @@ def check_all(run) -> None:
     inv.check_discrete_littles_law(daily, cases, h)
     inv.check_transitions(m)
     inv.check_capacity(m)
-    warmup = m.scenario.reporting.warmup_days
+    warmup = m.court_scenario.reporting.warmup_days
     k = compute_kpis(cases, daily, warmup_days=warmup)
     inv.check_cepej(k, cases, daily, warmup)
 

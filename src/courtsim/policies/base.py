@@ -33,7 +33,7 @@ class Policy:
     def __init__(self, params: Any, model: CourtModel):
         self.params = params
         self.model = model
-        names = list(model.scenario.case_types)
+        names = list(model.court_scenario.case_types)
         chosen = params.case_types
         self._type_ok = np.array([chosen is None or n in chosen for n in names], dtype=bool)
 
@@ -187,7 +187,7 @@ class Policy:
         Returns:
             Fee shares.
         """
-        kind = getattr(self.model.scenario.mediators, self.params.mediator_kinds[0])
+        kind = getattr(self.model.court_scenario.mediators, self.params.mediator_kinds[0])
         claim = self.model.cases.claim_value_kzt[idx]
         fee = np.minimum(kind.fee_share * claim, kind.fee_cap_kzt)
         return np.where(claim > 0, fee / np.maximum(claim, 1e-9), 0.0)

@@ -80,7 +80,7 @@ class InCourt(Policy):
         if waiting.size == 0:
             return
         c = m.cases
-        limit = m.scenario.conciliation.time_limit_working_days
+        limit = m.court_scenario.conciliation.time_limit_working_days
         latest = m.calendar.add_working_days(
             c.t_filed[waiting].astype(np.int64), np.full(waiting.size, limit)
         )
@@ -96,7 +96,7 @@ class InCourt(Policy):
         c.conciliator[idx] = provider
         self.start(idx)
         m.move(idx, Stage.CONCILIATION)
-        dur = m.scenario.conciliation.dur_working_days.from_uniform(c.u_conc_dur[idx])
+        dur = m.court_scenario.conciliation.dur_working_days.from_uniform(c.u_conc_dur[idx])
         latest = m.calendar.add_working_days(
             c.t_filed[idx].astype(np.int64), np.full(idx.size, limit)
         )
