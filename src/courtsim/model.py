@@ -342,7 +342,9 @@ class CourtModel(mesa.Model):
         c.case_type[idx] = ctype
         c.t_arose[idx] = self.day
         s = self.streams
-        draw_cases(c, idx, self.court_scenario, s["case_attrs"], s["litigants"], s["reconciliation"])
+        draw_cases(
+            c, idx, self.court_scenario, s["case_attrs"], s["litigants"], s["reconciliation"]
+        )
         self.new_disputes = idx
         self._active = np.concatenate([self._active, idx])
 
