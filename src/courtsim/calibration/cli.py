@@ -12,27 +12,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from courtsim.cli_types import non_negative_int, positive_int
+
 EXIT_MISFIT = 1
-
-
-def _positive_int(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1 (got {v})")
-    return v
-
-
-def _non_negative_int(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"'{text}' is negative")
-    return v
 
 
 def register(subparsers: Any) -> None:
@@ -55,12 +37,12 @@ def register(subparsers: Any) -> None:
     c.add_argument("--params", required=True, metavar="PARAMS.yaml", help="calibration set-up")
     c.add_argument("--out", required=True, metavar="DIR", help="results folder to create")
     c.add_argument("--overwrite", action="store_true", help="replace an existing --out folder")
-    c.add_argument("--reps", type=_positive_int, help="replications per candidate (set-up: reps)")
+    c.add_argument("--reps", type=positive_int, help="replications per candidate (set-up: reps)")
     c.add_argument(
-        "--final-reps", type=_positive_int, help="replications for the report (final_reps)"
+        "--final-reps", type=positive_int, help="replications for the report (final_reps)"
     )
-    c.add_argument("--seed", type=_non_negative_int, help="master seed (set-up: seed)")
-    c.add_argument("--max-evals", type=_positive_int, help="candidates at most (max_evals)")
+    c.add_argument("--seed", type=non_negative_int, help="master seed (set-up: seed)")
+    c.add_argument("--max-evals", type=positive_int, help="candidates at most (max_evals)")
     _add_execution(c)
     c.set_defaults(func=cmd_calibrate)
 
@@ -80,7 +62,7 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="few replications and short queueing runs: a smoke test, not a report to publish",
     )
-    v.add_argument("--seed", type=_non_negative_int, default=None, help="master seed")
+    v.add_argument("--seed", type=non_negative_int, default=None, help="master seed")
     _add_execution(v)
     v.set_defaults(func=cmd_validate_model)
 
@@ -89,7 +71,7 @@ def _add_execution(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("execution")
     g.add_argument(
         "--workers",
-        type=_positive_int,
+        type=positive_int,
         help="local worker processes (default: every core; 1 runs in this process)",
     )
     g.add_argument(
