@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from courtsim.cli_types import non_negative_int, positive_int
+from courtsim.experiment.cli import add_execution_options
 
 EXIT_MISFIT = 1
 
@@ -43,7 +44,7 @@ def register(subparsers: Any) -> None:
     )
     c.add_argument("--seed", type=non_negative_int, help="master seed (set-up: seed)")
     c.add_argument("--max-evals", type=positive_int, help="candidates at most (max_evals)")
-    _add_execution(c)
+    add_execution_options(c, connect_timeout=False)
     c.set_defaults(func=cmd_calibrate)
 
     v = subparsers.add_parser(
@@ -63,23 +64,8 @@ def register(subparsers: Any) -> None:
         help="few replications and short queueing runs: a smoke test, not a report to publish",
     )
     v.add_argument("--seed", type=non_negative_int, default=None, help="master seed")
-    _add_execution(v)
+    add_execution_options(v, connect_timeout=False)
     v.set_defaults(func=cmd_validate_model)
-
-
-def _add_execution(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("execution")
-    g.add_argument(
-        "--workers",
-        type=positive_int,
-        help="local worker processes (default: every core; 1 runs in this process)",
-    )
-    g.add_argument(
-        "--scheduler",
-        metavar="tcp://HOST:PORT",
-        help="run on an existing Dask cluster instead of local processes",
-    )
-    g.add_argument("--no-progress", action="store_true", help="no progress lines on stderr")
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:

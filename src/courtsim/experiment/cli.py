@@ -27,7 +27,13 @@ EXIT_RUNS_FAILED = 1
 EXIT_INTERRUPTED = 130
 
 
-def _add_execution(p: argparse.ArgumentParser) -> None:
+def add_execution_options(p: argparse.ArgumentParser, connect_timeout: bool = True) -> None:
+    """Add ``--workers``, ``--scheduler`` (``--connect-timeout``) and ``--no-progress``.
+
+    Args:
+        p: A sub-command's parser.
+        connect_timeout: Also offer ``--connect-timeout`` for the Dask scheduler.
+    """
     g = p.add_argument_group("execution")
     g.add_argument(
         "--workers",
@@ -39,13 +45,14 @@ def _add_execution(p: argparse.ArgumentParser) -> None:
         metavar="tcp://HOST:PORT",
         help="run on an existing Dask cluster instead of local processes",
     )
-    g.add_argument(
-        "--connect-timeout",
-        type=positive_seconds,
-        default=10.0,
-        metavar="SECONDS",
-        help="how long to wait for the Dask scheduler and a first worker (default 10)",
-    )
+    if connect_timeout:
+        g.add_argument(
+            "--connect-timeout",
+            type=positive_seconds,
+            default=10.0,
+            metavar="SECONDS",
+            help="how long to wait for the Dask scheduler and a first worker (default 10)",
+        )
     g.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
 
 
@@ -84,7 +91,7 @@ def register(subparsers: Any) -> None:
         help="also write a self-contained HTML briefing (plotly.js embedded, opens offline)",
     )
     c.add_argument("--dry-run", action="store_true", help=_DRY_RUN_HELP)
-    _add_execution(c)
+    add_execution_options(c)
     c.set_defaults(func=cmd_compare)
 
     for name, helptext, func in (
@@ -104,7 +111,7 @@ def register(subparsers: Any) -> None:
             help="continue an interrupted run in --out: finished runs are skipped",
         )
         s.add_argument("--dry-run", action="store_true", help=_DRY_RUN_HELP)
-        _add_execution(s)
+        add_execution_options(s)
         s.set_defaults(func=func)
 
 
