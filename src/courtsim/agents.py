@@ -20,7 +20,14 @@ if TYPE_CHECKING:
     from courtsim.model import CourtModel
 
 _DOCKET_STAGES = np.array(
-    [Stage.PREPARATION, Stage.QUEUED, Stage.IN_WORK, Stage.AWAITING_DECISION, Stage.MEDIATION]
+    [
+        Stage.PREPARATION,
+        Stage.AWAITING_HEARING,
+        Stage.SUSPENDED,
+        Stage.QUEUED,
+        Stage.IN_WORK,
+        Stage.MEDIATION,
+    ]
 )
 
 
@@ -47,8 +54,13 @@ class Judge(mesa.Agent):
 
     @property
     def hours_per_day(self) -> float:
-        """Nominal hours of case work on a working day (before availability)."""
-        return self.model.court_scenario.judges.hours_per_day
+        """Desk hours this judge has a working day (after availability and pace)."""
+        return float(self.model.judge_traits.desk_hours[self.slot])
+
+    @property
+    def slots_per_day(self) -> float:
+        """Sessions this judge holds a working day, on average."""
+        return float(self.model.judge_traits.slots_per_day[self.slot])
 
     @property
     def docket(self) -> npt.NDArray[np.int64]:

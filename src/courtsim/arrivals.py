@@ -15,6 +15,8 @@ import numpy as np
 import numpy.typing as npt
 from scipy.special import ndtr, ndtri
 
+from courtsim.cases import CASE_COLUMNS, PARTY_COLUMNS
+
 if TYPE_CHECKING:
     from courtsim.calendar import WorkCalendar
     from courtsim.cases import CaseTable
@@ -26,7 +28,7 @@ _U_COLS = (
     "effort",
     "claim",
     "acceptance",
-    "preparation",
+    "hearings",
     "return",
     "judge",
     "win",
@@ -122,6 +124,7 @@ def draw_cases(
     rng_case: np.random.Generator,
     rng_party: np.random.Generator,
     rng_recon: np.random.Generator,
+    rng_sessions: np.random.Generator,
 ) -> npt.NDArray[np.float64]:
     """Draw the latent attributes of new disputes and of both parties.
 
@@ -135,6 +138,7 @@ def draw_cases(
         rng_case: Stream for case-level draws.
         rng_party: Stream for party-level draws.
         rng_recon: Stream for the reconciliation channels' latent draws.
+        rng_sessions: Stream for each case's key of session draws (:mod:`courtsim.sessions`).
 
     Returns:
         A spare uniform per case (used to place the initial backlog).
@@ -150,16 +154,18 @@ def draw_cases(
 
     effort = np.empty(k)
     claim = np.empty(k)
+    n_main = np.empty(k)
     for code, t in enumerate(types):
         m = ct == code
         if m.any():
             effort[m] = t.effort_hours.from_uniform(u["effort"][m])
             claim[m] = t.claim_value_kzt.from_uniform(u["claim"][m])
+            n_main[m] = t.main_hearings.from_uniform(u["hearings"][m])
     proc = scenario.procedure
     acc_wd = np.rint(proc.acceptance_working_days.from_uniform(u["acceptance"]))
-    prep_wd = np.rint(proc.preparation_working_days.from_uniform(u["preparation"]))
     cases.acceptance_wd[idx] = np.clip(acc_wd, 0, 30_000)
-    cases.preparation_wd[idx] = np.clip(prep_wd, 0, 30_000)
+    cases.n_main[idx] = np.clip(np.rint(n_main), 0, scenario.hearings.max_sessions)
+    cases.case_key[idx] = rng_sessions.integers(0, 2**63, size=k, dtype=np.uint64)
     cases.effort_hours[idx] = effort
     cases.remaining_hours[idx] = effort
     cases.claim_value_kzt[idx] = claim
@@ -270,7 +276,9 @@ def schedule_acceptance(
     boost: npt.ArrayLike = 1.0,
     willingness_boost: npt.ArrayLike = 0.0,
 ) -> None:
-    """Schedule what follows acceptance today: preparation, deadlines, parties' decisions.
+    """Schedule the parties' decisions that follow acceptance today (settling, withdrawing).
+
+    The sessions are booked by :class:`courtsim.sessions.HearingProcess`.
 
     Args:
         cases: Case table.
@@ -282,13 +290,7 @@ def schedule_acceptance(
         willingness_boost: Added to the parties' gains from settling.
     """
     ct = cases.case_type[idx]
-    days = np.full(idx.size, day, dtype=np.int64)
-    t_prep = calendar.add_working_days(days, cases.preparation_wd[idx].astype(np.int64))
     cases.t_accepted[idx] = day
-    cases.t_prep_end[idx] = t_prep
-    cases.t_next[idx] = t_prep
-    cases.t_deadline[idx] = t_prep + _per_type(scenario, "time_limit_days", ct)
-    cases.t_min_decision[idx] = day + _per_type(scenario, "min_duration_days", ct)
     h = settle_hazard_per_day(cases, idx, scenario, boost, willingness_boost)
     cases.h_settle[idx] = h
     cases.t_hazard_ref[idx] = day
@@ -358,3 +360,46 @@ def type_and_court_codes(
     court = np.repeat(np.repeat(np.arange(n_courts), n_types), flat).astype(np.int16)
     ctype = np.repeat(np.tile(np.arange(n_types), n_courts), flat).astype(np.int16)
     return court, ctype
+
+
+#: Columns a refiled claim keeps from the returned one: the dispute and its parties are the
+#: same (and so are their latent draws); everything that happened in court starts again.
+_KEPT_ON_REFILING = (
+    "court",
+    "case_type",
+    "t_arose",
+    "effort_hours",
+    "claim_value_kzt",
+    "state_fee_kzt",
+    "lawyer_fees_kzt",
+    "acceptance_wd",
+    "n_main",
+    "e_settle",
+    "e_withdraw",
+)
+
+
+def clone_for_refiling(cases: CaseTable, src: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Add a new claim for each returned claim ``src`` that is refiled (not yet filed).
+
+    The new row keeps the dispute, its parties and their latent draws. It is not returned
+    again for the same defect, nor for skipping the pre-trial procedure it has now been
+    through; its session draws use a new key.
+
+    Args:
+        cases: Case table.
+        src: Returned claims being refiled today.
+
+    Returns:
+        The new rows.
+    """
+    new = cases.add(src.size)
+    for name in (*_KEPT_ON_REFILING, *(n for n in CASE_COLUMNS if n.startswith("u_"))):
+        getattr(cases, name)[new] = getattr(cases, name)[src]
+    for name in PARTY_COLUMNS:
+        getattr(cases, name)[new] = getattr(cases, name)[src]
+    cases.remaining_hours[new] = cases.effort_hours[src]
+    cases.u_return[new] = 1.0  # the defect is fixed
+    cases.refiled_from[new] = src
+    cases.case_key[new] = cases.case_key[src] ^ np.uint64(0x5DEECE66D2F1A3B7)
+    return new

@@ -17,14 +17,16 @@ class Stage(enum.IntEnum):
     PRE_COURT = 1  # dispute in a pre-court reconciliation attempt, not yet filed
     FILED = 2  # claim filed, acceptance review under way
     CONCILIATION = 3  # conciliation at claim acceptance
-    PREPARATION = 4  # accepted; parties exchange documents, hearing prepared
+    PREPARATION = 4  # accepted; its preparation session is booked or to be booked
     MEDIATION = 5  # proceedings suspended while a mediator or the lawyers work
-    QUEUED = 6  # in the judge's docket, waiting for the judge's time
-    IN_WORK = 7  # the judge is working on it (hearings, deliberation)
-    AWAITING_DECISION = 8  # work done; the minimum procedural period has not yet run
+    QUEUED = 6  # sessions over: waiting for the judge's desk time to write the decision
+    IN_WORK = 7  # the judge is writing the decision
+    AWAITING_DECISION = 8  # (no longer entered: notice periods are in the calendar)
     DISPOSED = 9  # judgment, settlement or withdrawal
     RETURNED = 10  # claim returned at acceptance
     SETTLED_PRE_COURT = 11  # settled before filing; never reached the court
+    AWAITING_HEARING = 12  # prepared; its next main hearing is booked or to be booked
+    SUSPENDED = 13  # suspended for an expert examination: holds no slot
 
 
 #: Stages in which a claim counts as pending before the court.
@@ -36,23 +38,54 @@ PENDING_STAGES = (
     Stage.QUEUED,
     Stage.IN_WORK,
     Stage.AWAITING_DECISION,
+    Stage.AWAITING_HEARING,
+    Stage.SUSPENDED,
 )
 #: Stages the model keeps processing: pending claims and disputes in a pre-court attempt.
 ACTIVE_STAGES = (*PENDING_STAGES, Stage.PRE_COURT)
 #: Stages after acceptance in which parties may settle or withdraw.
-LITIGATING_STAGES = (Stage.PREPARATION, Stage.QUEUED, Stage.IN_WORK, Stage.AWAITING_DECISION)
+LITIGATING_STAGES = (
+    Stage.PREPARATION,
+    Stage.AWAITING_HEARING,
+    Stage.SUSPENDED,
+    Stage.QUEUED,
+    Stage.IN_WORK,
+)
+#: Stages in which a case waits for a session in its judge's calendar.
+SESSION_STAGES = (Stage.PREPARATION, Stage.AWAITING_HEARING)
 TERMINAL_STAGES = (Stage.DISPOSED, Stage.RETURNED, Stage.SETTLED_PRE_COURT)
 
 #: Legal stage transitions; anything else is a bug (the model counts every transition).
 LEGAL_TRANSITIONS: dict[Stage, tuple[Stage, ...]] = {
-    Stage.NEW: (Stage.PRE_COURT, Stage.FILED, Stage.PREPARATION, Stage.QUEUED),
+    Stage.NEW: (
+        Stage.PRE_COURT,
+        Stage.FILED,
+        Stage.PREPARATION,
+        Stage.AWAITING_HEARING,
+        Stage.QUEUED,
+    ),
     Stage.PRE_COURT: (Stage.FILED, Stage.SETTLED_PRE_COURT),
-    Stage.FILED: (Stage.CONCILIATION, Stage.PREPARATION, Stage.RETURNED, Stage.DISPOSED),
-    Stage.CONCILIATION: (Stage.PREPARATION, Stage.DISPOSED),
-    Stage.PREPARATION: (Stage.QUEUED, Stage.MEDIATION, Stage.DISPOSED),
-    Stage.MEDIATION: (Stage.PREPARATION, Stage.QUEUED, Stage.DISPOSED),
+    Stage.FILED: (
+        Stage.CONCILIATION,
+        Stage.PREPARATION,
+        Stage.AWAITING_HEARING,
+        Stage.QUEUED,
+        Stage.RETURNED,
+        Stage.DISPOSED,
+    ),
+    Stage.CONCILIATION: (Stage.PREPARATION, Stage.AWAITING_HEARING, Stage.QUEUED, Stage.DISPOSED),
+    Stage.PREPARATION: (
+        Stage.AWAITING_HEARING,
+        Stage.QUEUED,
+        Stage.SUSPENDED,
+        Stage.MEDIATION,
+        Stage.DISPOSED,
+    ),
+    Stage.AWAITING_HEARING: (Stage.QUEUED, Stage.SUSPENDED, Stage.MEDIATION, Stage.DISPOSED),
+    Stage.SUSPENDED: (Stage.PREPARATION, Stage.AWAITING_HEARING, Stage.DISPOSED),
+    Stage.MEDIATION: (Stage.PREPARATION, Stage.AWAITING_HEARING, Stage.QUEUED, Stage.DISPOSED),
     Stage.QUEUED: (Stage.IN_WORK, Stage.MEDIATION, Stage.DISPOSED),
-    Stage.IN_WORK: (Stage.AWAITING_DECISION, Stage.QUEUED, Stage.MEDIATION, Stage.DISPOSED),
+    Stage.IN_WORK: (Stage.QUEUED, Stage.MEDIATION, Stage.DISPOSED),
     Stage.AWAITING_DECISION: (Stage.DISPOSED,),
     Stage.DISPOSED: (),
     Stage.RETURNED: (),
@@ -96,7 +129,6 @@ CASE_COLUMNS: dict[str, tuple[Any, Any]] = {
     "t_decided": (np.float64, np.nan),
     "t_disposed": (np.float64, np.nan),
     "t_deadline": (np.float64, np.nan),
-    "t_min_decision": (np.float64, np.nan),
     "t_next": (np.float64, np.nan),  # due day of the current stage's scheduled transition
     "t_withdraw": (
         np.float64,
@@ -125,7 +157,6 @@ CASE_COLUMNS: dict[str, tuple[Any, Any]] = {
     "u_correct": (np.float64, np.nan),
     # durations drawn when the dispute arises, kept so stages can be rescheduled (pre-court)
     "acceptance_wd": (np.int16, 0),
-    "preparation_wd": (np.int16, 0),
     # latent Exp(1) clocks of the parties' own decisions, and the hazards now applying
     "e_settle": (np.float64, np.nan),
     "e_withdraw": (np.float64, np.nan),
@@ -156,6 +187,34 @@ CASE_COLUMNS: dict[str, tuple[Any, Any]] = {
     "u_med_settle": (np.float64, np.nan),
     "u_med_dur": (np.float64, np.nan),
     "u_reassign": (np.float64, np.nan),
+    # the hearing process (docs/model.md): sessions in the judge's calendar
+    "case_key": (np.uint64, 0),  # key of the case's counter-based session draws
+    "n_main": (np.int16, 0),  # main hearings the case needs if none is adjourned
+    "session_w": (np.int32, -1),  # working-day index of the booked session (-1: none)
+    "t_booked": (np.float64, np.nan),  # day the booked session was booked
+    "n_booked": (np.int16, 0),  # sessions booked (scheduled), held or not
+    "n_held": (np.int16, 0),  # sessions held (not adjourned)
+    "n_main_held": (np.int16, 0),  # main hearings held
+    "n_main_booked": (np.int16, 0),  # main hearings scheduled (CourTools measure 5)
+    "n_adjourned": (np.int16, 0),
+    "n_absent": (np.int16, 0),  # defendant's non-appearances
+    "in_absentia": (np.bool_, False),  # decided in the defendant's absence
+    "expert_ordered": (np.bool_, False),
+    "lead_days_sum": (np.float64, 0.0),  # sum of booking-to-session lead times, days
+    "sessions_saved": (np.float64, 0.0),  # sessions a settlement or withdrawal made unneeded
+    "t_first_session": (np.float64, np.nan),
+    "t_desk_start": (np.float64, np.nan),  # fractional day the decision writing started
+    "t_desk_done": (np.float64, np.nan),  # fractional day the decision was written
+    # refiling and enforcement
+    "refiled_from": (np.int64, -1),  # the returned claim this one refiles
+    "t_refile": (np.float64, np.nan),  # day a returned claim will be refiled (NaN: never)
+    "enforcement": (np.bool_, False),  # sent to enforcement proceedings
+    # the appeal instance
+    "appeal_judge": (np.int32, -1),
+    "appeal_session_w": (np.int32, -1),
+    "appeal_sessions": (np.int16, 0),
+    "t_appeal_decided": (np.float64, np.nan),
+    "appeal_settled": (np.bool_, False),
 }
 
 
@@ -200,7 +259,10 @@ _INTERNAL_COLUMNS = {
     "active_channel",
     "triage_score",
     "acceptance_wd",
-    "preparation_wd",
+    "case_key",
+    "session_w",
+    "appeal_session_w",
+    "t_booked",
 }
 
 

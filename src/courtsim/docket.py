@@ -176,6 +176,8 @@ def work_in_rounds(
                 move(taken, Stage.IN_WORK)
                 first = np.isnan(cases.t_work_start[taken])
                 cases.t_work_start[taken[first]] = day
+                jt = cases.judge[taken[first]]
+                cases.t_desk_start[taken[first]] = day + _used_share(capacity, cap_left, jt)
                 in_work = np.concatenate([in_work, taken])
                 n_held += np.bincount(cases.judge[taken], minlength=n_judges)
                 most_held = max(most_held, int(n_held.max(initial=0)))
@@ -194,6 +196,7 @@ def work_in_rounds(
         if not done.any():
             break
         fin = in_work[done]
+        cases.t_desk_done[fin] = day + _used_share(capacity, cap_left, cases.judge[fin])
         finished.append(fin)
         in_work = in_work[~done]
         n_held -= np.bincount(cases.judge[fin], minlength=n_judges)
@@ -202,6 +205,15 @@ def work_in_rounds(
     used = capacity - cap_left
     out = np.concatenate(finished) if finished else np.empty(0, dtype=np.int64)
     return out, used, most_held
+
+
+def _used_share(
+    capacity: npt.NDArray[np.float64], cap_left: npt.NDArray[np.float64], judge: npt.NDArray
+) -> npt.NDArray[np.float64]:
+    """Return the share of each judge's day already used (the time of day, in days)."""
+    cap = capacity[judge]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(cap > 0, np.minimum((cap - cap_left[judge]) / cap, 1.0), 0.0)
 
 
 def _work_one_at_a_time(
@@ -239,10 +251,17 @@ def _work_one_at_a_time(
     done = reached & (before + rem <= cap + _EPS)
     work = np.where(reached, np.minimum(rem, cap - before), 0.0)
     cases.remaining_hours[cand] = np.where(done, 0.0, rem - work)
-    newly = cand[reached & (cases.stage[cand] == Stage.QUEUED)]
+    is_new = reached & (cases.stage[cand] == Stage.QUEUED)
+    newly = cand[is_new]
     move(newly, Stage.IN_WORK)
     first = np.isnan(cases.t_work_start[newly])
     cases.t_work_start[newly[first]] = day
+    # Fractional days: the share of the judge's day used when the work starts and ends.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frac_start = np.where(cap > 0, before / cap, 0.0)
+        frac_done = np.where(cap > 0, (before + rem) / cap, 0.0)
+    cases.t_desk_start[newly[first]] = day + frac_start[is_new][first]
+    cases.t_desk_done[cand[done]] = day + np.minimum(frac_done[done], 1.0)
     used = np.minimum(np.bincount(j, weights=work, minlength=n_judges), capacity)
     # Cases left part-done in a judge's hands tonight: never more than one per judge.
     most_held = int(np.bincount(j[reached & ~done], minlength=1).max())

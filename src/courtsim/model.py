@@ -10,8 +10,10 @@ import numpy.typing as npt
 from scipy.special import ndtri
 
 from courtsim.agents import ConciliationJudge, Judge, Mediator
+from courtsim.appeals import AppealTier
 from courtsim.arrivals import (
     FilingProcess,
+    clone_for_refiling,
     draw_cases,
     reschedule_settlement,
     schedule_acceptance,
@@ -30,12 +32,14 @@ from courtsim.cases import (
     Stage,
 )
 from courtsim.docket import DocketRules, work_day
+from courtsim.judges import JudgeTraits
 from courtsim.params_pilots import MEDIATOR_KINDS
 from courtsim.policies import REGISTRY
 from courtsim.providers import ProviderPool
 from courtsim.recorder import Recorder
 from courtsim.rng import Streams, replicate_seed_sequence
 from courtsim.scenario import Scenario
+from courtsim.sessions import Draw, HearingProcess, case_uniform
 
 _N_STAGES = len(Stage)
 _PENDING_LUT = np.isin(np.arange(_N_STAGES), PENDING_STAGES)
@@ -53,27 +57,36 @@ HOOKS = ("arise", "filing", "acceptance", "litigation", "preparation", "hearing"
 class CourtModel(mesa.Model):
     """Civil disputes and claims of one or more courts, one step per calendar day.
 
-    Day 0 is the initial state (the pending caseload); steps simulate days 1..horizon.
-    Each step runs these phases in this order; phases 1-7 run on working days only:
+    Day 0 is the initial state (the pending caseload, its sessions already booked); steps
+    simulate days 1..horizon. Each step runs these phases in this order; phases 1-10 run
+    on working days only:
 
     1. **arise** - new disputes arise; each one's latent draws and both parties'
        attributes are drawn once (:func:`courtsim.arrivals.draw_cases`). Hook ``arise``:
        pre-court reconciliation takes some of them, and ends its due attempts.
-    2. **file** - the remaining new disputes are filed as claims. Hook ``filing``:
-       conciliation at acceptance takes claims and ends its due conciliations.
-    3. **accept** - acceptance reviews that are due end: the claim is returned, or it is
-       accepted, gets a judge (unless judges are pooled) and starts preparation.
-       Hook ``acceptance``: mediation may be proposed.
+    2. **file** - the remaining new disputes, and returned claims due to be refiled, are
+       filed. Hook ``filing``: conciliation at acceptance takes claims and ends its due
+       conciliations.
+    3. **accept** - acceptance reviews that are due end: the claim is returned (it may be
+       refiled later), or it is accepted, gets a judge and waits for its first session
+       (:meth:`courtsim.sessions.HearingProcess.enter`). Hook ``acceptance``: mediation
+       may be proposed.
     4. **litigate** - parties' decisions that fall due take effect: the plaintiff
-       withdraws, or both settle and the judge approves the agreement. Hook
-       ``litigation``: due mediations end; failed ones resume.
-    5. **prepare** - cases whose preparation is over enter their judge's docket. Hook
-       ``preparation``.
-    6. **work** - judges work their dockets (:func:`courtsim.docket.work_day`). Hook
+       withdraws, or both settle and the judge approves the agreement; their booked
+       sessions go back to the calendar. Hook ``litigation``: due mediations end; failed
+       ones resume.
+    5. **hold sessions** - expert examinations that are over end; today's booked
+       sessions are held or adjourned (:mod:`courtsim.sessions`). Hook ``preparation``:
+       mediation may be proposed to cases whose preparation ended today. Hook
        ``hearing``.
-    7. **decide** - cases whose work is done and whose minimum procedural period has run
-       are decided; the losing party decides whether to appeal. Hook ``decision``.
-    8. **record** - daily stocks and flows.
+    6. **book** - every case that needs a session gets the first free slot of its
+       judge's calendar after the notice period (overloaded judges add sessions first).
+    7. **write** - judges write decisions at their desks (:func:`courtsim.docket.work_day`);
+       finished ones are judgments, and the losing party decides whether to appeal.
+       Hook ``decision``.
+    8. **appeal** - appeals whose window is over reach the appellate bench; its sessions
+       are held and booked (:class:`courtsim.appeals.AppealTier`).
+    9. **record** - daily stocks and flows.
 
     Args:
         scenario: The validated scenario.
@@ -109,6 +122,10 @@ class CourtModel(mesa.Model):
         self.judge_court = np.repeat(np.arange(len(self.court_names)), self.court_n_judges)
         n_judges = int(self.court_n_judges.sum())
         self.judges = [Judge(self, j, int(self.judge_court[j])) for j in range(n_judges)]
+        self.judge_traits = JudgeTraits.draw(scenario.judges, n_judges, self.streams["judges"])
+        self.hearing = HearingProcess(self)
+        self.appeals = AppealTier(self)
+        self._to_refile = np.empty(0, dtype=np.int64)
         self.judge_hours_worked = np.zeros(n_judges)
         self.judge_hours_available = np.zeros(n_judges)
         self.judge_pending_hours = np.zeros(n_judges)  # settlement approvals to do today
@@ -123,12 +140,13 @@ class CourtModel(mesa.Model):
         self.willingness_boost = np.zeros(n_types)
         self._p_returned = np.array([t.p_returned for t in scenario.case_types.values()])
 
-        expected = scenario.filings.per_year * (self.horizon / 365.0) * 1.1
+        expected = scenario.filings.per_year * (self.horizon / 365.0) * 1.3
         initial = scenario.initial_pending.per_judge * n_judges
         self.cases = CaseTable(capacity=int(expected + initial + 64))
         self.filings = FilingProcess(scenario, self.calendar)
         self.transitions = np.zeros((_N_STAGES, _N_STAGES), dtype=np.int64)
         self.max_held_per_judge = 0
+        self.max_sessions_over_slots = 0
         self.max_overwork_hours = 0.0
         self.max_provider_overload = 0
         self.hooks: dict[str, list[Callable[[CourtModel], None]]] = {h: [] for h in HOOKS}
@@ -266,32 +284,32 @@ class CourtModel(mesa.Model):
         shares = np.array([t.share for t in self.court_scenario.case_types.values()])
         c.case_type[idx] = rng.choice(len(shares), size=n, p=shares).astype(np.int16)
         age = np.ceil(ip.age_days.from_uniform(rng.random(n)))
-        residual = draw_cases(c, idx, self.court_scenario, rng, rng, rng)
-        # Schedule as if accepted on day 0 (hazards, deadlines), then place in the past.
+        residual = draw_cases(c, idx, self.court_scenario, rng, rng, rng, rng)
+        self._assign_judges(idx)
+        # Parties' decisions as if accepted on day 0, then the case is placed in the past.
         schedule_acceptance(c, idx, 0, self.court_scenario, self.calendar)
         c.initial[idx] = True
         c.t_arose[idx] = c.t_filed[idx] = -age
-        in_prep = rng.random(n) < ip.share_in_preparation
         # Accepted a little after filing, but not later than day 0 (assumption).
         t_acc = np.minimum(-age + ip.acceptance_lag_days, 0)
         c.t_accepted[idx] = t_acc
-        prep_days = c.preparation_wd[idx] * 7 / 5  # in calendar days
-        # Cases still in preparation have a uniform share of it left, in working days.
-        remaining_prep = np.ceil(c.preparation_wd[idx] * residual).astype(np.int64)
-        t_prep_future = self.calendar.add_working_days(np.ones(n, dtype=np.int64), remaining_prep)
-        c.t_prep_end[idx] = np.where(in_prep, t_prep_future, np.minimum(t_acc + prep_days, 0))
-        types = list(self.court_scenario.case_types.values())
-        limit = np.array([t.time_limit_days for t in types])[c.case_type[idx]]
-        c.t_deadline[idx] = c.t_prep_end[idx] + limit
-        mind = np.array([t.min_duration_days for t in types])[c.case_type[idx]]
-        c.t_min_decision[idx] = t_acc + mind
-        self._assign_judges(idx)
-        prep_idx, q_idx = idx[in_prep], idx[~in_prep]
-        c.t_next[prep_idx] = c.t_prep_end[prep_idx]
-        self.move(prep_idx, Stage.PREPARATION)
-        c.t_ready[q_idx] = c.t_prep_end[q_idx]
-        self.move(q_idx, Stage.QUEUED)
+        in_prep = (rng.random(n) < ip.share_in_preparation) & self.hearing.has_preliminary[
+            c.case_type[idx]
+        ]
+        # Prepared cases ended preparation between acceptance and day 0 and have held a
+        # share of their main hearings.
+        done = idx[~in_prep]
+        c.t_prep_end[done] = np.floor(t_acc[~in_prep] * (1 - residual[~in_prep]))
+        limit = self.hearing.time_limit[c.case_type[done]]
+        c.t_deadline[done] = c.t_prep_end[done] + limit
+        c.t_ready[done] = c.t_prep_end[done]
+        c.n_main_held[done] = np.floor(residual[~in_prep] * c.n_main[done]).astype(np.int16)
         self._active = idx
+        self.hearing.enter(idx)
+        # Their sessions were notified before day 0: book them from the first working day,
+        # oldest first.
+        need = idx[np.isin(c.stage[idx], (Stage.PREPARATION, Stage.AWAITING_HEARING))]
+        self.hearing.book(need[np.argsort(c.t_filed[need], kind="stable")], earliest_w=0)
 
     def _split(self, n: int, rng: np.random.Generator) -> npt.NDArray[np.int64]:
         shares = self.court_n_judges / self.court_n_judges.sum()
@@ -307,17 +325,20 @@ class CourtModel(mesa.Model):
             self._run_hook("arise")
             self.file_claims(self.new_disputes)
             self.new_disputes = np.empty(0, dtype=np.int64)
+            self._refile_due()
             self._run_hook("filing")
             self._accept()
             self._run_hook("acceptance")
             self._litigate()
             self._run_hook("litigation")
-            self._prepare()
+            self.hearing.end_suspensions()
+            self.hearing.hold_sessions()
             self._run_hook("preparation")
-            self._work()
             self._run_hook("hearing")
-            self._decide()
+            self.hearing.book()
+            self._work()
             self._run_hook("decision")
+            self.appeals.step()
             self._active = self._active[_ACTIVE_LUT[self.cases.stage[self._active]]]
         self._record()
         if self.day >= self.horizon:
@@ -343,7 +364,13 @@ class CourtModel(mesa.Model):
         c.t_arose[idx] = self.day
         s = self.streams
         draw_cases(
-            c, idx, self.court_scenario, s["case_attrs"], s["litigants"], s["reconciliation"]
+            c,
+            idx,
+            self.court_scenario,
+            s["case_attrs"],
+            s["litigants"],
+            s["reconciliation"],
+            s["sessions"],
         )
         self.new_disputes = idx
         self._active = np.concatenate([self._active, idx])
@@ -392,7 +419,32 @@ class CourtModel(mesa.Model):
         c.outcome[r] = Outcome.RETURNED
         self.move(r, Stage.RETURNED)
         self.flow("new_returned", r.size)
+        self._plan_refiling(r)
         self.accept(idx[~ret])
+
+    def _plan_refiling(self, idx: npt.NDArray[np.int64]) -> None:
+        # A returned claim comes back after fixing its defects, or after the mandatory
+        # pre-trial procedure it skipped (domain.md §2.1), with a probability.
+        rf = self.court_scenario.refiling
+        c = self.cases
+        p = np.where(c.skipped_pretrial[idx], rf.p_refile_pretrial, rf.p_refile)
+        go = idx[case_uniform(c.case_key[idx], 0, Draw.REFILE) < p]
+        if go.size == 0:
+            return
+        days = rf.delay_days.from_uniform(case_uniform(c.case_key[go], 0, Draw.REFILE_DAYS))
+        c.t_refile[go] = self.day + np.maximum(np.ceil(days), 1)
+        self._to_refile = np.concatenate([self._to_refile, go])
+
+    def _refile_due(self) -> None:
+        c = self.cases
+        due = self._to_refile[c.t_refile[self._to_refile] <= self.day]
+        if due.size == 0:
+            return
+        self._to_refile = self._to_refile[c.t_refile[self._to_refile] > self.day]
+        new = clone_for_refiling(c, due)
+        self._active = np.concatenate([self._active, new])
+        self.flow("new_refiled", new.size)
+        self.file_claims(new)
 
     def _end_waiting(self, idx: npt.NDArray[np.int64]) -> None:
         # A claim still waiting for a conciliation judge when its acceptance ruling is due
@@ -413,30 +465,49 @@ class CourtModel(mesa.Model):
         if idx.size == 0:
             return
         self._end_waiting(idx)
-        ct = self.cases.case_type[idx]
-        schedule_acceptance(
-            self.cases,
-            idx,
-            self.day,
-            self.court_scenario,
-            self.calendar,
-            self.settle_boost[ct],
-            self.willingness_boost[ct],
-        )
         self._assign_judges(idx)
-        self.move(idx, Stage.PREPARATION)
+        boost, willing = self._case_boosts(idx)
+        schedule_acceptance(
+            self.cases, idx, self.day, self.court_scenario, self.calendar, boost, willing
+        )
         self.flow("new_accepted", idx.size)
+        self.hearing.enter(idx)
+
+    def _case_boosts(
+        self, idx: npt.NDArray[np.int64]
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        # The in-court pilot's push, scaled by each trial judge's settlement promotion.
+        c = self.cases
+        ct = c.case_type[idx]
+        j = c.judge[idx]
+        promo = np.where(j >= 0, self.judge_traits.promotion[np.maximum(j, 0)], 1.0)
+        return 1 + (self.settle_boost[ct] - 1) * promo, self.willingness_boost[ct] * promo
 
     def _assign_judges(self, idx: npt.NDArray[np.int64]) -> None:
         how = self.court_scenario.judges.assignment
         if how == "pooled":
-            return  # the next free judge of the court takes the case (docket.work_day)
+            return  # a judge is chosen at the first booking, or at the desk (docket.work_day)
         c = self.cases
         court = c.court[idx].astype(np.int64)
         if how == "random":
             pick = np.floor(c.u_judge[idx] * self.court_n_judges[court]).astype(np.int64)
             c.judge[idx] = self.court_first_judge[court] + pick
             return
+        self._least_loaded(idx)
+
+    def ensure_judges(self, idx: npt.NDArray[np.int64]) -> None:
+        """Give cases without a judge (pooled courts) the court's least-loaded judge.
+
+        Args:
+            idx: Cases about to book a session.
+        """
+        free = idx[self.cases.judge[idx] < 0]
+        if free.size:
+            self._least_loaded(free)
+
+    def _least_loaded(self, idx: npt.NDArray[np.int64]) -> None:
+        c = self.cases
+        court = c.court[idx].astype(np.int64)
         load = self.docket_sizes().astype(np.float64)
         for k in np.unique(court):
             sel = idx[court == k]
@@ -476,16 +547,8 @@ class CourtModel(mesa.Model):
         c = self.cases
         st = c.stage[act]
         idx = act[(_LITIGATING_LUT[st] | (st == Stage.MEDIATION)) & types[c.case_type[act]]]
-        ct = c.case_type[idx]
-        reschedule_settlement(
-            c,
-            idx,
-            self.day,
-            self.court_scenario,
-            self.calendar,
-            self.settle_boost[ct],
-            self.willingness_boost[ct],
-        )
+        boost, willing = self._case_boosts(idx)
+        reschedule_settlement(c, idx, self.day, self.court_scenario, self.calendar, boost, willing)
 
     def _litigate(self) -> None:
         act = self._active
@@ -500,34 +563,39 @@ class CourtModel(mesa.Model):
         self.dispose(idx[withdraw], Outcome.WITHDRAWAL)
         self.dispose(idx[~withdraw], Outcome.SETTLEMENT)
 
-    def _prepare(self) -> None:
-        idx = self._due(Stage.PREPARATION)
-        if idx.size == 0:
-            return
-        c = self.cases
-        c.t_prep_end[idx] = self.day
-        c.t_ready[idx] = self.day
-        self.move(idx, Stage.QUEUED)
-
-    def suspend(self, idx: npt.NDArray[np.int64], until: npt.NDArray[np.int64]) -> None:
-        """Suspend proceedings until ``until`` (mediation): every procedural clock stops.
+    def pause_clocks(
+        self, idx: npt.NDArray[np.int64], until: npt.NDArray[np.int64], parties: bool = False
+    ) -> None:
+        """Stop the statutory clock of cases until ``until`` (a suspension, CPC).
 
         Args:
-            idx: Cases in preparation or in the docket.
+            idx: Cases.
             until: Day each suspension ends.
+            parties: Also stop the parties' clocks (settling, withdrawing): mediation.
         """
         c = self.cases
         gap = until - self.day
-        c.t_next[idx] = until
         c.t_suspension_end[idx] = until
-        for col in (c.t_deadline, c.t_min_decision, c.t_settle, c.t_withdraw, c.t_hazard_ref):
+        cols = [c.t_deadline]
+        if parties:
+            cols += [c.t_settle, c.t_withdraw, c.t_hazard_ref]
+        for col in cols:
             col[idx] += gap
-        later = c.t_prep_end[idx] > self.day
-        c.t_prep_end[idx[later]] += gap[later]
+
+    def suspend(self, idx: npt.NDArray[np.int64], until: npt.NDArray[np.int64]) -> None:
+        """Suspend proceedings until ``until`` (mediation): every clock stops, no slot is held.
+
+        Args:
+            idx: Cases waiting for a session or for the decision.
+            until: Day each suspension ends.
+        """
+        self.hearing.release(idx)
+        self.pause_clocks(idx, until, parties=True)
+        self.cases.t_next[idx] = until
         self.move(idx, Stage.MEDIATION)
 
     def resume(self, idx: npt.NDArray[np.int64], reassign: bool) -> None:
-        """Resume suspended cases: back to preparation or to the docket.
+        """Resume suspended cases: back to their next session, or to the decision.
 
         Args:
             idx: Cases whose mediation failed today.
@@ -543,14 +611,8 @@ class CourtModel(mesa.Model):
             step = 1 + np.floor(c.u_reassign[idx] * np.maximum(n - 1, 1)).astype(np.int64)
             new = first + (c.judge[idx] - first + step) % n
             c.judge[idx] = np.where(n > 1, new, c.judge[idx])
-        prep = c.t_prep_end[idx] > self.day
-        p_idx, q_idx = idx[prep], idx[~prep]
-        c.t_next[p_idx] = c.t_prep_end[p_idx]
-        self.move(p_idx, Stage.PREPARATION)
-        fresh = np.isnan(c.t_ready[q_idx])
-        c.t_ready[q_idx[fresh]] = self.day
-        c.t_prep_end[q_idx[fresh]] = self.day
-        self.move(q_idx, Stage.QUEUED)
+        c.t_next[idx] = np.nan
+        self.hearing.enter(idx)
 
     def charge_mediator_fee(
         self, idx: npt.NDArray[np.int64], provider: npt.NDArray[np.int64]
@@ -571,25 +633,8 @@ class CourtModel(mesa.Model):
         c.mediator_fee_kzt[idx] += np.where(by_state, 0.0, fee)
         c.mediator_fee_state_kzt[idx] += np.where(by_state, fee, 0.0)
 
-    def _capacity_today(self) -> npt.NDArray[np.float64]:
-        jp = self.court_scenario.judges
-        cap = np.full(len(self.judges), jp.hours_per_day * jp.availability)
-        if jp.load_elasticity > 0:
-            if jp.assignment == "pooled":  # a judge's docket is its share of the court's
-                act = self._active
-                court_pending = np.bincount(
-                    self.cases.court[act[_PENDING_LUT[self.cases.stage[act]]]],
-                    minlength=len(self.court_names),
-                )
-                load = (court_pending / self.court_n_judges)[self.judge_court]
-            else:
-                load = self.docket_sizes()
-            ratio = load / jp.load_target_cases
-            cap *= np.clip(np.power(np.maximum(ratio, 1e-9), jp.load_elasticity), 0.5, 2.0)
-        return cap
-
     def _work(self) -> None:
-        cap = self._capacity_today()
+        cap = self.judge_traits.desk_hours.copy()
         # Settlement approvals of the day come first out of each judge's hours.
         approvals = np.minimum(self.judge_pending_hours, cap)
         self.judge_pending_hours -= approvals
@@ -608,16 +653,8 @@ class CourtModel(mesa.Model):
         self.max_held_per_judge = max(self.max_held_per_judge, most_held)
         if finished.size == 0:
             return
-        c = self.cases
-        c.t_decided[finished] = self.day
-        now = c.t_min_decision[finished] <= self.day
-        self.dispose(finished[now], Outcome.JUDGMENT)
-        wait = finished[~now]
-        c.t_next[wait] = self.calendar.next_working_day(c.t_min_decision[wait])
-        self.move(wait, Stage.AWAITING_DECISION)
-
-    def _decide(self) -> None:
-        self.dispose(self._due(Stage.AWAITING_DECISION), Outcome.JUDGMENT)
+        self.cases.t_decided[finished] = self.day
+        self.dispose(finished, Outcome.JUDGMENT)
 
     def dispose(self, idx: npt.NDArray[np.int64], outcome: Outcome) -> None:
         """End cases today with ``outcome``; parties decide on appeal.
@@ -633,6 +670,10 @@ class CourtModel(mesa.Model):
             return
         c = self.cases
         sc = self.court_scenario
+        sessions_saved = (
+            self.hearing.sessions_left(idx) if outcome != Outcome.JUDGMENT else np.zeros(idx.size)
+        )
+        self.hearing.release(idx)
         c.t_disposed[idx] = self.day
         c.outcome[idx] = outcome
         self.move(idx, Stage.DISPOSED)
@@ -641,6 +682,7 @@ class CourtModel(mesa.Model):
         types = list(sc.case_types.values())
         ct = c.case_type[idx]
         lit = sc.litigants
+        enf = sc.enforcement
         if outcome == Outcome.JUDGMENT:
             won = c.u_win[idx] < lit.p_plaintiff_wins
             c.plaintiff_won[idx] = won
@@ -654,7 +696,9 @@ class CourtModel(mesa.Model):
             p = np.array([t.p_appeal for t in types])[ct]
             with np.errstate(divide="ignore"):
                 appealed = z > ndtri(1 - p)
-            c.appeal_corrected[idx] = appealed & (c.u_correct[idx] < lit.p_appeal_corrected)
+            c.appeal_corrected[idx] = appealed & (c.u_correct[idx] < sc.appeals.p_corrected)
+            owed = won
+            p_vol = enf.p_voluntary_judgment
         else:
             saved = c.remaining_hours[idx].copy()
             if outcome in SETTLEMENT_OUTCOMES:
@@ -668,11 +712,20 @@ class CourtModel(mesa.Model):
                 np.add.at(self.judge_pending_hours, j[has], hours)
                 saved[has] -= hours
             c.judge_hours_saved[idx] = saved
+            c.sessions_saved[idx] = sessions_saved
             self.flow("judge_hours_saved", float(saved.sum()))
+            self.flow("sessions_saved", float(sessions_saved.sum()))
             p = np.array([t.p_appeal_settled for t in types])[ct]
             appealed = (c.u_appeal_settled[idx] < p) & (outcome != Outcome.WITHDRAWAL)
+            owed = np.full(idx.size, outcome in SETTLEMENT_OUTCOMES)
+            p_vol = enf.p_voluntary_settlement
+        # Compliance or enforcement proceedings (domain.md §6: 80% of settlements comply).
+        u = case_uniform(c.case_key[idx], 0, Draw.ENFORCEMENT)
+        enforced = owed & (u >= p_vol)
+        c.enforcement[idx] = enforced
+        self.flow("new_enforcement", int(enforced.sum()))
         c.appealed[idx] = appealed
-        c.t_appeal[idx[appealed]] = self.day + lit.appeal_lag_days
+        self.appeals.appeal(idx[appealed])
         self.flow("new_appealed", int(appealed.sum()))
 
     def _record(self) -> None:
@@ -689,6 +742,7 @@ class CourtModel(mesa.Model):
             "mean_age_pending": float(age.mean()) if pending.size else 0.0,
             "working_day": bool(self.calendar.is_working[self.day]),
             "mean_trust": float(self.court_trust.mean()),
+            "n_appeals_pending": self.appeals.n_pending,
         }
         for ch in (Channel.PRE_COURT, Channel.CONCILIATION, Channel.MEDIATION):
             values[f"n_waiting_{ch.name.lower()}"] = int(waiting[ch])

@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from courtsim.distributions import Constant, Dist, Exponential, Lognormal, Uniform
 
@@ -22,6 +22,17 @@ class Section(BaseModel):
     """Base of every scenario section: unknown keys are errors, values are immutable."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+    #: Keys an earlier version had, with what replaced them (a clear error, not "unknown key").
+    RETIRED_FIELDS: ClassVar[dict[str, str]] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_retired(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for key in data:
+                if key in cls.RETIRED_FIELDS:
+                    raise ValueError(f"'{key}' is no longer a parameter: {cls.RETIRED_FIELDS[key]}")
+        return data
 
 
 # RK public holidays (Law "On holidays in the Republic of Kazakhstan"). Not in domain.md:
@@ -99,7 +110,11 @@ class Judges(Section):
         "first-instance judges x 0.5 civil share (domain.md §2.3, §6).",
     )
     hours_per_day: float = Field(
-        default=6.0, gt=0, le=24, description="Hours of case work per working day (assumption)."
+        default=6.0,
+        gt=0,
+        le=24,
+        description="Desk hours per working day outside the sessions: writing reasoned "
+        "decisions, approving settlements (assumption).",
     )
     availability: float = Field(
         default=0.9,
@@ -126,18 +141,48 @@ class Judges(Section):
         "assumption), 'least_loaded' at acceptance, or 'pooled' (one queue per court, the next "
         "free judge takes the next case: the M/M/c discipline).",
     )
-    load_elasticity: float = Field(
-        default=0.0,
+    hearing_slots_per_day: Dist = Field(
+        default=Uniform(dist="uniform", low=3.0, high=4.0),
+        description="Court sessions a judge holds a working day, drawn per judge (pace): "
+        "domain.md §2.4 ~60 hearings a month per judge (~150 in Almaty and Astana), §7 ~3 "
+        "a day; a fractional value alternates (3.5 = 3 and 4 on alternate days).",
+    )
+    desk_pace: Dist = Field(
+        default=Constant(dist="constant", value=1.0),
+        description="Multiplier of a judge's desk hours (hours_per_day x availability), drawn "
+        "per judge (assumption: 1 for every judge).",
+    )
+    settlement_promotion: Dist = Field(
+        default=Constant(dist="constant", value=1.0),
+        description="How hard a judge promotes settlement, drawn per judge: scales the "
+        "in-court pilot's trial-judge push (1 = the policy's value; assumption).",
+    )
+    adjournment_strictness: Dist = Field(
+        default=Constant(dist="constant", value=1.0),
+        description="Multiplier, drawn per judge, of the adjournments a judge grants for "
+        "missing evidence or joinder (below 1: a strict judge; assumption).",
+    )
+    overload_lead_working_days: int = Field(
+        default=20,
         ge=0,
-        le=2,
-        description="Capacity scales as (docket / load_target_cases)^elasticity, clipped to "
-        "[0.5, 2]; Beenstock & Haitovsky (domain.md §4.4). 0 = fixed capacity.",
+        le=250,
+        description="Overload rule: a judge whose next free session is further away than "
+        "this (working days) adds sessions (assumption; CPC art. 183's two months ~ 40 "
+        "working days).",
     )
-    load_target_cases: float = Field(
-        default=100.0,
-        gt=0,
-        description="Docket size at which capacity is nominal (domain.md §2.4).",
+    overtime_slots_per_day: int = Field(
+        default=1,
+        ge=0,
+        le=20,
+        description="Most extra sessions a day an overloaded judge adds (0 = never; "
+        "assumption, Beenstock & Haitovsky domain.md §4.4: output rises with load).",
     )
+
+    RETIRED_FIELDS: ClassVar[dict[str, str]] = {
+        "load_elasticity": "judges' output now responds to load through their calendars "
+        "(judges.overload_lead_working_days and judges.overtime_slots_per_day)",
+        "load_target_cases": "see judges.overload_lead_working_days",
+    }
 
 
 class FilingRate(Section):
@@ -214,12 +259,26 @@ class CaseType(Section):
     """Parameters of one category of civil dispute."""
 
     share: float = Field(ge=0, le=1, description="Share of filings (shares sum to 1).")
-    effort_hours: Dist = Field(description="Judge hours the case needs to reach a judgment.")
-    min_duration_days: int = Field(
-        default=0,
+    effort_hours: Dist = Field(
+        description="Judge desk hours to write the reasoned decision (domain.md §7); the "
+        "sessions themselves take calendar slots (judges.hearing_slots_per_day)."
+    )
+    preliminary_hearing: bool = Field(
+        default=True,
+        description="Whether the case has a preparation session (interview or preliminary "
+        "hearing) before the main hearing (CPC, domain.md §1.3, §7); preparation ends at it.",
+    )
+    main_hearings: Dist = Field(
+        default=Constant(dist="constant", value=1),
+        description="Main hearings the case needs when none is adjourned, rounded, at least "
+        "1 (domain.md §7 [A]: undisputed claims 1-2 sessions in all, contested 2-5).",
+    )
+    p_defendant_absent: float = Field(
+        default=0.2,
         ge=0,
-        description="Calendar days from acceptance before a judgment can be given "
-        "(notice and hearing periods).",
+        le=1,
+        description="Chance that the defendant fails to appear at a session, which "
+        "adjourns it (domain.md §7: 25-35% at a first hearing, assumption).",
     )
     time_limit_days: int = Field(
         default=60,
@@ -279,20 +338,25 @@ class CaseType(Section):
         "share of the claim value (costs.state_fee_rate_*).",
     )
 
+    RETIRED_FIELDS: ClassVar[dict[str, str]] = {
+        "min_duration_days": "notice periods now come from hearings.notice_working_days "
+        "and the judge's calendar",
+    }
+
 
 class Procedure(Section):
-    """Durations of the procedural stages before the judge's work on the merits."""
+    """The acceptance review of a filed claim (the sessions after it are in ``hearings``)."""
 
     acceptance_working_days: Dist = Field(
         default=Constant(dist="constant", value=5),
         description="Working days from filing to the acceptance (or return) ruling "
-        "(assumption; with conciliation up to 10, domain.md §1.4).",
+        "(domain.md §7: within five working days; with conciliation up to 10, §1.4).",
     )
-    preparation_working_days: Dist = Field(
-        default=Uniform(dist="uniform", low=10, high=20),
-        description="Working days of case preparation after acceptance (domain.md §6: 10-20, "
-        "assumption).",
-    )
+
+    RETIRED_FIELDS: ClassVar[dict[str, str]] = {
+        "preparation_working_days": "preparation now ends at the case's preparation session "
+        "in the judge's calendar (case_types.*.preliminary_hearing, hearings.*)",
+    }
 
 
 class InitialPending(Section):
@@ -356,13 +420,6 @@ class Litigants(Section):
         description="Share of the lawyer's fee a party expects to save by settling "
         "(assumption: half the work still ahead).",
     )
-    appeal_lag_days: int = Field(
-        default=30,
-        ge=0,
-        le=365,
-        description="Days from a decision to the appeal being filed (assumption; "
-        "one month to appeal).",
-    )
     p_plaintiff_wins: float = Field(
         default=0.89,
         ge=0,
@@ -376,12 +433,11 @@ class Litigants(Section):
         description="Idiosyncratic part of the loser's appeal decision, next to its optimism "
         "(assumption).",
     )
-    p_appeal_corrected: float = Field(
-        default=0.095,
-        ge=0,
-        le=1,
-        description="Share of appealed judgments corrected (domain.md §2.4: ~2k of 21k).",
-    )
+
+    RETIRED_FIELDS: ClassVar[dict[str, str]] = {
+        "appeal_lag_days": "see appeals.window_days (the appeal instance)",
+        "p_appeal_corrected": "see appeals.p_corrected (the appeal instance)",
+    }
 
 
 class Costs(Section):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -26,6 +28,21 @@ BASE_FLOWS = (
     "new_settled_conciliation",
     "new_settled_mediation",
     "new_settled_participatory",
+    "sessions_booked",
+    "sessions_held",
+    "sessions_adjourned",
+    "sessions_released",
+    "sessions_saved",
+    "slots_available",
+    "lead_days_booked",
+    "new_in_absentia",
+    "new_expert_examinations",
+    "new_refiled",
+    "new_enforcement",
+    "new_appeal_received",
+    "new_appeal_decided",
+    "new_appeal_corrected",
+    "new_appeal_settled",
     *(
         f"new_{event}_{channel}"
         for channel in ("pre_court", "conciliation", "mediation", "participatory")
@@ -43,6 +60,8 @@ STAGE_STOCK_NAMES = {
     Stage.QUEUED: "n_queued_for_judge",
     Stage.IN_WORK: "n_in_work",
     Stage.AWAITING_DECISION: "n_awaiting_decision",
+    Stage.AWAITING_HEARING: "n_awaiting_hearing",
+    Stage.SUSPENDED: "n_suspended_expert",
 }
 
 
@@ -91,17 +110,18 @@ class Recorder:
         Returns:
             Columns ``date``, ``working_day``, ``n_*`` stocks, ``new_*`` flows, ``cum_*``.
         """
-        df = pd.DataFrame({"day": np.arange(self.n_rows)})
-        df["date"] = pd.to_datetime(pd.Series(dates)).astype("datetime64[ms]")
-        df["working_day"] = self.series["working_day"].astype(bool)
-        df["n_pending"] = self.stages[:, list(PENDING_STAGES)].sum(axis=1)
+        cols: dict[str, Any] = {"day": np.arange(self.n_rows)}
+        cols["date"] = pd.to_datetime(pd.Series(dates)).astype("datetime64[ms]").to_numpy()
+        cols["working_day"] = self.series["working_day"].astype(bool)
+        cols["n_pending"] = self.stages[:, list(PENDING_STAGES)].sum(axis=1)
         for s in PENDING_STAGES:
-            df[STAGE_STOCK_NAMES[s]] = self.stages[:, s]
+            cols[STAGE_STOCK_NAMES[s]] = self.stages[:, s]
         for name, arr in self.series.items():
             if name == "working_day":
                 continue
-            is_count = name.startswith(("new_", "n_", "held_", "capacity_"))
-            df[name] = arr.astype(np.int64) if is_count else arr
+            is_count = name.startswith(("new_", "n_", "held_", "capacity_", "sessions_"))
+            cols[name] = arr.astype(np.int64) if is_count else arr
         for name in sorted(n for n in self.series if n.startswith("new_")):
-            df["cum_" + name.removeprefix("new_")] = df[name].cumsum()
+            cols["cum_" + name.removeprefix("new_")] = np.cumsum(cols[name])
+        df = pd.DataFrame(cols)
         return df.set_index("day")

@@ -14,6 +14,8 @@ STREAM_NAMES = (
     "initial",  # the pending caseload present on day 0
     "reconciliation",  # latent draws of the reconciliation channels, and parties' trust
     "actors",  # Mesa's stdlib RNG (activation order) and actor attributes
+    "judges",  # judges' traits: pace, settlement promotion, adjournment strictness
+    "sessions",  # each case's key of counter-based session draws (courtsim.sessions)
 )
 
 

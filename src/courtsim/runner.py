@@ -31,7 +31,7 @@ def simulate(scenario: Scenario, seed: int = 0, replicate: int = 0) -> Result:
     elapsed = time.perf_counter() - t0
     cal = model.calendar
     daily = model.recorder.to_frame([cal.date(d) for d in range(model.horizon + 1)])
-    daily["n_initial"] = model.n_initial
+    daily = daily.assign(n_initial=model.n_initial)
     cases = model.cases.to_frame(model.case_type_names, model.court_names)
     k = compute_kpis(
         cases,

@@ -24,6 +24,7 @@ from courtsim.params import (
     Procedure,
     Reporting,
 )
+from courtsim.params_hearings import Appeals, Enforcement, Hearings, Refiling
 from courtsim.params_pilots import PilotsMixin
 
 
@@ -52,6 +53,10 @@ class Scenario(PilotsMixin):
         min_length=1, description="Case categories by name; their shares sum to 1."
     )
     procedure: Procedure = Field(default_factory=Procedure)
+    hearings: Hearings = Field(default_factory=Hearings)
+    appeals: Appeals = Field(default_factory=Appeals)
+    refiling: Refiling = Field(default_factory=Refiling)
+    enforcement: Enforcement = Field(default_factory=Enforcement)
     initial_pending: InitialPending = Field(default_factory=InitialPending)
     litigants: Litigants = Field(default_factory=Litigants)
     costs: Costs = Field(default_factory=Costs)
@@ -81,6 +86,15 @@ class Scenario(PilotsMixin):
             raise ValueError(
                 f"judges.count ({self.judges.count}) is smaller than the number of courts "
                 f"({len(self.courts)}); every court needs at least one judge"
+            )
+        shortest = min(self.case_types.items(), key=lambda kv: kv[1].time_limit_days)
+        notice_days = self.hearings.notice_working_days * 7 / 5
+        if notice_days >= shortest[1].time_limit_days:
+            raise ValueError(
+                f"hearings.notice_working_days ({self.hearings.notice_working_days} working "
+                f"days, ~{notice_days:.0f} calendar days) is not shorter than the statutory "
+                f"limit of case_types.{shortest[0]}.time_limit_days "
+                f"({shortest[1].time_limit_days} days): no case could be decided in time"
             )
         if self.reporting.warmup_days >= self.horizon_days:
             raise ValueError(

@@ -1,0 +1,186 @@
+"""Slot calendars: each actor's hearing slots per working day, booked, released, vectorised.
+
+A judge (or an appellate bench, a conciliation judge, a mediator) holds a number of
+sessions a working day. A case's next session goes into the first working day, on or
+after the notice date, where its actor still has a free slot: the lead time to the next
+hearing is what the queue of booked sessions produces, not a drawn duration. A case
+that settles, is withdrawn or is suspended gives its booked slot back, and the next
+booking takes it (the capacity a reconciliation frees is reused).
+
+Days are indexed by *working day* (``w``), so a slot can only fall on a day the courts
+work. Capacity may be fractional per actor: an actor with 3.5 slots a day holds 3 and 4
+on alternate days (``floor(rate * (w + 1)) - floor(rate * w)``), exactly 3.5 on average.
+All bookings of one day are made in one batch, with the same earliest day, which lets a
+cumulative sum of free slots per actor place every request at once (no loop over cases).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+_FIRST_WINDOW = 64  # working days searched first; doubled for actors that need more
+
+
+class SlotCalendar:
+    """Booked sessions per actor and working day.
+
+    Args:
+        slots_per_day: Regular sessions each actor holds a working day (may be fractional).
+        n_working_days: Working days the calendar covers (horizon plus a margin).
+
+    Attributes:
+        booked: Sessions booked per actor (rows) and working day (columns).
+        extra: Overtime sessions each actor adds a day while it is overloaded.
+        overflow: Bookings that found no free slot inside the calendar (placed on its last day).
+    """
+
+    def __init__(self, slots_per_day: npt.NDArray[np.float64], n_working_days: int):
+        self.rate = np.asarray(slots_per_day, dtype=np.float64)
+        self.n_actors = self.rate.size
+        self.n_days = int(n_working_days)
+        self.booked = np.zeros((self.n_actors, self.n_days), dtype=np.int16)
+        w = np.arange(self.n_days, dtype=np.float64)
+        r = self.rate[:, None]
+        slots = np.floor(r * (w + 1) + 1e-9) - np.floor(r * w + 1e-9)
+        self.slots = slots.astype(np.int16)  # regular slots per actor and working day
+        self.extra = np.zeros(self.n_actors, dtype=np.int64)
+        self.overflow = 0
+
+    def regular_slots(
+        self, actors: npt.NDArray[np.int64], w0: int, width: int
+    ) -> npt.NDArray[np.int64]:
+        """Return regular slots of ``actors`` on working days ``w0 .. w0 + width - 1``.
+
+        Args:
+            actors: Actor indices.
+            w0: First working-day index.
+            width: Number of days.
+
+        Returns:
+            Integer matrix (actors, days).
+        """
+        return self.slots[actors, w0 : w0 + width].astype(np.int64)
+
+    def capacity(self, actors: npt.NDArray[np.int64], w0: int, width: int) -> npt.NDArray[np.int64]:
+        """Return slots (regular plus today's overtime) of ``actors`` on days ``w0 ..``.
+
+        Args:
+            actors: Actor indices.
+            w0: First working-day index.
+            width: Number of days.
+
+        Returns:
+            Integer matrix (actors, days).
+        """
+        return self.regular_slots(actors, w0, width) + self.extra[actors, None]
+
+    def lead_days(self, w_from: int, actors: npt.NDArray[np.int64] | None = None) -> npt.NDArray:
+        """Return working days from ``w_from`` to each actor's first free regular slot.
+
+        Args:
+            w_from: Earliest working-day index considered (today plus the notice period).
+            actors: Actors (default all).
+
+        Returns:
+            Working days (``n_days - w_from`` where none is free in the calendar).
+        """
+        actors = np.arange(self.n_actors) if actors is None else actors
+        width = max(min(_FIRST_WINDOW * 2, self.n_days - w_from), 1)
+        w_from = min(w_from, self.n_days - 1)
+        free = self.regular_slots(actors, w_from, width) - self.booked[actors, w_from : w_from + width]
+        has = free > 0
+        first = np.argmax(has, axis=1)
+        return np.where(has.any(axis=1), first, width)
+
+    def book(self, actors: npt.NDArray[np.int64], earliest: int) -> npt.NDArray[np.int64]:
+        """Book one session per request, in request order within each actor.
+
+        Each request takes its actor's first working day, on or after ``earliest``, that
+        still has a free slot once the earlier requests of the batch are placed.
+
+        Args:
+            actors: Actor of each request, requests in priority order.
+            earliest: Earliest working-day index of every request.
+
+        Returns:
+            Working-day index of each booked session.
+        """
+        n = actors.size
+        out = np.empty(n, dtype=np.int64)
+        if n == 0:
+            return out
+        earliest = min(max(int(earliest), 0), self.n_days - 1)
+        order = np.argsort(actors, kind="stable")
+        a_sorted = actors[order]
+        starts = np.flatnonzero(np.r_[True, a_sorted[1:] != a_sorted[:-1]])
+        counts = np.diff(np.r_[starts, n])
+        rank = np.arange(n) - np.repeat(starts, counts)
+        uniq = a_sorted[starts]
+        group = np.repeat(np.arange(uniq.size), counts)  # sorted request -> position in uniq
+        todo = np.arange(uniq.size)  # actors (positions in uniq) still to place
+        width = _FIRST_WINDOW
+        day_of = np.empty(n, dtype=np.int64)
+        while todo.size:
+            width = min(width, self.n_days - earliest)
+            acts = uniq[todo]
+            free = np.maximum(
+                self.capacity(acts, earliest, width)
+                - self.booked[acts, earliest : earliest + width],
+                0,
+            )
+            cum = np.cumsum(free, axis=1)
+            fits = cum[:, -1] >= counts[todo]
+            last_window = earliest + width >= self.n_days
+            done = fits | last_window
+            place = todo[done]
+            if place.size:
+                row_of_actor = np.full(uniq.size, -1, dtype=np.int64)
+                row_of_actor[place] = np.arange(place.size)
+                # Flatten the rows into one increasing array: row i's cumsum + i * big.
+                big = int(cum[:, -1].max(initial=0)) + 1
+                flat = (cum[done] + (np.arange(place.size) * big)[:, None]).ravel()
+                req_pos = np.flatnonzero(row_of_actor[group] >= 0)
+                row_of_req = row_of_actor[group[req_pos]]
+                target = rank[req_pos] + 1 + row_of_req * big
+                pos = np.searchsorted(flat, target, side="left")
+                col = pos - row_of_req * width
+                over = col >= width
+                self.overflow += int(over.sum())
+                col = np.minimum(col, width - 1)
+                day_of[req_pos] = earliest + col
+            todo = todo[~done]
+            width *= 2
+        out[order] = day_of
+        np.add.at(self.booked, (actors, out), 1)
+        return out
+
+    def release(self, actors: npt.NDArray[np.int64], days: npt.NDArray[np.int64]) -> None:
+        """Give booked slots back (the case settled, was withdrawn or was suspended).
+
+        Args:
+            actors: Actor of each booking.
+            days: Working-day index of each booking.
+        """
+        if actors.size:
+            np.add.at(self.booked, (actors, days), -1)
+
+    def held_on(self, w: int) -> npt.NDArray[np.int64]:
+        """Return sessions booked per actor on working day ``w``."""
+        return self.booked[:, min(w, self.n_days - 1)].astype(np.int64)
+
+    def set_overtime(self, w_from: int, threshold_days: int, max_extra: int) -> None:
+        """Overload rule: an actor whose lead time exceeds ``threshold_days`` adds sessions.
+
+        An overloaded actor holds up to ``max_extra`` sessions a day more (on the days it
+        books from today on); it stops once its lead time is back under the threshold.
+
+        Args:
+            w_from: Earliest bookable working day.
+            threshold_days: Lead time, in working days, above which the actor adds sessions.
+            max_extra: Most extra sessions a day.
+        """
+        if max_extra <= 0:
+            return
+        lead = self.lead_days(w_from)
+        self.extra = np.where(lead > threshold_days, max_extra, 0).astype(np.int64)

@@ -1,0 +1,323 @@
+"""Court sessions of the first instance: booking, holding, adjournments, expert examinations.
+
+An accepted case goes through the sessions the CPC prescribes (``domain.md`` §1.3, §7):
+a preparation session (interview or preliminary hearing; preparation ends at it and the
+art. 183 clock starts), ``n_main`` main hearings, then the decision, written at the
+judge's desk (:mod:`courtsim.docket`). Each session is booked in the judge's calendar
+(:class:`courtsim.hearing_calendar.SlotCalendar`) in the first free slot after the
+notice period, so the time to disposition is the sum of the lead times congestion
+produces. At a session the defendant may fail to appear (after ``absentia_after``
+absences the judge decides in absentia), evidence may be missing, a counterclaim or a
+third party may join (adjourned: booked again), or an expert examination may be ordered
+(the case is suspended and holds no slot).
+
+Every draw of a session is a counter-based uniform of the case's key and the session's
+number (:func:`case_uniform`), so a pilot that changes when or whether a session happens
+never reshuffles the draws of any other session (common random numbers).
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from courtsim.cases import SESSION_STAGES, Stage
+from courtsim.hearing_calendar import SlotCalendar
+
+if TYPE_CHECKING:
+    from courtsim.model import CourtModel
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_PURPOSE = np.uint64(0xD1B54A32D192ED03)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+
+
+class Draw(enum.IntEnum):
+    """Purposes of the counter-based draws of a case (one independent uniform each)."""
+
+    ABSENT = 1
+    EVIDENCE = 2
+    JOINDER = 3
+    EXPERT = 4
+    EXPERT_DAYS = 5
+    REFILE = 6
+    REFILE_DAYS = 7
+    ENFORCEMENT = 8
+    APPEAL_ADJOURNED = 9
+    APPEAL_SETTLED = 10
+    APPEAL_JUDGE = 11
+
+
+def case_uniform(
+    key: npt.NDArray[np.uint64], counter: npt.ArrayLike, purpose: Draw
+) -> npt.NDArray[np.float64]:
+    """Return a uniform in [0, 1) for each (case key, counter, purpose): splitmix64.
+
+    Args:
+        key: Each case's key (drawn once when the dispute arises).
+        counter: The session (or event) number, per case or scalar.
+        purpose: What the draw decides.
+
+    Returns:
+        Uniforms, one per key.
+    """
+    key = np.atleast_1d(np.asarray(key, dtype=np.uint64))
+    # Arrays, not scalars: numpy wraps array arithmetic modulo 2**64 without warning.
+    ctr = np.broadcast_to(np.asarray(counter, dtype=np.uint64), key.shape)
+    salt = np.uint64((int(purpose) * int(_PURPOSE)) % 2**64)
+    z = key + ctr * _GOLDEN + salt
+    z = (z ^ (z >> np.uint64(30))) * _M1
+    z = (z ^ (z >> np.uint64(27))) * _M2
+    z = z ^ (z >> np.uint64(31))
+    return (z >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)
+
+
+class HearingProcess:
+    """The judges' calendars and the sessions held in them.
+
+    Args:
+        model: The court model (its scenario, calendar, judges' traits and case table).
+    """
+
+    def __init__(self, model: CourtModel):
+        sc = model.court_scenario
+        self.model = model
+        self.params = sc.hearings
+        self.judges = model.judge_traits
+        cal = model.calendar
+        self.calendar = SlotCalendar(self.judges.slots_per_day, len(cal.working_days))
+        types = list(sc.case_types.values())
+        self.has_preliminary = np.array([t.preliminary_hearing for t in types])
+        self.p_absent = np.array([t.p_defendant_absent for t in types])
+        self.time_limit = np.array([t.time_limit_days for t in types], dtype=np.float64)
+        self.overload_days = sc.judges.overload_lead_working_days
+        self.max_extra = sc.judges.overtime_slots_per_day
+
+    # ------------------------------------------------------------------ helpers
+    def today_w(self) -> int:
+        """Return today's working-day index (the last working day on non-working days)."""
+        return int(self.model.calendar.n_worked[self.model.day]) - 1
+
+    def first_stage(self, idx: npt.NDArray[np.int64]) -> npt.NDArray[np.int8]:
+        """Return the stage a case enters after acceptance, or on resuming proceedings.
+
+        Args:
+            idx: Cases.
+
+        Returns:
+            PREPARATION (its preparation session is still to come), AWAITING_HEARING (main
+            hearings to come) or QUEUED (only the decision is left).
+        """
+        c = self.model.cases
+        prep_due = self.has_preliminary[c.case_type[idx]] & np.isnan(c.t_prep_end[idx])
+        hearings_left = (c.n_main_held[idx] < c.n_main[idx]) & ~c.in_absentia[idx]
+        capped = c.n_booked[idx] >= self.params.max_sessions
+        out = np.where(hearings_left & ~capped, Stage.AWAITING_HEARING, Stage.QUEUED)
+        return np.where(prep_due & ~capped, Stage.PREPARATION, out).astype(np.int8)
+
+    def enter(self, idx: npt.NDArray[np.int64]) -> None:
+        """Put accepted or resumed cases in the stage their sessions call for.
+
+        Cases without a preparation session are prepared on acceptance: the art. 183
+        clock starts then.
+
+        Args:
+            idx: Cases.
+        """
+        if idx.size == 0:
+            return
+        m = self.model
+        c = m.cases
+        no_prep = ~self.has_preliminary[c.case_type[idx]] & np.isnan(c.t_prep_end[idx])
+        self.end_preparation(idx[no_prep])
+        stage = self.first_stage(idx)
+        for s in (Stage.PREPARATION, Stage.AWAITING_HEARING):
+            m.move(idx[stage == s], s)
+        self.to_desk(idx[stage == Stage.QUEUED])
+
+    def end_preparation(self, idx: npt.NDArray[np.int64]) -> None:
+        """Preparation ends today: the statutory limit runs from now (CPC art. 183).
+
+        Args:
+            idx: Cases.
+        """
+        c = self.model.cases
+        day = self.model.day
+        c.t_prep_end[idx] = day
+        c.t_deadline[idx] = day + self.time_limit[c.case_type[idx]]
+
+    def to_desk(self, idx: npt.NDArray[np.int64]) -> None:
+        """Sessions are over: the decision waits for the judge's desk time.
+
+        Args:
+            idx: Cases.
+        """
+        if idx.size == 0:
+            return
+        m = self.model
+        m.cases.t_ready[idx] = m.day
+        m.move(idx, Stage.QUEUED)
+
+    def release(self, idx: npt.NDArray[np.int64]) -> None:
+        """Give the booked sessions of cases back to their judges' calendars.
+
+        Args:
+            idx: Cases (those with no booked session are ignored).
+        """
+        c = self.model.cases
+        booked = idx[c.session_w[idx] >= 0]
+        if booked.size == 0:
+            return
+        self.calendar.release(c.judge[booked].astype(np.int64), c.session_w[booked].astype(np.int64))
+        c.session_w[booked] = -1
+        c.t_next[booked] = np.nan
+        self.model.flow("sessions_released", booked.size)
+
+    def sessions_left(self, idx: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        """Return the sessions each case would still need if none were adjourned.
+
+        Args:
+            idx: Cases.
+
+        Returns:
+            Counts (0 once only the decision is left).
+        """
+        c = self.model.cases
+        st = c.stage[idx]
+        prep = (st == Stage.PREPARATION) | (
+            (st == Stage.MEDIATION) & self.has_preliminary[c.case_type[idx]] & np.isnan(c.t_prep_end[idx])
+        )
+        main = np.where(c.in_absentia[idx], 0, np.maximum(c.n_main[idx] - c.n_main_held[idx], 0))
+        pending = np.isin(st, (*SESSION_STAGES, Stage.SUSPENDED, Stage.MEDIATION, Stage.FILED))
+        return np.where(pending | (st == Stage.CONCILIATION), prep + main, 0).astype(np.float64)
+
+    # ------------------------------------------------------------------ daily phases
+    def hold_sessions(self) -> None:
+        """Hold today's booked sessions: each is held or adjourned, by its own draws."""
+        m = self.model
+        if not m.calendar.is_working[m.day]:
+            return
+        c = m.cases
+        act = m.active_cases
+        st = c.stage[act]
+        w = self.today_w()
+        idx = act[np.isin(st, SESSION_STAGES) & (c.session_w[act] == w)]
+        slots = self.calendar.capacity(np.arange(self.calendar.n_actors), w, 1)[:, 0]
+        m.flow("slots_available", float(slots.sum()))
+        if idx.size == 0:
+            return
+        c.session_w[idx] = -1
+        c.t_next[idx] = np.nan
+        first = np.isnan(c.t_first_session[idx])
+        c.t_first_session[idx[first]] = m.day
+        k = c.n_booked[idx]
+        key = c.case_key[idx]
+        ct = c.case_type[idx]
+        strict = self.judges.strictness[c.judge[idx]]
+        p = self.params
+        prelim = c.stage[idx] == Stage.PREPARATION
+        absent = case_uniform(key, k, Draw.ABSENT) < self.p_absent[ct]
+        c.n_absent[idx[absent]] += 1
+        absentia = absent & (c.n_absent[idx] >= p.absentia_after)
+        evidence = ~absent & (case_uniform(key, k, Draw.EVIDENCE) < p.p_evidence_missing * strict)
+        rest = ~absent & ~evidence
+        joinder = rest & (case_uniform(key, k, Draw.JOINDER) < p.p_joinder * strict)
+        expert = (
+            rest
+            & ~joinder
+            & ~prelim
+            & ~c.expert_ordered[idx]
+            & (case_uniform(key, k, Draw.EXPERT) < p.p_expert_examination)
+        )
+        adjourned = (absent & ~absentia) | evidence | joinder | expert
+        held = ~adjourned
+        m.flow("sessions_held", int(held.sum()))
+        m.flow("sessions_adjourned", int(adjourned.sum()))
+        m.flow("new_in_absentia", int(absentia.sum()))
+        c.n_held[idx[held]] += 1
+        c.n_adjourned[idx[adjourned]] += 1
+        c.in_absentia[idx[absentia]] = True
+        # Held preparation sessions end preparation; held main hearings count.
+        prep_done = idx[held & prelim]
+        self.end_preparation(prep_done)
+        main_done = idx[held & ~prelim & ~absentia]
+        c.n_main_held[main_done] += 1
+        # Expert examinations suspend the case (and its statutory clock, CPC).
+        ex = idx[expert]
+        if ex.size:
+            c.expert_ordered[ex] = True
+            days = p.expert_days.from_uniform(case_uniform(c.case_key[ex], c.n_booked[ex], Draw.EXPERT_DAYS))
+            until = m.calendar.next_working_day(m.day + np.ceil(days))
+            m.pause_clocks(ex, until)
+            c.t_next[ex] = until
+            m.move(ex, Stage.SUSPENDED)
+            m.flow("new_expert_examinations", ex.size)
+        # Where the case goes next: another session, or the decision.
+        moved = idx[held]
+        nxt = self.first_stage(moved)
+        m.move(moved[(nxt == Stage.AWAITING_HEARING) & (c.stage[moved] != Stage.AWAITING_HEARING)], Stage.AWAITING_HEARING)
+        self.to_desk(moved[nxt == Stage.QUEUED])
+        capped = idx[adjourned & ~expert & (c.n_booked[idx] >= p.max_sessions)]
+        self.to_desk(capped)
+
+    def end_suspensions(self) -> None:
+        """Expert examinations that are over: the case needs its next session again."""
+        m = self.model
+        idx = m.active_in_stage(Stage.SUSPENDED)
+        idx = idx[m.cases.t_next[idx] <= m.day]
+        if idx.size == 0:
+            return
+        m.cases.t_next[idx] = np.nan
+        self.enter(idx)
+
+    def book(
+        self, idx: npt.NDArray[np.int64] | None = None, earliest_w: int | None = None
+    ) -> None:
+        """Book a session for every case that needs one, in the judges' priority order.
+
+        Priority follows ``judges.discipline``: first accepted first (``fifo``) or the
+        earliest statutory deadline first (``deadline``, CPC art. 183). Judges whose
+        lead time is beyond the overload threshold add overtime sessions first.
+
+        Args:
+            idx: Cases to book, in priority order (default: every case that needs one).
+            earliest_w: Earliest working-day index (default: after the notice period).
+        """
+        m = self.model
+        c = m.cases
+        if idx is None:
+            if not m.calendar.is_working[m.day]:
+                return
+            act = m.active_cases
+            idx = act[np.isin(c.stage[act], SESSION_STAGES) & (c.session_w[act] < 0)]
+            if m.court_scenario.judges.discipline == "deadline":
+                key = np.where(
+                    np.isnan(c.t_deadline[idx]), c.t_accepted[idx] + 60, c.t_deadline[idx]
+                )
+            else:
+                key = c.t_accepted[idx]
+            idx = idx[np.argsort(key, kind="stable")]
+        if idx.size == 0:
+            return
+        m.ensure_judges(idx)
+        if earliest_w is None:
+            earliest = self.today_w() + max(self.params.notice_working_days, 1)
+        else:
+            earliest = earliest_w
+        self.calendar.set_overtime(earliest, self.overload_days, self.max_extra)
+        judge = c.judge[idx].astype(np.int64)
+        w = self.calendar.book(judge, earliest)
+        day = m.calendar.working_days[w]
+        c.session_w[idx] = w
+        c.t_next[idx] = day
+        c.t_booked[idx] = m.day
+        c.n_booked[idx] += 1
+        main = c.stage[idx] == Stage.AWAITING_HEARING
+        c.n_main_booked[idx[main]] += 1
+        c.lead_days_sum[idx] += day - m.day
+        m.flow("sessions_booked", idx.size)
+        m.flow("lead_days_booked", float((day - m.day).sum()))
