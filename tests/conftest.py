@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 from courtsim import Scenario, simulate
 from courtsim.scenario import deep_merge, validate_scenario
@@ -18,6 +18,10 @@ SCENARIOS = ROOT / "scenarios"
 settings.register_profile("dev", max_examples=15, deadline=None)
 settings.register_profile(
     "ci", max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+# Developers' quick look: no shrinking (`pytest --hypothesis-profile=quick`).
+settings.register_profile(
+    "quick", max_examples=15, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate]
 )
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
@@ -30,7 +34,6 @@ TINY: dict[str, Any] = {
         "general": {
             "share": 0.7,
             "effort_hours": {"dist": "exponential", "mean": 4.0},
-            "min_duration_days": 5,
             "p_returned": 0.1,
             "settle_hazard_per_month": 0.5,
             "withdraw_hazard_per_month": 0.1,

@@ -62,7 +62,7 @@ class AppealTier:
         m = self.model
         m.cases.t_appeal[idx] = m.day + self.params.window_days
         if self.enabled:
-            self.waiting = np.concatenate([self.waiting, idx])
+            self.waiting = np.concatenate([self.waiting, np.sort(idx)])
 
     def step(self) -> None:
         """Receive appeals whose window is over, hold today's sessions, book the next ones."""
@@ -87,22 +87,31 @@ class AppealTier:
             c.appeal_session_w[today] = -1
             k = c.appeal_sessions[today]
             c.appeal_sessions[today] += 1
-            adjourned = case_uniform(c.case_key[today], k, Draw.APPEAL_ADJOURNED) < self.params.p_adjourned
+            adjourned = (
+                case_uniform(c.case_key[today], k, Draw.APPEAL_ADJOURNED) < self.params.p_adjourned
+            )
             decided = today[~adjourned]
             if decided.size:
-                settle = case_uniform(c.case_key[decided], 0, Draw.APPEAL_SETTLED) < self.params.p_settled
+                settle = (
+                    case_uniform(c.case_key[decided], 0, Draw.APPEAL_SETTLED)
+                    < self.params.p_settled
+                )
                 c.appeal_settled[decided] = settle & ~c.appeal_corrected[decided]
                 c.appeal_corrected[decided] &= ~c.appeal_settled[decided]
                 c.t_appeal_decided[decided] = m.day
                 refund = c.appeal_settled[decided]
                 fee = c.state_fee_kzt[decided[refund]] * self.params.fee_share_of_claim_fee
-                c.fee_refund_kzt[decided[refund]] += fee * m.court_scenario.costs.fee_refund_share_on_settlement
+                c.fee_refund_kzt[decided[refund]] += (
+                    fee * m.court_scenario.costs.fee_refund_share_on_settlement
+                )
                 self.pending = self.pending[np.isnan(c.t_appeal_decided[self.pending])]
                 m.flow("new_appeal_decided", decided.size)
                 m.flow("new_appeal_corrected", int(c.appeal_corrected[decided].sum()))
                 m.flow("new_appeal_settled", int(c.appeal_settled[decided].sum()))
         need = self.pending[c.appeal_session_w[self.pending] < 0]
         if need.size:
-            need = need[np.argsort(c.t_appeal[need], kind="stable")]
-            days = self.calendar.book(c.appeal_judge[need].astype(np.int64), w + max(self.params.notice_working_days, 1))
+            need = need[np.lexsort((need, c.t_appeal[need]))]  # ties: filing order
+            days = self.calendar.book(
+                c.appeal_judge[need].astype(np.int64), w + max(self.params.notice_working_days, 1)
+            )
             c.appeal_session_w[need] = days

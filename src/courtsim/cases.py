@@ -82,7 +82,7 @@ LEGAL_TRANSITIONS: dict[Stage, tuple[Stage, ...]] = {
         Stage.DISPOSED,
     ),
     Stage.AWAITING_HEARING: (Stage.QUEUED, Stage.SUSPENDED, Stage.MEDIATION, Stage.DISPOSED),
-    Stage.SUSPENDED: (Stage.PREPARATION, Stage.AWAITING_HEARING, Stage.DISPOSED),
+    Stage.SUSPENDED: (Stage.PREPARATION, Stage.AWAITING_HEARING, Stage.QUEUED, Stage.DISPOSED),
     Stage.MEDIATION: (Stage.PREPARATION, Stage.AWAITING_HEARING, Stage.QUEUED, Stage.DISPOSED),
     Stage.QUEUED: (Stage.IN_WORK, Stage.MEDIATION, Stage.DISPOSED),
     Stage.IN_WORK: (Stage.QUEUED, Stage.MEDIATION, Stage.DISPOSED),

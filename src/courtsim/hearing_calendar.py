@@ -88,7 +88,9 @@ class SlotCalendar:
         actors = np.arange(self.n_actors) if actors is None else actors
         width = max(min(_FIRST_WINDOW * 2, self.n_days - w_from), 1)
         w_from = min(w_from, self.n_days - 1)
-        free = self.regular_slots(actors, w_from, width) - self.booked[actors, w_from : w_from + width]
+        free = (
+            self.regular_slots(actors, w_from, width) - self.booked[actors, w_from : w_from + width]
+        )
         has = free > 0
         first = np.argmax(has, axis=1)
         return np.where(has.any(axis=1), first, width)

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from courtsim.cases import PENDING_STAGES
+from courtsim.metrics_sessions import appeal_kpis, session_kpis
 
 #: Age bands of the pending caseload, in days since filing (CourTools measure 4).
 AGE_BANDS = ((0, 30), (31, 60), (61, 90), (91, 180), (181, None))
@@ -27,6 +28,7 @@ def kpis(
     judge_day_cost_kzt: float = 0.0,
     n_judges: int = 0,
     n_conciliation_judges: int = 0,
+    appeal_time_limit_days: float = 60.0,
 ) -> dict[str, float]:
     """Compute the KPIs of one run over the window after the warm-up.
 
@@ -37,6 +39,7 @@ def kpis(
         judge_day_cost_kzt: Budget cost of one judge-day (for cost per case).
         n_judges: Number of judges (for cost per case).
         n_conciliation_judges: Number of conciliation judges (for cost per case).
+        appeal_time_limit_days: The appeal decision's limit, days (appeals.time_limit_days).
 
     Returns:
         KPI name -> value. Shares are fractions (0-1) except ``clearance_rate``, in %.
@@ -117,6 +120,8 @@ def kpis(
     out["appeal_rate_settlements"] = _share((settled & cases["appealed"]).sum(), settled.sum())
 
     out.update(_reconciliation(cases, daily, lo, hi, disposed))
+    out.update(session_kpis(cases, daily, lo, hi, disposed, n_judges))
+    out.update(appeal_kpis(cases, daily, lo, hi, appeal_time_limit_days))
 
     # Judges' time and cost per case (CourTools measure 10).
     win_days = daily.loc[(daily.index > lo) & (daily.index <= hi)]

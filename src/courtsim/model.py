@@ -575,9 +575,9 @@ class CourtModel(mesa.Model):
         """
         c = self.cases
         gap = until - self.day
-        c.t_suspension_end[idx] = until
         cols = [c.t_deadline]
         if parties:
+            c.t_suspension_end[idx] = until
             cols += [c.t_settle, c.t_withdraw, c.t_hazard_ref]
         for col in cols:
             col[idx] += gap

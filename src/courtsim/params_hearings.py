@@ -116,8 +116,7 @@ class Appeals(Section):
         default=0.095,
         ge=0,
         le=1,
-        description="Share of appealed judgments corrected (domain.md §2.4: ~2k of 21k, "
-        "H1 2024).",
+        description="Share of appealed judgments corrected (domain.md §2.4: ~2k of 21k, H1 2024).",
     )
     fee_share_of_claim_fee: float = Field(
         default=0.5,

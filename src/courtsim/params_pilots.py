@@ -272,8 +272,8 @@ class OutOfCourtPolicy(_Policy):
     type: Literal["out_of_court"]
     at: Literal["acceptance", "docket"] = Field(
         default="acceptance",
-        description="When the judge proposes it: at acceptance (start of preparation) or "
-        "when the case enters the docket.",
+        description="When the judge proposes it: at acceptance (before the preparation "
+        "session) or at the docket (when preparation ends, at the preparation session).",
     )
     p_offer: float = Field(
         default=0.8, ge=0, le=1, description="Share of eligible cases offered (assumption)."

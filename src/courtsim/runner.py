@@ -40,6 +40,7 @@ def simulate(scenario: Scenario, seed: int = 0, replicate: int = 0) -> Result:
         judge_day_cost_kzt=scenario.costs.judge_day_cost_kzt,
         n_judges=len(model.judges),
         n_conciliation_judges=len(model.conciliation_judges),
+        appeal_time_limit_days=scenario.appeals.time_limit_days,
     )
     manifest = build_manifest(
         scenario,

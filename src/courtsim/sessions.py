@@ -30,6 +30,7 @@ from courtsim.hearing_calendar import SlotCalendar
 if TYPE_CHECKING:
     from courtsim.model import CourtModel
 
+_SESSION_LUT = np.isin(np.arange(len(Stage)), SESSION_STAGES)
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _PURPOSE = np.uint64(0xD1B54A32D192ED03)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -159,7 +160,12 @@ class HearingProcess:
         if idx.size == 0:
             return
         m = self.model
-        m.cases.t_ready[idx] = m.day
+        c = m.cases
+        # Decided without a held preparation session (in absentia, or the session cap):
+        # preparation ends now, for the statutory clock.
+        self.end_preparation(idx[np.isnan(c.t_prep_end[idx])])
+        fresh = idx[np.isnan(c.t_ready[idx])]
+        c.t_ready[fresh] = m.day
         m.move(idx, Stage.QUEUED)
 
     def release(self, idx: npt.NDArray[np.int64]) -> None:
@@ -172,7 +178,9 @@ class HearingProcess:
         booked = idx[c.session_w[idx] >= 0]
         if booked.size == 0:
             return
-        self.calendar.release(c.judge[booked].astype(np.int64), c.session_w[booked].astype(np.int64))
+        self.calendar.release(
+            c.judge[booked].astype(np.int64), c.session_w[booked].astype(np.int64)
+        )
         c.session_w[booked] = -1
         c.t_next[booked] = np.nan
         self.model.flow("sessions_released", booked.size)
@@ -189,10 +197,14 @@ class HearingProcess:
         c = self.model.cases
         st = c.stage[idx]
         prep = (st == Stage.PREPARATION) | (
-            (st == Stage.MEDIATION) & self.has_preliminary[c.case_type[idx]] & np.isnan(c.t_prep_end[idx])
+            (st == Stage.MEDIATION)
+            & self.has_preliminary[c.case_type[idx]]
+            & np.isnan(c.t_prep_end[idx])
         )
         main = np.where(c.in_absentia[idx], 0, np.maximum(c.n_main[idx] - c.n_main_held[idx], 0))
-        pending = np.isin(st, (*SESSION_STAGES, Stage.SUSPENDED, Stage.MEDIATION, Stage.FILED))
+        pending = np.isin(
+            st, (*SESSION_STAGES, Stage.SUSPENDED, Stage.MEDIATION, Stage.FILED, Stage.PRE_COURT)
+        )
         return np.where(pending | (st == Stage.CONCILIATION), prep + main, 0).astype(np.float64)
 
     # ------------------------------------------------------------------ daily phases
@@ -202,12 +214,13 @@ class HearingProcess:
         if not m.calendar.is_working[m.day]:
             return
         c = m.cases
-        act = m.active_cases
-        st = c.stage[act]
         w = self.today_w()
-        idx = act[np.isin(st, SESSION_STAGES) & (c.session_w[act] == w)]
-        slots = self.calendar.capacity(np.arange(self.calendar.n_actors), w, 1)[:, 0]
-        m.flow("slots_available", float(slots.sum()))
+        cal = self.calendar
+        m.flow("slots_available", float(cal.slots[:, w].sum() + cal.extra.sum()))
+        if not cal.booked[:, w].any():
+            return
+        act = m.active_cases
+        idx = act[_SESSION_LUT[c.stage[act]] & (c.session_w[act] == w)]
         if idx.size == 0:
             return
         c.session_w[idx] = -1
@@ -250,7 +263,9 @@ class HearingProcess:
         ex = idx[expert]
         if ex.size:
             c.expert_ordered[ex] = True
-            days = p.expert_days.from_uniform(case_uniform(c.case_key[ex], c.n_booked[ex], Draw.EXPERT_DAYS))
+            days = p.expert_days.from_uniform(
+                case_uniform(c.case_key[ex], c.n_booked[ex], Draw.EXPERT_DAYS)
+            )
             until = m.calendar.next_working_day(m.day + np.ceil(days))
             m.pause_clocks(ex, until)
             c.t_next[ex] = until
@@ -259,7 +274,10 @@ class HearingProcess:
         # Where the case goes next: another session, or the decision.
         moved = idx[held]
         nxt = self.first_stage(moved)
-        m.move(moved[(nxt == Stage.AWAITING_HEARING) & (c.stage[moved] != Stage.AWAITING_HEARING)], Stage.AWAITING_HEARING)
+        m.move(
+            moved[(nxt == Stage.AWAITING_HEARING) & (c.stage[moved] != Stage.AWAITING_HEARING)],
+            Stage.AWAITING_HEARING,
+        )
         self.to_desk(moved[nxt == Stage.QUEUED])
         capped = idx[adjourned & ~expert & (c.n_booked[idx] >= p.max_sessions)]
         self.to_desk(capped)
@@ -267,6 +285,8 @@ class HearingProcess:
     def end_suspensions(self) -> None:
         """Expert examinations that are over: the case needs its next session again."""
         m = self.model
+        if not m.recorder.stages[m.day - 1, Stage.SUSPENDED]:
+            return  # nobody was suspended last night (and nobody is suspended before this)
         idx = m.active_in_stage(Stage.SUSPENDED)
         idx = idx[m.cases.t_next[idx] <= m.day]
         if idx.size == 0:
@@ -274,9 +294,7 @@ class HearingProcess:
         m.cases.t_next[idx] = np.nan
         self.enter(idx)
 
-    def book(
-        self, idx: npt.NDArray[np.int64] | None = None, earliest_w: int | None = None
-    ) -> None:
+    def book(self, idx: npt.NDArray[np.int64] | None = None, earliest_w: int | None = None) -> None:
         """Book a session for every case that needs one, in the judges' priority order.
 
         Priority follows ``judges.discipline``: first accepted first (``fifo``) or the
@@ -293,14 +311,14 @@ class HearingProcess:
             if not m.calendar.is_working[m.day]:
                 return
             act = m.active_cases
-            idx = act[np.isin(c.stage[act], SESSION_STAGES) & (c.session_w[act] < 0)]
+            idx = act[_SESSION_LUT[c.stage[act]] & (c.session_w[act] < 0)]
             if m.court_scenario.judges.discipline == "deadline":
                 key = np.where(
                     np.isnan(c.t_deadline[idx]), c.t_accepted[idx] + 60, c.t_deadline[idx]
                 )
             else:
                 key = c.t_accepted[idx]
-            idx = idx[np.argsort(key, kind="stable")]
+            idx = idx[np.lexsort((idx, key))]  # ties: filing order
         if idx.size == 0:
             return
         m.ensure_judges(idx)

@@ -19,8 +19,8 @@ SMALL: dict[str, Any] = {
     "filings": {"per_year": 3000},
     "procedure": {
         "acceptance_working_days": {"dist": "constant", "value": 1},
-        "preparation_working_days": {"dist": "constant", "value": 1},
     },
+    "hearings": {"notice_working_days": 1},
     "initial_pending": {"per_judge": 0},
 }
 

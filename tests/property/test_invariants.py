@@ -21,12 +21,14 @@ def check_all(run) -> None:
     h = m.horizon
     inv.check_daily_shape(daily, h, m.calendar.is_working)
     inv.check_conservation(daily)
+    inv.check_appeals_conservation(daily)
     inv.check_case_times(cases, m.calendar.is_working)
     inv.check_outcomes(cases, h)
     inv.check_stocks_match_cases(daily, cases, h)
     inv.check_discrete_littles_law(daily, cases, h)
     inv.check_transitions(m)
     inv.check_capacity(m)
+    inv.check_sessions(m)
     warmup = m.court_scenario.reporting.warmup_days
     k = compute_kpis(cases, daily, warmup_days=warmup)
     inv.check_cepej(k, cases, daily, warmup)

@@ -47,7 +47,7 @@ GOLDEN: dict[str, Any] = {
         "debt": {
             "share": 0.6,
             "effort_hours": {"dist": "lognormal", "median": 2.0, "sigma": 0.8},
-            "min_duration_days": 10,
+            "main_hearings": {"dist": "uniform", "low": 1, "high": 2},
             "time_limit_days": 60,
             "p_returned": 0.2,
             "settle_hazard_per_month": 0.4,
@@ -58,7 +58,7 @@ GOLDEN: dict[str, Any] = {
         "alimony": {
             "share": 0.4,
             "effort_hours": {"dist": "exponential", "mean": 1.5},
-            "min_duration_days": 5,
+            "preliminary_hearing": False,
             "time_limit_days": 30,
             "p_returned": 0.05,
             "settle_hazard_per_month": 0.8,

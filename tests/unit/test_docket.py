@@ -208,13 +208,23 @@ def test_processor_sharing_two_cases_exact_days():
         "filings": {"per_year": 73.0, "process": "deterministic"},  # 0.1 a day per type
         "procedure": {
             "acceptance_working_days": {"dist": "constant", "value": 0},
-            "preparation_working_days": {"dist": "constant", "value": 0},
         },
         "initial_pending": {"per_judge": 0},
         "case_types": {
             "_replace": True,
-            "small": {"share": 0.5, "effort_hours": {"dist": "constant", "value": 1.0}},
-            "big": {"share": 0.5, "effort_hours": {"dist": "constant", "value": 3.0}},
+            # Decided on the papers (no session): the desk alone.
+            "small": {
+                "share": 0.5,
+                "effort_hours": {"dist": "constant", "value": 1.0},
+                "preliminary_hearing": False,
+                "main_hearings": {"dist": "constant", "value": 0},
+            },
+            "big": {
+                "share": 0.5,
+                "effort_hours": {"dist": "constant", "value": 3.0},
+                "preliminary_hearing": False,
+                "main_hearings": {"dist": "constant", "value": 0},
+            },
         },
     }
     expected = {

@@ -28,19 +28,24 @@ def test_exact_oracle_two_filings_one_disposal_a_day():
         filings={"per_year": 730.0, "process": "deterministic"},
         procedure={
             "acceptance_working_days": {"dist": "constant", "value": 0},
-            "preparation_working_days": {"dist": "constant", "value": 0},
         },
         initial_pending={"per_judge": 0},
         case_types={
             "general": {
                 "share": 1.0,
                 "effort_hours": {"dist": "constant", "value": 1.0},
-                "min_duration_days": 0,
+                "preliminary_hearing": False,  # decided on the papers: straight to the desk
+                "main_hearings": {"dist": "constant", "value": 0},
                 "p_returned": 0.0,
                 "settle_hazard_per_month": 0.0,
                 "withdraw_hazard_per_month": 0.0,
             },
-            "alimony": {"share": 0.0, "settle_hazard_per_month": 0.0},
+            "alimony": {
+                "share": 0.0,
+                "settle_hazard_per_month": 0.0,
+                "preliminary_hearing": False,
+                "main_hearings": {"dist": "constant", "value": 0},
+            },
         },
     )
     res = simulate(sc, seed=3)

@@ -230,7 +230,7 @@ def test_shares_within_rounding_are_accepted():
         ("horizon_days: 0\n", "horizon_days"),
         ("filings: {per_year: .inf}\n", "filings.per_year"),  # passes ge=0, breaks the run
         ("filings: {per_year: .nan}\n", "filings.per_year"),
-        ("judges: {load_target_cases: .inf}\n", "judges.load_target_cases"),
+        ("judges: {hours_per_day: .inf}\n", "judges.hours_per_day"),
     ],
 )
 def test_strict_types(tmp_path, yaml_text, field):

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from courtsim.model import CourtModel
     from courtsim.params_pilots import OutOfCourtPolicy
 
-_REFERABLE = (Stage.PREPARATION, Stage.QUEUED)
+_REFERABLE = (Stage.PREPARATION, Stage.AWAITING_HEARING, Stage.QUEUED)
 
 
 class OutOfCourt(Policy):
@@ -50,9 +50,10 @@ class OutOfCourt(Policy):
         if self.params.at == "acceptance":
             new = m.active_in_stage(Stage.PREPARATION)
             new = new[c.t_accepted[new] == m.day]
-        else:
-            new = m.active_in_stage(Stage.QUEUED)
-            new = new[c.t_ready[new] == m.day]
+        else:  # the docket: preparation ended today (at the preparation session)
+            act = m.active_cases
+            new = act[np.isin(c.stage[act], (Stage.AWAITING_HEARING, Stage.QUEUED))]
+            new = new[c.t_prep_end[new] == m.day]
         new = new[self.eligible(new) & ~c.started_mediation[new] & ~c.started_participatory[new]]
         offered = new[c.u_med_offer[new] < self.params.p_offer]
         push = m.willingness_boost[c.case_type[offered]]  # the trial judge's, if any

@@ -92,6 +92,7 @@ class PreCourt(Policy):
         c.t_disposed[done] = m.day
         c.outcome[done] = Outcome.SETTLED_PRE_COURT
         c.judge_hours_saved[done] = c.effort_hours[done]
+        c.sessions_saved[done] = m.hearing.sessions_left(done)
         m.move(done, Stage.SETTLED_PRE_COURT)
         m.flow("new_settled_pre_court", done.size)
         m.file_claims(due[~settled])
