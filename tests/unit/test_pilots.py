@@ -6,8 +6,8 @@ import pytest
 
 from courtsim import ScenarioError, load_scenario, simulate
 from courtsim.model import CourtModel
-from tests.property import invariants as inv
 from tests.conftest import SCENARIOS
+from tests.property import invariants as inv
 
 PILOTS = ["in_court", "pre_court", "out_of_court", "combined"]
 ATTRIBUTES = [
