@@ -32,18 +32,24 @@ class JudgeTraits:
     strictness: npt.NDArray[np.float64]
 
     @classmethod
-    def draw(cls, params: Judges, n: int, rng: np.random.Generator) -> JudgeTraits:
-        """Draw the traits of ``n`` judges (one uniform per judge and trait, in a fixed order).
+    def draw(cls, params: Judges, n: int, seed_seq: np.random.SeedSequence) -> JudgeTraits:
+        """Draw the traits of ``n`` judges, each trait from its own child stream.
+
+        Judge j's uniform for a trait is the j-th draw of that trait's stream, so adding
+        judges (a staffing sweep) leaves the traits of the first ones unchanged.
 
         Args:
             params: The scenario's ``judges`` section.
             n: Number of judges.
-            rng: The ``judges`` stream.
+            seed_seq: The ``judges`` stream's seed sequence.
 
         Returns:
             The traits.
         """
-        u = rng.random((4, n))
+        u = np.empty((4, n))
+        for i in range(4):
+            child = np.random.SeedSequence(seed_seq.entropy, spawn_key=(*seed_seq.spawn_key, i))
+            u[i] = np.random.Generator(np.random.PCG64(child)).random(n)
         desk = params.hours_per_day * params.availability * params.desk_pace.from_uniform(u[1])
         return cls(
             slots_per_day=np.maximum(params.hearing_slots_per_day.from_uniform(u[0]), 0.0),

@@ -58,7 +58,7 @@ class CourtModel(mesa.Model):
     """Civil disputes and claims of one or more courts, one step per calendar day.
 
     Day 0 is the initial state (the pending caseload, its sessions already booked); steps
-    simulate days 1..horizon. Each step runs these phases in this order; phases 1-10 run
+    simulate days 1..horizon. Each step runs these phases in this order; phases 1-8 run
     on working days only:
 
     1. **arise** - new disputes arise; each one's latent draws and both parties'
@@ -122,7 +122,9 @@ class CourtModel(mesa.Model):
         self.judge_court = np.repeat(np.arange(len(self.court_names)), self.court_n_judges)
         n_judges = int(self.court_n_judges.sum())
         self.judges = [Judge(self, j, int(self.judge_court[j])) for j in range(n_judges)]
-        self.judge_traits = JudgeTraits.draw(scenario.judges, n_judges, self.streams["judges"])
+        self.judge_traits = JudgeTraits.draw(
+            scenario.judges, n_judges, self.streams.child("judges")
+        )
         self.hearing = HearingProcess(self)
         self.appeals = AppealTier(self)
         self._to_refile = np.empty(0, dtype=np.int64)
@@ -146,7 +148,6 @@ class CourtModel(mesa.Model):
         self.filings = FilingProcess(scenario, self.calendar)
         self.transitions = np.zeros((_N_STAGES, _N_STAGES), dtype=np.int64)
         self.max_held_per_judge = 0
-        self.max_sessions_over_slots = 0
         self.max_overwork_hours = 0.0
         self.max_provider_overload = 0
         self.hooks: dict[str, list[Callable[[CourtModel], None]]] = {h: [] for h in HOOKS}
@@ -188,9 +189,12 @@ class CourtModel(mesa.Model):
             capacity=np.full(court.size, conc.max_cases_at_once),
             skill=np.full(court.size, conc.skill),
             kind_names=("conciliation_judge",),
+            sessions_per_day=np.full(court.size, conc.sessions_per_day),
+            sessions_per_attempt=(conc.sessions_per_attempt,),
+            n_working_days=len(self.calendar.working_days),
         )
         self.conciliation_judges = [ConciliationJudge(self, i, int(k)) for i, k in enumerate(court)]
-        courts, kinds, cap, skill = [], [], [], []
+        courts, kinds, cap, skill, spd = [], [], [], [], []
         for code, name in enumerate(MEDIATOR_KINDS):
             mk = getattr(sc.mediators, name)
             per = mk.per_court + np.rint(mk.per_judge * self.court_n_judges).astype(np.int64)
@@ -199,12 +203,18 @@ class CourtModel(mesa.Model):
             kinds.append(np.full(c.size, code))
             cap.append(np.full(c.size, mk.max_cases_at_once))
             skill.append(np.full(c.size, mk.skill))
+            spd.append(np.full(c.size, mk.sessions_per_day))
         self.mediator_pool = ProviderPool(
             court=np.concatenate(courts).astype(np.int64),
             kind=np.concatenate(kinds).astype(np.int64),
             capacity=np.concatenate(cap).astype(np.int64),
             skill=np.concatenate(skill).astype(np.float64),
             kind_names=MEDIATOR_KINDS,
+            sessions_per_day=np.concatenate(spd).astype(np.float64),
+            sessions_per_attempt=tuple(
+                getattr(sc.mediators, k).sessions_per_attempt for k in MEDIATOR_KINDS
+            ),
+            n_working_days=len(self.calendar.working_days),
         )
         self.mediators = [
             Mediator(self, i, int(self.mediator_pool.court[i]), MEDIATOR_KINDS[k])
@@ -302,7 +312,6 @@ class CourtModel(mesa.Model):
         c.t_prep_end[done] = np.floor(t_acc[~in_prep] * (1 - residual[~in_prep]))
         limit = self.hearing.time_limit[c.case_type[done]]
         c.t_deadline[done] = c.t_prep_end[done] + limit
-        c.t_ready[done] = c.t_prep_end[done]
         c.n_main_held[done] = np.floor(residual[~in_prep] * c.n_main[done]).astype(np.int16)
         self._active = idx
         self.hearing.enter(idx)
@@ -466,17 +475,25 @@ class CourtModel(mesa.Model):
             return
         self._end_waiting(idx)
         self._assign_judges(idx)
-        boost, willing = self._case_boosts(idx)
+        boost, willing = self.case_boosts(idx)
         schedule_acceptance(
             self.cases, idx, self.day, self.court_scenario, self.calendar, boost, willing
         )
         self.flow("new_accepted", idx.size)
         self.hearing.enter(idx)
 
-    def _case_boosts(
+    def case_boosts(
         self, idx: npt.NDArray[np.int64]
     ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-        # The in-court pilot's push, scaled by each trial judge's settlement promotion.
+        """Return the in-court pilot's push on cases, scaled by their judges' promotion.
+
+        Args:
+            idx: Cases.
+
+        Returns:
+            ``(boost, willingness_boost)`` per case: the multiplier of the settlement
+            hazard and the addition to each party's gain from settling.
+        """
         c = self.cases
         ct = c.case_type[idx]
         j = c.judge[idx]
@@ -547,7 +564,7 @@ class CourtModel(mesa.Model):
         c = self.cases
         st = c.stage[act]
         idx = act[(_LITIGATING_LUT[st] | (st == Stage.MEDIATION)) & types[c.case_type[act]]]
-        boost, willing = self._case_boosts(idx)
+        boost, willing = self.case_boosts(idx)
         reschedule_settlement(c, idx, self.day, self.court_scenario, self.calendar, boost, willing)
 
     def _litigate(self) -> None:

@@ -270,8 +270,9 @@ class CaseType(Section):
     )
     main_hearings: Dist = Field(
         default=Constant(dist="constant", value=1),
-        description="Main hearings the case needs when none is adjourned, rounded, at least "
-        "1 (domain.md §7 [A]: undisputed claims 1-2 sessions in all, contested 2-5).",
+        description="Main hearings the case needs when none is adjourned, rounded (0: decided "
+        "on the papers, as in written proceedings; domain.md §7 [A]: undisputed claims 1-2 "
+        "sessions in all, contested 2-5).",
     )
     p_defendant_absent: float = Field(
         default=0.2,

@@ -39,6 +39,17 @@ class ConciliationJudges(Section):
     max_cases_at_once: int = Field(
         default=20, ge=1, le=1000, description="Conciliations one judge runs at once (assumption)."
     )
+    sessions_per_day: float = Field(
+        default=4.0,
+        ge=0,
+        le=50,
+        description="Conciliation sessions a conciliation judge holds a working day "
+        "(assumption: like a trial judge's ~3-4, domain.md §2.4, §7).",
+    )
+    sessions_per_attempt: Dist = Field(
+        default=Uniform(dist="uniform", low=1, high=2),
+        description="Sessions one conciliation takes, rounded, at least 1 (assumption).",
+    )
     skill: float = Field(
         default=0.0,
         ge=-5,
@@ -72,6 +83,17 @@ class MediatorKind(Section):
     )
     max_cases_at_once: int = Field(
         default=5, ge=1, le=1000, description="Mediations one mediator runs at once (assumption)."
+    )
+    sessions_per_day: float = Field(
+        default=2.0,
+        ge=0,
+        le=50,
+        description="Mediation sessions a mediator holds a working day (assumption).",
+    )
+    sessions_per_attempt: Dist = Field(
+        default=Uniform(dist="uniform", low=1, high=3),
+        description="Sessions one mediation takes, rounded, at least 1 (assumption; "
+        "domain.md §4.5: Baltimore RCT, at least 2 hours of mediation).",
     )
     skill: float = Field(
         default=0.0, ge=-5, le=5, description="Shift of the log-odds of settlement (0 = average)."

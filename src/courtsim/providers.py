@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from courtsim.distributions import Dist
 from courtsim.docket import fill_slots, top_per_group
+from courtsim.hearing_calendar import SlotCalendar
 
 
 @dataclass
@@ -31,10 +33,54 @@ class ProviderPool:
     capacity: npt.NDArray[np.int64]
     skill: npt.NDArray[np.float64]
     kind_names: tuple[str, ...]
+    sessions_per_day: npt.NDArray[np.float64]
+    sessions_per_attempt: tuple[Dist, ...]  # one per kind
+    n_working_days: int
     held: npt.NDArray[np.int64] = field(init=False)
+    calendar: SlotCalendar = field(init=False)
 
     def __post_init__(self) -> None:
         self.held = np.zeros(self.court.size, dtype=np.int64)
+        self.calendar = SlotCalendar(self.sessions_per_day, self.n_working_days if self.size else 1)
+
+    def book_sessions(
+        self,
+        provider: npt.NDArray[np.int64],
+        u: npt.NDArray[np.float64],
+        earliest_w: int,
+        latest_w: npt.NDArray[np.int64],
+    ) -> npt.NDArray[np.int64]:
+        """Book the sessions of attempts that start today in their providers' calendars.
+
+        Each attempt takes ``sessions_per_attempt`` sessions (drawn from ``u``), each in
+        the first free slot of its provider from ``earliest_w`` on. Sessions that would
+        fall after an attempt's time limit (``latest_w``) never happen: their slots are
+        given back. A provider's sessions a day, not only the cases it holds at once,
+        limit how fast its attempts end (issue: working time of providers).
+
+        Args:
+            provider: Provider of each attempt.
+            u: A uniform per attempt, for its number of sessions.
+            earliest_w: First working-day index a session can take.
+            latest_w: Last working-day index of each attempt.
+
+        Returns:
+            Working-day index of each attempt's last session (-1 if none fits).
+        """
+        n = np.empty(provider.size, dtype=np.int64)
+        kind = self.kind[provider]
+        for k, dist in enumerate(self.sessions_per_attempt):
+            sel = kind == k
+            if sel.any():
+                n[sel] = np.maximum(np.rint(dist.from_uniform(u[sel])), 1).astype(np.int64)
+        owner = np.repeat(np.arange(provider.size), n)
+        req = provider[owner]
+        w = self.calendar.book(req, earliest_w)
+        late = w > latest_w[owner]
+        self.calendar.release(req[late], w[late])
+        last = np.full(provider.size, -1, dtype=np.int64)
+        np.maximum.at(last, owner[~late], w[~late])
+        return last
 
     @property
     def size(self) -> int:

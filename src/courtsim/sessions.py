@@ -51,6 +51,7 @@ class Draw(enum.IntEnum):
     APPEAL_ADJOURNED = 9
     APPEAL_SETTLED = 10
     APPEAL_JUDGE = 11
+    PROVIDER_SESSIONS = 12
 
 
 def case_uniform(
@@ -196,11 +197,11 @@ class HearingProcess:
         """
         c = self.model.cases
         st = c.stage[idx]
-        prep = (st == Stage.PREPARATION) | (
-            (st == Stage.MEDIATION)
-            & self.has_preliminary[c.case_type[idx]]
-            & np.isnan(c.t_prep_end[idx])
+        before_prep = np.isin(
+            st,
+            (Stage.PREPARATION, Stage.MEDIATION, Stage.FILED, Stage.CONCILIATION, Stage.PRE_COURT),
         )
+        prep = before_prep & self.has_preliminary[c.case_type[idx]] & np.isnan(c.t_prep_end[idx])
         main = np.where(c.in_absentia[idx], 0, np.maximum(c.n_main[idx] - c.n_main_held[idx], 0))
         pending = np.isin(
             st, (*SESSION_STAGES, Stage.SUSPENDED, Stage.MEDIATION, Stage.FILED, Stage.PRE_COURT)

@@ -10,6 +10,8 @@ import numpy.typing as npt
 
 from courtsim.cases import Channel, Stage
 from courtsim.litigants import update_trust
+from courtsim.providers import ProviderPool
+from courtsim.sessions import Draw, case_uniform
 
 if TYPE_CHECKING:
     from courtsim.model import CourtModel
@@ -191,6 +193,39 @@ class Policy:
         claim = self.model.cases.claim_value_kzt[idx]
         fee = np.minimum(kind.fee_share * claim, kind.fee_cap_kzt)
         return np.where(claim > 0, fee / np.maximum(claim, 1e-9), 0.0)
+
+    def attempt_end(
+        self,
+        idx: npt.NDArray[np.int64],
+        pool: ProviderPool,
+        provider: npt.NDArray[np.int64],
+        working_days: npt.NDArray[np.float64],
+        latest: npt.NDArray[np.int64],
+    ) -> npt.NDArray[np.int64]:
+        """Return the day an attempt starting today ends: its last session, or later.
+
+        The attempt's sessions are booked in its provider's calendar from the next working
+        day; it ends on its last session or after its drawn duration, whichever is later,
+        and never after ``latest`` (sessions beyond it do not happen).
+
+        Args:
+            idx: Cases whose attempt starts today.
+            pool: The providers' pool.
+            provider: Provider of each.
+            working_days: Drawn length of each attempt, in working days.
+            latest: Day by which each attempt must end (its time limit).
+
+        Returns:
+            End days.
+        """
+        m = self.model
+        cal = m.calendar
+        latest_w = cal.n_worked[np.minimum(latest, len(cal.n_worked) - 1)] - 1
+        u = case_uniform(m.cases.case_key[idx], int(self.channel), Draw.PROVIDER_SESSIONS)
+        today_w = int(cal.n_worked[m.day]) - 1
+        last_w = pool.book_sessions(provider, u, today_w + 1, latest_w)
+        last = np.where(last_w >= 0, cal.working_days[np.maximum(last_w, 0)], 0)
+        return np.minimum(np.maximum(self.duration_end(idx, working_days), last), latest)
 
     def duration_end(
         self, idx: npt.NDArray[np.int64], working_days: npt.NDArray[np.float64]

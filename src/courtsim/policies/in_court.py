@@ -100,7 +100,7 @@ class InCourt(Policy):
         latest = m.calendar.add_working_days(
             c.t_filed[idx].astype(np.int64), np.full(idx.size, limit)
         )
-        c.t_next[idx] = np.minimum(self.duration_end(idx, dur), latest)
+        c.t_next[idx] = self.attempt_end(idx, m.conciliators, provider, dur, latest)
 
     def _finish(self, m: CourtModel) -> None:
         c = m.cases

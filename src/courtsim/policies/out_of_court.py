@@ -56,7 +56,7 @@ class OutOfCourt(Policy):
             new = new[c.t_prep_end[new] == m.day]
         new = new[self.eligible(new) & ~c.started_mediation[new] & ~c.started_participatory[new]]
         offered = new[c.u_med_offer[new] < self.params.p_offer]
-        push = m.willingness_boost[c.case_type[offered]]  # the trial judge's, if any
+        push = m.case_boosts(offered)[1]  # the trial judge's, if any
         go = offered[consent(m, offered, self.expected_fee_share(offered), push)]
         if go.size == 0:
             return
@@ -74,10 +74,14 @@ class OutOfCourt(Policy):
         idx = self.start_with_mediators(self.waiting(_REFERABLE))
         if idx.size == 0:
             return
-        dur = self.params.dur_mediation_working_days.from_uniform(m.cases.u_med_dur[idx])
-        self._suspend(m, idx, dur)
+        c = m.cases
+        dur = self.params.dur_mediation_working_days.from_uniform(c.u_med_dur[idx])
+        latest = np.full(idx.size, m.day + self.params.suspension_limit_days, dtype=np.int64)
+        end = self.attempt_end(idx, m.mediator_pool, c.mediator[idx].astype(np.int64), dur, latest)
+        m.suspend(idx, end)
 
     def _suspend(self, m: CourtModel, idx: npt.NDArray[np.int64], dur_wd: np.ndarray) -> None:
+        # The participatory procedure: the lawyers need no provider's calendar.
         end = self.duration_end(idx, dur_wd)
         end = np.minimum(end, m.day + self.params.suspension_limit_days)
         m.suspend(idx, end)

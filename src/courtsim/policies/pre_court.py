@@ -68,8 +68,9 @@ class PreCourt(Policy):
         c = m.cases
         dur = self.params.dur_working_days.from_uniform(c.u_pre_dur[idx])
         # An attempt lasts at most a month (Law on Mediation, domain.md §1.2 [U]).
-        c.t_next[idx] = np.minimum(
-            self.duration_end(idx, dur), m.day + self.params.max_duration_days
+        latest = np.full(idx.size, m.day + self.params.max_duration_days, dtype=np.int64)
+        c.t_next[idx] = self.attempt_end(
+            idx, m.mediator_pool, c.mediator[idx].astype(np.int64), dur, latest
         )
 
     def _finish(self, m: CourtModel) -> None:
