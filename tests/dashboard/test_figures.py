@@ -76,7 +76,7 @@ def test_bar_figures_show_shares_in_percent_with_ci(tiny_reps):
         assert f.layout.yaxis.title.text
         assert_no_nan(f)
     util = F.utilisation(s)
-    assert list(util.data[0].x) == ["Trial judges"]
+    assert list(util.data[0].x) == ["Trial judges: sessions", "Trial judges: desk"]
 
 
 def test_channels_not_used_by_any_scenario_are_left_out():

@@ -109,7 +109,8 @@ CARD_KPIS: tuple[str, ...] = (
 
 #: Utilisation KPIs of court actors, in display order, with the actor's name.
 UTILISATION: dict[str, str] = {
-    "judge_utilisation": "Trial judges",
+    "slot_utilisation": "Trial judges: sessions",
+    "judge_utilisation": "Trial judges: desk",
     "utilisation_conciliation_judges": "Conciliation judges",
     "utilisation_mediators_retired_judge": "Mediators: retired judges",
     "utilisation_mediators_professional": "Mediators: professional",
