@@ -85,12 +85,13 @@ class SlotCalendar:
         Returns:
             Working days (``n_days - w_from`` where none is free in the calendar).
         """
-        actors = np.arange(self.n_actors) if actors is None else actors
-        width = max(min(_FIRST_WINDOW * 2, self.n_days - w_from), 1)
         w_from = min(w_from, self.n_days - 1)
-        free = (
-            self.regular_slots(actors, w_from, width) - self.booked[actors, w_from : w_from + width]
-        )
+        width = max(min(_FIRST_WINDOW * 2, self.n_days - w_from), 1)
+        cols = slice(w_from, w_from + width)
+        if actors is None:  # views, not copies: this runs every working day
+            free = self.slots[:, cols] - self.booked[:, cols]
+        else:
+            free = self.slots[actors, cols] - self.booked[actors, cols]
         has = free > 0
         first = np.argmax(has, axis=1)
         return np.where(has.any(axis=1), first, width)

@@ -142,7 +142,8 @@ class CourtModel(mesa.Model):
         self.willingness_boost = np.zeros(n_types)
         self._p_returned = np.array([t.p_returned for t in scenario.case_types.values()])
 
-        expected = scenario.filings.per_year * (self.horizon / 365.0) * 1.3
+        # Filings, and returned claims refiled (~10% more rows); the table grows if needed.
+        expected = scenario.filings.per_year * (self.horizon / 365.0) * 1.15
         initial = scenario.initial_pending.per_judge * n_judges
         self.cases = CaseTable(capacity=int(expected + initial + 64))
         self.filings = FilingProcess(scenario, self.calendar)
