@@ -47,6 +47,11 @@ FACE_VALIDITY: tuple[tuple[str, float, float, str], ...] = (
     ("success_rate_conciliation", 0.50, 0.80, "conciliation before a judge 0.5-0.8, the Saryarka pilot's 76% an upper bound (domain.md §6, §1.5 [F])"),
     ("success_rate_pre_court", 0.30, 0.80, "reconciliation centres: 57 of 176 requests (WKO 2023) to 107 of 134 (EKO 2019) (domain.md §2.2 [F], §6)"),
     ("success_rate_participatory", 0.30, 0.70, "no data: the brief's assumed range (domain.md §6)"),
+    # The hearing process (issue: hearings in judges' calendars); none of these is fitted.
+    ("sessions_per_judge_month", 40.0, 80.0, "~60 hearings a month per judge, ~150 in Almaty and Astana (about 2012, domain.md §2.4 [F]); ~3 sessions a judge a working day in 2020 (§7 [I])"),
+    ("pending_per_judge", 60.0, 150.0, "~100 civil cases and materials pending per judge in 2018 (domain.md §2.4 [F], §6 range 60-150); counts materials and non-civil work, so the model, which counts civil claims, is expected to fall short"),
+    ("share_in_absentia", 0.15, 0.32, "23.9% of civil cases decided in absentia in H1 2014, 31.2% before (domain.md §7 [F])"),
+    ("appeal_share_corrected", 0.05, 0.15, "~2,000 of ~21,000 appeals corrected, H1 2024 (domain.md §2.4 [F], §6 range 0.05-0.15)"),
 )  # fmt: skip
 
 

@@ -54,8 +54,10 @@ BACKCAST = [
 
 FACE = [
     "Settlement rates of attempts (settled / concluded attempts, per channel) in the",
-    "calibrated scenario, against the ranges reported for comparable programmes. These are",
-    "not fitted; a rate outside its range is a warning about the channel's parameters.",
+    "calibrated scenario, against the ranges reported for comparable programmes, and the",
+    "hearing process against what Kazakh courts reported: sessions per judge a month,",
+    "pending cases per judge, decisions in absentia, appeals corrected. None of these is",
+    "fitted; a value outside its range is a warning about the parameters behind it.",
 ]
 
 LIMITATIONS = [
