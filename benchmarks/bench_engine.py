@@ -11,8 +11,12 @@ Configurations (a calendar year each, seed 1):
 - ``national``: the same file with ``judges.count=1900`` and ``filings.per_year=400000``
   (domain.md §6: ~400,000 civil claims and ~1,890 first-instance judges a year),
   ``initial_pending.per_judge`` kept as in the file.
-- ``national_pilots``: ``scenarios/kz_national_2024.yaml`` as shipped (8 regions, 945
-  civil judges, 400,000 claims, every reconciliation channel on; target 8 s, 1.5 GB).
+- ``national_pilots``: ``scenarios/kz_national_2024.yaml`` with ``judges.count=1900``:
+  400,000 claims, every reconciliation channel on, the appeal instance, refiled claims
+  (issue "hearings in judges' calendars": engine time <= 3 s, peak <= 1 GB).
+
+Targets are on *engine* time (``Result.manifest["run_seconds"]``: building and running
+the model), as the issue states them; wall time (tables and KPIs too) is reported beside.
 
 Next to each, as a same-run yardstick, a plain vectorised numpy M/M/c queue with the
 same number of cases, judges, hours and mean work per case (Poisson filings on
@@ -49,11 +53,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
 
-#: name -> (dotted overrides of baseline.yaml, wall-time target in s, peak-RSS target in MB)
+#: name -> (dotted overrides, engine-time target in s, peak-RSS target in MB)
 CONFIGS: dict[str, tuple[dict[str, Any], float, float | None]] = {
     "regional": ({}, 0.3, None),
-    "national": ({"judges.count": 1900, "filings.per_year": 400_000}, 5.0, 1024.0),
-    "national_pilots": ({}, 8.0, 1536.0),
+    "national": ({"judges.count": 1900, "filings.per_year": 400_000}, 3.0, 1024.0),
+    "national_pilots": ({"judges.count": 1900}, 3.0, 1024.0),
 }
 #: Configurations that run another scenario file than baseline.yaml.
 FILES = {"national_pilots": ROOT / "scenarios" / "kz_national_2024.yaml"}
@@ -235,7 +239,7 @@ def bench(name: str, repeats: int, seed: int) -> dict[str, Any]:
         "ratio_peak_rss": e["peak_rss_mb"] / r["peak_rss_mb"],
         "target_wall_s": target_s,
         "target_peak_rss_mb": target_mb,
-        "meets_wall_target": e["wall_median_s"] <= target_s,
+        "meets_wall_target": e["engine_median_s"] <= target_s,
         "meets_rss_target": None if target_mb is None else e["peak_rss_mb"] <= target_mb,
     }
 
@@ -278,7 +282,7 @@ def format_report(results: dict[str, Any], env: dict[str, Any], repeats: int, se
             f"{'':>23}{b['ratio_peak_rss']:>10.1f}x"
         )
         verdict = "ok" if b["meets_wall_target"] else "MISSED"
-        target = f"  target: wall <= {b['target_wall_s']} s -> {verdict}"
+        target = f"  target: engine <= {b['target_wall_s']} s -> {verdict}"
         if b["target_peak_rss_mb"] is not None:
             rss_ok = "ok" if b["meets_rss_target"] else "MISSED"
             target += f"; peak RSS <= {b['target_peak_rss_mb']:,.0f} MB -> {rss_ok}"

@@ -30,12 +30,14 @@ and the same one with day-batched arrivals and the engine's recording (mean serv
 30 days; M/M/1 at rho 0.5 and 0.75, M/M/2 at 0.6, M/M/5 at 0.6, M/M/20 at 0.75):
 batching alone moves the means by less than 0.01 day; the recorded time in system is
 0.50 day below the continuous one at every point, and the recorded wait is
-0.08-0.37 day below it (about half a day times the probability of waiting). Tests
-therefore compare a mean over replications with theory as
-``abs(est - theory) <= 4 * se + BIAS_DAYS`` with ``BIAS_DAYS = 1.0`` (twice the
-measured bias), and mean waits with the tighter
-``abs(est - theory) <= 4 * se + BIAS_DAYS * mmc_prob_wait(lam, mu, c)``; they keep mean
-service times at 30 days or more so that one day is small next to what is compared.
+0.08-0.37 day below it (about half a day times the probability of waiting). Those
+biases come from the recording in whole days. The engine also records the fraction of
+the judge's day at which a decision's writing starts and ends (``t_desk_start``,
+``t_desk_done``); read there, times carry no rounding and batching alone remains, so
+the checks (``tests/statistical``, ``courtsim validate-model``) compare a mean over
+replications with theory as ``abs(est - theory) <= 4 * se + 0.10 * theory`` (design.md
+§6), at loads from 0.6 to 0.9 and for services as short as 2 days. ``BIAS_DAYS`` (twice
+the whole-day bias) bounds what whole-day times (``t_disposed - t_filed``) may add.
 With one judge the engine reproduces the day-batched Lindley recursion exactly
 (``tests/unit/test_docket.py``); with several judges it lets the free judges take
 queued cases in judge order rather than in the order they became free within the

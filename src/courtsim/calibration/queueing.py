@@ -5,10 +5,10 @@ exponential judge work, one case at a time, one FIFO queue per court, no other e
 Each check runs R replications and, for more independent samples per run, K identical
 courts; each (replication, court) is one sample. Means pool the cases of all samples
 (total / count) with a delta-method standard error, and are compared with theory as
-``|estimate - theory| <= 4 se + bias``, the bias bound of :mod:`courtsim.oracles`
-(``BIAS_DAYS`` for times in system, ``BIAS_DAYS x P(wait)`` for waits, ``lam x
-BIAS_DAYS`` for the number in system). ``tests/statistical`` runs the same checks with
-longer runs.
+``|estimate - theory| <= 4 se + 10%`` of the time in system (design.md §6). Times are read
+at the fraction of the judge's day when the decision's writing starts and ends, so
+they carry no day rounding. ``tests/statistical`` runs the same checks with longer runs,
+at rho 0.6-0.9, under random assignment and with short services.
 """
 
 from __future__ import annotations
@@ -89,6 +89,10 @@ class QueueCheck:
         return abs(self.estimate - self.theory) <= self.allowed
 
 
+#: Tolerance beyond 4 standard errors, a share of theory (design.md §6).
+REL_TOL = 0.10
+
+
 def default_points(quick: bool = False) -> list[QueuePoint]:
     """Return the queues of the report (shorter runs and fewer replications if ``quick``).
 
@@ -164,8 +168,10 @@ def run_point(p: QueuePoint, root: Path, seed: int) -> list[QueueCheck]:
         cases = res.cases
         filed = cases["t_filed"].to_numpy()
         sel = (filed > lo) & (filed <= hi) & cases["t_disposed"].notna().to_numpy()
-        w = cases.loc[sel, "t_work_start"].to_numpy() - filed[sel]
-        t = cases.loc[sel, "t_disposed"].to_numpy() - filed[sel]
+        # The fraction of the judge's day when the decision's writing starts and ends:
+        # times without the day's rounding (as tests/statistical/test_queueing_oracles.py).
+        w = cases.loc[sel, "t_desk_start"].to_numpy() - filed[sel]
+        t = cases.loc[sel, "t_desk_done"].to_numpy() - filed[sel]
         court = cases.loc[sel, "court"].cat.codes.to_numpy()
         n.append(np.bincount(court, minlength=p.courts))
         wait.append(np.bincount(court, weights=w, minlength=p.courts))
@@ -181,7 +187,6 @@ def run_point(p: QueuePoint, root: Path, seed: int) -> list[QueueCheck]:
             ]
         )
     cnt = np.concatenate(n).astype(float)
-    p_wait = oracles.mmc_prob_wait(p.lam, p.mu, p.c)
     wq_t = oracles.mmc_wait_in_queue(p.lam, p.mu, p.c)
     w_t = (
         oracles.mm1_time_in_system(p.lam, p.mu)
@@ -192,12 +197,14 @@ def run_point(p: QueuePoint, root: Path, seed: int) -> list[QueueCheck]:
     w, w_se = _ratio_mean(np.concatenate(tis), cnt)
     lv = np.concatenate(pend)
     l_est, l_se = float(lv.mean()), float(lv.std(ddof=1) / np.sqrt(lv.size))
-    l_t = oracles.littles_law_L(p.lam, w_t)
+    # The daily stock misses the decision day's fraction: half a day per case on average.
+    l_t = oracles.littles_law_L(p.lam, w_t - 0.5)
     k = int(cnt.size)
+    tol = REL_TOL
     return [
-        QueueCheck(p, "Wq", wq_t, wq, wq_se, 4 * wq_se + oracles.BIAS_DAYS * p_wait, k),
-        QueueCheck(p, "W", w_t, w, w_se, 4 * w_se + oracles.BIAS_DAYS, k),
-        QueueCheck(p, "L", l_t, l_est, l_se, 4 * l_se + p.lam * oracles.BIAS_DAYS, k),
+        QueueCheck(p, "Wq", wq_t, wq, wq_se, 4 * wq_se + tol * w_t, k),
+        QueueCheck(p, "W", w_t, w, w_se, 4 * w_se + tol * w_t, k),
+        QueueCheck(p, "L", l_t, l_est, l_se, 4 * l_se + tol * l_t, k),
     ]
 
 
