@@ -194,6 +194,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from courtsim.experiment.compare import compare
     from courtsim.experiment.report import comparison_text, headline
     from courtsim.result import check_output_dir
+    from courtsim.results_folder import check_report_target
 
     inputs = _compare_inputs(args)
     if args.dry_run:
@@ -217,7 +218,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
         check_output_dir(out, args.overwrite)  # before the runs, not after them
     html = Path(args.html) if args.html else None
     if html is not None:
-        check_html_target(html, args.overwrite)
+        check_report_target(html, args.overwrite)
+        if out is not None and html.resolve().is_relative_to(out.resolve()):
+            raise ExperimentError(
+                "the report cannot go inside the --out results folder; write it elsewhere",
+                source=str(html),
+                field="--html",
+            )
     t0 = time.perf_counter()
     try:
         cmp = compare(**inputs, **_executor_options(args), timeout_s=args.connect_timeout)
@@ -243,31 +250,6 @@ def cmd_compare(args: argparse.Namespace) -> int:
         write_report(cmp, html)
         print(f"Briefing: {html} (open it in a browser; it works offline)")
     return 0
-
-
-def check_html_target(html: Path, overwrite: bool) -> None:
-    """Fail before any run if the briefing cannot be written, or would replace a file.
-
-    Args:
-        html: The HTML file to write.
-        overwrite: Whether an existing file may be replaced.
-
-    Raises:
-        ResultsError: It exists (without ``--overwrite``), is a folder, or is not .html.
-    """
-    from courtsim.errors import ResultsError
-
-    if html.suffix.lower() not in {".html", ".htm"}:
-        raise ResultsError("give a file name ending in .html", source=str(html), field="--html")
-    if html.is_dir():
-        raise ResultsError("is a folder, not a file", source=str(html), field="--html")
-    if html.exists() and not overwrite:
-        raise ResultsError(
-            "the file already exists; nothing was run. Choose another name, or pass "
-            "--overwrite to replace it",
-            source=str(html),
-            field="--html",
-        )
 
 
 def _describe(ex: dict[str, Any]) -> str:
