@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from courtsim.cli_types import non_negative_int, positive_int
+from courtsim.cli_types import non_negative_int, output_path, positive_int
 from courtsim.errors import CourtsimError, ScenarioError
 from courtsim.kpi_table import format_kpis
 from courtsim.result import check_output_dir
@@ -157,7 +157,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="override a scenario value, e.g. --set judges.count=50 (repeatable)",
     )
-    run.add_argument("--out", help="results folder to create (Parquet + manifest.json)")
+    run.add_argument(
+        "--out", type=output_path, help="results folder to create (Parquet + manifest.json)"
+    )
     run.add_argument("--overwrite", action="store_true", help="replace an existing --out folder")
     run.add_argument("--format", choices=("table", "json"), default="table")
     run.set_defaults(func=_cmd_run)

@@ -12,7 +12,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from courtsim.cli_types import non_negative_int, positive_int, positive_seconds
+from courtsim.cli_types import (
+    non_negative_int,
+    output_path,
+    positive_int,
+    positive_seconds,
+)
 from courtsim.experiment.spec import (
     CompareSpec,
     ExperimentError,
@@ -83,10 +88,13 @@ def register(subparsers: Any) -> None:
         help="override a value in every scenario (repeatable)",
     )
     c.add_argument("--kpis", help="comma-separated KPIs to keep and print (default all kept)")
-    c.add_argument("--out", help="results folder to create (Parquet + manifest.json)")
+    c.add_argument(
+        "--out", type=output_path, help="results folder to create (Parquet + manifest.json)"
+    )
     c.add_argument("--overwrite", action="store_true", help="replace an existing --out folder")
     c.add_argument(
         "--html",
+        type=output_path,
         metavar="OUT.html",
         help="also write a self-contained HTML briefing (plotly.js embedded, opens offline)",
     )
@@ -103,7 +111,9 @@ def register(subparsers: Any) -> None:
             "experiment", metavar="EXPERIMENT.yaml", help=f"experiment file (kind: {name})"
         )
         s.add_argument(
-            "--out", help="results folder (default experiments/out/NAME from the experiment file)"
+            "--out",
+            type=output_path,
+            help="results folder (default experiments/out/NAME from the experiment file)",
         )
         s.add_argument(
             "--resume",
