@@ -220,10 +220,10 @@ def check_report_target(html: Path, overwrite: bool = True) -> None:
             report and ``overwrite`` is off.
     """
     source = str(html)
-    if html.suffix.lower() not in {".html", ".htm"}:
-        raise ResultsError("give a file name ending in .html", source=source, field="--html")
     if html.is_dir():
         raise ResultsError("is a folder, not a file", source=source, field="--html")
+    if html.suffix.lower() not in {".html", ".htm"}:
+        raise ResultsError("give a file name ending in .html", source=source, field="--html")
     inside = enclosing_results_folder(html.parent if str(html.parent) else Path())
     if inside is not None:
         raise ResultsError(
