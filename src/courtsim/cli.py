@@ -98,9 +98,11 @@ def load_with_overrides(
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from courtsim.resources import check_fits
     from courtsim.runner import simulate
 
     sc = load_with_overrides(args.scenario, args.set, args.days, args.warmup)
+    check_fits(sc, source=args.scenario)
     out = Path(args.out) if args.out else None
     if out is not None:
         check_output_dir(out, args.overwrite)  # fail before the run, not after it

@@ -223,6 +223,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
             f"each: {len(items) * inputs['reps']} runs, {len(kpis)} KPIs. Nothing was run."
         )
         return 0
+    from courtsim.resources import check_fits
+
+    others = inputs["others"]
+    for sc in [inputs["baseline"], *(others.values() if isinstance(others, dict) else others)]:
+        check_fits(sc, source=args.baseline)
     out = Path(args.out) if args.out else None
     if out is not None:
         check_output_dir(out, args.overwrite)  # before the runs, not after them

@@ -9,6 +9,7 @@ sweep restarted with ``--resume`` skips finished runs and ends with the same dat
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -256,11 +257,20 @@ def execute_experiment(
             manifest = previous or {**base_manifest(exp, plan, kind), "started_utc": started}
             manifest["status"] = "running"
             planned = {r.run_id for r in plan.runs}
+            corrupt = store.set_aside_corrupt(store.finished() & planned)
+            if corrupt:
+                print(
+                    f"courtsim: {len(corrupt)} finished run record(s) in {out}/runs/ could not "
+                    f"be read (the first: {corrupt[0]}); set aside as *.ok.parquet.corrupt and "
+                    "run again",
+                    file=sys.stderr,
+                )
             skip = store.finished() & planned
             session = {
                 "started_utc": started,
                 "executor": executor.describe(),
                 "skipped": len(skip),
+                "set_aside": corrupt,
             }
             manifest.setdefault("sessions", []).append(session)
             store.write_manifest(manifest)
