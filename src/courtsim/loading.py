@@ -293,8 +293,9 @@ def parse_yaml(text: str, source: str, error: ErrorType = ScenarioError) -> Any:
     Raises:
         CourtsimError: (``error``) The text is not valid YAML or breaks a limit.
     """
-    loader = StrictLoader(text)
+    loader = None
     try:
+        loader = StrictLoader(text)  # its reader checks the characters already
         node = loader.get_single_node()
         if node is None:
             return None
@@ -307,7 +308,8 @@ def parse_yaml(text: str, source: str, error: ErrorType = ScenarioError) -> Any:
             f"not valid YAML: nested too deeply (limit {MAX_DEPTH})", source=source
         ) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def load_yaml(

@@ -79,6 +79,12 @@ def read_manifest(folder: str | Path) -> dict[str, Any]:
             "manifest.json is missing: this is not a complete courtsim results folder",
             source=str(folder),
         )
+    check_regular_file(path, ResultsError)
+    if not path.resolve().is_relative_to(folder.resolve()):
+        raise ResultsError(
+            "manifest.json is a link to a file outside the folder; it was not read",
+            source=str(folder),
+        )
     data = load_json(path, ResultsError)
     if not isinstance(data, dict):
         raise ResultsError("manifest.json does not hold a mapping", source=str(path))
