@@ -14,12 +14,14 @@ import yaml
 
 from courtsim.cli_types import non_negative_int, output_path, positive_int
 from courtsim.errors import CourtsimError, ScenarioError
+from courtsim.interrupts import Terminated, terminate_descendants, terminate_on_sigterm
 from courtsim.kpi_table import format_kpis
 from courtsim.result import check_output_dir
 from courtsim.scenario import Scenario, load_scenario
 
 EXIT_USER_ERROR = 2
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports it
 
 #: Modules that add sub-commands; each has ``register(subparsers)`` which adds its parsers
 #: and sets ``func`` (a callable taking the parsed args and returning an exit status).
@@ -182,12 +184,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv: Arguments (default: ``sys.argv[1:]``).
 
     Returns:
-        0 on success, 2 on bad input, 130 when interrupted.
+        0 on success, 2 on bad input, 130 when interrupted, 143 on SIGTERM.
     """
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.func(args))
+        with terminate_on_sigterm():
+            return int(args.func(args))
+    except Terminated:
+        terminate_descendants()
+        print("courtsim: terminated (SIGTERM); nothing partial was written", file=sys.stderr)
+        return EXIT_TERMINATED
     except CourtsimError as exc:
         print(f"courtsim: error: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from courtsim.cli_types import output_path
+from courtsim.cli_types import non_negative_int, output_path
 from courtsim.errors import CourtsimError
 
 
@@ -71,7 +71,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     d.add_argument("--scenarios", help="folder of scenarios offered (default: the shipped ones)")
     d.add_argument(
         "--workers",
-        type=int,
+        type=non_negative_int,
         default=None,
         help="worker processes for live runs (default: CPUs, max 4)",
     )

@@ -24,6 +24,7 @@ from courtsim.experiment.progress import Progress
 from courtsim.experiment.provenance import now_utc, sha256_file, versions
 from courtsim.experiment.spec import Experiment, load_experiment
 from courtsim.experiment.store import RunStore, atomic_write_parquet
+from courtsim.interrupts import deferred_interrupts
 from courtsim.result import check_output_dir
 
 if TYPE_CHECKING:
@@ -183,13 +184,17 @@ def run_plan(
             store.write_run(r.run_id, run_rows(plan, r, None), None)
             failed += 1
             progress.update(False)
-    for output in executor.run(plan.tasks(skip)):
-        r = by_id[output.run_id]
-        daily = daily_rows(plan, r, output) if output.ok and plan.daily else None
-        store.write_run(r.run_id, run_rows(plan, r, output), daily)
-        ok += output.ok
-        failed += not output.ok
-        progress.update(output.ok)
+    # Ctrl-C is recorded and acted on between runs: each finished run is written whole,
+    # and the interrupt cannot be swallowed by a library's cleanup code.
+    with deferred_interrupts() as interrupt:
+        for output in executor.run(plan.tasks(skip)):
+            r = by_id[output.run_id]
+            daily = daily_rows(plan, r, output) if output.ok and plan.daily else None
+            store.write_run(r.run_id, run_rows(plan, r, output), daily)
+            ok += output.ok
+            failed += not output.ok
+            progress.update(output.ok)
+            interrupt.check()
     return ok, failed
 
 
