@@ -16,8 +16,8 @@ from courtsim.resources import check_fits, estimate
 from courtsim.result import load_result
 from courtsim.scenario import load_scenario
 from tests.conftest import make_scenario
-from tests.reliability.harness import assert_one_paragraph_error, run_cli, snapshot
 from tests.reliability.conftest import REPO
+from tests.reliability.harness import assert_one_paragraph_error, run_cli, snapshot
 
 BASELINE = REPO / "scenarios" / "baseline.yaml"
 
@@ -216,3 +216,22 @@ def test_the_dashboard_cap_uses_the_same_estimate():
     )
     with pytest.raises(RunLimitError, match="pending on day 0"):
         check_run_budget([lever], 1)
+
+
+# ------------------------------------------------------------------ 5. dashboard messages
+def test_page_messages_show_no_server_paths(tmp_path):
+    from types import SimpleNamespace
+
+    from courtsim.dashboard.handlers import public_text
+
+    ctx = SimpleNamespace(results_root=tmp_path)
+    text = f"{tmp_path}/experiments/cmp: comparison.parquet changed; see /etc/courtsim/x.yaml"
+    shown = public_text(text, ctx)
+    assert shown == "results/experiments/cmp: comparison.parquet changed; see x.yaml"
+    assert str(tmp_path) not in shown
+
+
+def test_dashboard_workers_must_not_be_negative():
+    status, err = run_cli("dashboard", "--workers", "-3")
+    assert status == 2
+    assert "negative" in err
