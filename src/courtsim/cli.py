@@ -12,14 +12,16 @@ from typing import Any
 
 import yaml
 
-from courtsim.cli_types import non_negative_int, positive_int
+from courtsim.cli_types import non_negative_int, output_path, positive_int
 from courtsim.errors import CourtsimError, ScenarioError
+from courtsim.interrupts import Terminated, terminate_descendants, terminate_on_sigterm
 from courtsim.kpi_table import format_kpis
 from courtsim.result import check_output_dir
 from courtsim.scenario import Scenario, load_scenario
 
 EXIT_USER_ERROR = 2
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports it
 
 #: Modules that add sub-commands; each has ``register(subparsers)`` which adds its parsers
 #: and sets ``func`` (a callable taking the parsed args and returning an exit status).
@@ -98,9 +100,11 @@ def load_with_overrides(
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from courtsim.resources import check_fits
     from courtsim.runner import simulate
 
     sc = load_with_overrides(args.scenario, args.set, args.days, args.warmup)
+    check_fits(sc, source=args.scenario)
     out = Path(args.out) if args.out else None
     if out is not None:
         check_output_dir(out, args.overwrite)  # fail before the run, not after it
@@ -157,7 +161,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="override a scenario value, e.g. --set judges.count=50 (repeatable)",
     )
-    run.add_argument("--out", help="results folder to create (Parquet + manifest.json)")
+    run.add_argument(
+        "--out", type=output_path, help="results folder to create (Parquet + manifest.json)"
+    )
     run.add_argument("--overwrite", action="store_true", help="replace an existing --out folder")
     run.add_argument("--format", choices=("table", "json"), default="table")
     run.set_defaults(func=_cmd_run)
@@ -178,12 +184,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv: Arguments (default: ``sys.argv[1:]``).
 
     Returns:
-        0 on success, 2 on bad input, 130 when interrupted.
+        0 on success, 2 on bad input, 130 when interrupted, 143 on SIGTERM.
     """
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.func(args))
+        with terminate_on_sigterm():
+            return int(args.func(args))
+    except Terminated:
+        terminate_descendants()
+        print("courtsim: terminated (SIGTERM); nothing partial was written", file=sys.stderr)
+        return EXIT_TERMINATED
     except CourtsimError as exc:
         print(f"courtsim: error: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR

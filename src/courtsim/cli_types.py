@@ -63,3 +63,37 @@ def positive_seconds(text: str) -> float:
     if not v > 0:
         raise argparse.ArgumentTypeError("must be more than 0 seconds")
     return v
+
+
+#: Longest file name and path most file systems hold (bytes; Linux NAME_MAX and PATH_MAX).
+NAME_MAX_BYTES = 255
+PATH_MAX_BYTES = 4095
+
+
+def output_path(text: str) -> str:
+    """Parse an output path (``--out``, ``--html``): not empty, a name the file system holds.
+
+    Args:
+        text: The option's value.
+
+    Returns:
+        The path, unchanged.
+
+    Raises:
+        argparse.ArgumentTypeError: Empty, or a name or path too long for the file system.
+    """
+    if not text.strip():
+        raise argparse.ArgumentTypeError("give a name; an empty path names nothing")
+    if "\x00" in text:
+        raise argparse.ArgumentTypeError("the path contains a NUL character")
+    longest = max(text.split("/"), key=lambda p: len(p.encode()))
+    if len(longest.encode()) > NAME_MAX_BYTES:
+        raise argparse.ArgumentTypeError(
+            f"the name '{longest[:40]}…' is {len(longest.encode())} bytes long; file systems "
+            f"hold at most {NAME_MAX_BYTES}"
+        )
+    if len(text.encode()) > PATH_MAX_BYTES:
+        raise argparse.ArgumentTypeError(
+            f"the path is {len(text.encode())} bytes long; at most {PATH_MAX_BYTES} are accepted"
+        )
+    return text

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import platform
@@ -18,7 +17,9 @@ import pandas as pd
 import pyarrow as pa
 import yaml
 
-from courtsim.errors import ResultsError, ScenarioError
+from courtsim.errors import ResultsError, ScenarioError, elide
+from courtsim.loading import load_json, load_yaml, resolve, sha256_file
+from courtsim.results_folder import foreign_entries, read_manifest, verified
 from courtsim.scenario import Scenario, validate_scenario
 
 RESULT_FILES = ("daily.parquet", "cases.parquet", "kpis.json", "scenario.yaml")
@@ -52,23 +53,50 @@ def scenario_to_yaml(scenario: Scenario) -> str:
 def check_output_dir(out: Path, overwrite: bool = False) -> None:
     """Fail early, before any work, if results cannot be written to ``out``.
 
+    courtsim replaces only what it wrote: with ``overwrite``, an existing non-empty
+    folder is replaced only when it carries courtsim's marker (a valid ``manifest.json``)
+    and holds nothing besides the files that manifest lists.
+
     Args:
         out: Target folder.
         overwrite: Whether an existing results folder may be replaced.
 
     Raises:
-        ResultsError: ``out`` exists (and ``overwrite`` is off), is a file, or its
-            parent cannot be written.
+        ResultsError: ``out`` is empty text, exists (and ``overwrite`` is off), is a file,
+            is a folder courtsim did not write, or its parent cannot be written.
     """
+    if not str(out).strip():
+        raise ResultsError("give a folder name; an empty --out names no folder", field="--out")
+    resolve(out, ResultsError, "--out")
     if out.exists() and not out.is_dir():
         raise ResultsError("exists and is a file, not a folder", source=str(out), field="--out")
-    if out.exists() and any(out.iterdir()) and not overwrite:
-        raise ResultsError(
-            "the folder already holds files; nothing was written. Choose another --out, or pass "
-            "--overwrite to replace it",
-            source=str(out),
-            field="--out",
-        )
+    if out.exists() and any(out.iterdir()):
+        if not overwrite:
+            raise ResultsError(
+                "the folder already holds files; nothing was written. Choose another --out, "
+                "or pass --overwrite to replace it",
+                source=str(out),
+                field="--out",
+            )
+        try:
+            manifest = read_manifest(out)
+        except ResultsError:
+            raise ResultsError(
+                "the folder holds files and is not a courtsim results folder (it has no valid "
+                "manifest.json), so --overwrite does not replace it: courtsim replaces only "
+                "what it wrote. Nothing was written; choose another --out",
+                source=str(out),
+                field="--out",
+            ) from None
+        foreign = foreign_entries(out, manifest)
+        if foreign:
+            raise ResultsError(
+                f"the results folder also holds {len(foreign)} file(s) courtsim did not write "
+                f"({elide(', '.join(foreign), 120)}), which --overwrite would delete. Nothing "
+                "was written; move them out, or choose another --out",
+                source=str(out),
+                field="--out",
+            )
     parent = out.parent if str(out.parent) else Path()
     probe = parent
     while not probe.exists():
@@ -89,14 +117,6 @@ def _can_create(folder: Path) -> bool:
     except OSError:
         return False
     return True
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def write_atomically(out: Path, write: Any, overwrite: bool = False) -> None:
@@ -185,7 +205,7 @@ class Result:
             (tmp / "kpis.json").write_text(json.dumps(self.kpis, indent=2, allow_nan=True))
             (tmp / "scenario.yaml").write_text(scenario_to_yaml(self.scenario), encoding="utf-8")
             manifest = dict(self.manifest)
-            manifest["files"] = {f: _sha256(tmp / f) for f in RESULT_FILES}
+            manifest["files"] = {f: sha256_file(tmp / f) for f in RESULT_FILES}
             (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str))
 
         write_atomically(out, write, overwrite)
@@ -231,46 +251,27 @@ def load_result(path: str | Path) -> Result:
         ResultsError: The folder is missing, incomplete, or a file does not match the manifest.
     """
     path = Path(path)
-    if not path.is_dir():
-        raise ResultsError("no such results folder", source=str(path))
-    mpath = path / "manifest.json"
-    try:
-        manifest = json.loads(mpath.read_text())
-    except FileNotFoundError:
-        raise ResultsError(
-            "manifest.json is missing: this is not a complete courtsim results folder",
-            source=str(path),
-        ) from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ResultsError(f"manifest.json is not valid JSON ({exc})", source=str(mpath)) from None
-    files = manifest.get("files", {}) if isinstance(manifest, dict) else {}
+    manifest = read_manifest(path)
     for name in RESULT_FILES:
-        f = path / name
-        if not f.is_file():
-            raise ResultsError(f"{name} is missing from the results folder", source=str(path))
-        if files.get(name) != _sha256(f):
-            raise ResultsError(
-                f"{name} does not match the checksum in manifest.json: the folder was changed "
-                "or is corrupt",
-                source=str(f),
-            )
+        verified(path, manifest, name)  # every file, before any is used
     try:
         daily = pd.read_parquet(path / "daily.parquet")
         cases = pd.read_parquet(path / "cases.parquet")
-    except (OSError, pa.ArrowException) as exc:
-        raise ResultsError(f"cannot read Parquet ({exc})", source=str(path)) from None
-    kpis = json.loads((path / "kpis.json").read_text())
+    except (OSError, pa.ArrowException, ValueError) as exc:
+        raise ResultsError(f"cannot read Parquet ({elide(str(exc))})", source=str(path)) from None
+    kpis = load_json(path / "kpis.json", ResultsError)
+    if not isinstance(kpis, dict):
+        raise ResultsError("kpis.json does not hold a mapping", source=str(path / "kpis.json"))
     try:
         scenario = validate_scenario(
-            yaml.safe_load((path / "scenario.yaml").read_text()),
-            source=str(path / "scenario.yaml"),
+            load_yaml(path / "scenario.yaml", ResultsError), source=str(path / "scenario.yaml")
         )
     except ScenarioError as exc:
         raise ResultsError(exc.message, source=exc.source, field=exc.field) from None
     return Result(
         scenario=scenario,
-        seed=int(manifest.get("seed", 0)),
-        replicate=int(manifest.get("replicate", 0)),
+        seed=manifest.get("seed") or 0,
+        replicate=manifest.get("replicate") or 0,
         daily=daily,
         cases=cases,
         kpis=kpis,

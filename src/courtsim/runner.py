@@ -6,6 +6,7 @@ import time
 
 from courtsim.metrics import kpis as compute_kpis
 from courtsim.model import CourtModel
+from courtsim.resources import check_fits
 from courtsim.result import Result, build_manifest
 from courtsim.scenario import Scenario
 
@@ -21,10 +22,14 @@ def simulate(scenario: Scenario, seed: int = 0, replicate: int = 0) -> Result:
     Returns:
         The result, with daily and case tables, KPIs over the reporting window and a manifest.
 
+    Raises:
+        ScenarioError: The run would not fit in memory (:func:`courtsim.resources.check_fits`).
+
     Example:
         >>> res = simulate(load_scenario("scenarios/baseline.yaml"), seed=1)
         >>> res.kpis["clearance_rate"]
     """
+    check_fits(scenario, source=f"scenario '{scenario.name}'")  # before any allocation
     t0 = time.perf_counter()
     model = CourtModel.from_scenario(scenario, seed=seed, replicate=replicate)
     model.run()

@@ -8,10 +8,10 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import Field, ValidationError, model_validator
 
-from courtsim.errors import ScenarioError
+from courtsim.errors import ScenarioError, elide
+from courtsim.loading import check_numbers, load_yaml, resolve
 from courtsim.params import (
     Calendar,
     CaseType,
@@ -171,7 +171,12 @@ def _set_dotted(data: dict[str, Any], key: str, value: Any, source: str) -> None
                     field=key,
                 )
             if last:
-                node[part] = _normalise(value)
+                # A partial section merges as `extends:` does: what it does not name is kept.
+                old = node.get(part)
+                if isinstance(value, dict) and isinstance(old, dict):
+                    node[part] = _normalise(deep_merge(old, value))
+                else:
+                    node[part] = _normalise(value)
             else:
                 node = node[part]
         elif isinstance(node, list | tuple) and part.isdigit() and int(part) < len(node):
@@ -224,7 +229,7 @@ def _format_validation_error(exc: ValidationError) -> tuple[str, str]:
             continue  # a follow-on error of a more precise one below it
         msg = err["msg"].removeprefix("Value error, ")
         got = err.get("input")
-        got_txt = "" if isinstance(got, dict) else f" (got {got!r})"
+        got_txt = "" if isinstance(got, dict) else f" (got {elide(repr(got), 80)})"
         if err["type"] == "extra_forbidden":
             msg = "unknown key (check its spelling against docs/scenarios.md)"
             got_txt = ""
@@ -269,8 +274,9 @@ def validate_scenario(data: dict[str, Any], source: str = "<scenario>") -> Scena
             f"a scenario must be a mapping of keys to values, not {type(data).__name__}",
             source=source,
         )
+    check_numbers(data, source)
     try:
-        return Scenario.model_validate(_normalise(data))
+        sc = Scenario.model_validate(_normalise(data))
     except ValidationError as exc:
         fields, message = _format_validation_error(exc)
         raise ScenarioError(
@@ -278,25 +284,63 @@ def validate_scenario(data: dict[str, Any], source: str = "<scenario>") -> Scena
             source=source,
             field=fields,
         ) from None
+    check_dates(sc, source)
+    return sc
+
+
+#: Earliest start date accepted (assumption: the calendar's public holidays and the
+#: filing statistics start long after it; far earlier dates are typing errors).
+MIN_START_DATE = dt.date(1900, 1, 1)
+
+
+def check_dates(sc: Scenario, source: str) -> None:
+    """Refuse a start date before 1900 or a horizon that runs past the calendar's end.
+
+    Args:
+        sc: The validated scenario.
+        source: Where it came from, for messages.
+
+    Raises:
+        ScenarioError: The dates cannot be simulated.
+    """
+    if sc.start_date < MIN_START_DATE:
+        raise ScenarioError(
+            f"start_date {sc.start_date} is before {MIN_START_DATE}; give a date from "
+            f"{MIN_START_DATE.year} on",
+            source=source,
+            field="start_date",
+        )
+    # A year of margin: the model looks a little past the horizon (deadlines, holidays).
+    if dt.date.max - sc.start_date < dt.timedelta(days=sc.horizon_days + 366):
+        raise ScenarioError(
+            f"start_date {sc.start_date} plus horizon_days {sc.horizon_days} runs past the "
+            "year 9999, the last year the calendar holds; give an earlier start_date",
+            source=source,
+            field="start_date",
+        )
+
+
+#: Longest ``extends:`` chain followed (the shipped scenarios use at most 2).
+MAX_EXTENDS_DEPTH = 16
 
 
 def _read_yaml(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
     if path in chain:
         cycle = " -> ".join(str(p) for p in (*chain, path))
         raise ScenarioError(f"'extends:' forms a cycle: {cycle}", source=str(path), field="extends")
-    if not path.is_file():
+    if len(chain) >= MAX_EXTENDS_DEPTH:
         raise ScenarioError(
-            "file not found" + (f" (extended by {chain[-1]})" if chain else ""), source=str(path)
+            f"'extends:' chains more than {MAX_EXTENDS_DEPTH} files (from {chain[0]}); "
+            "merge some of them",
+            source=str(path),
+            field="extends",
         )
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ScenarioError(f"not valid YAML{where}: {problem}", source=str(path)) from None
-    except UnicodeDecodeError:
-        raise ScenarioError("not a UTF-8 text file", source=str(path)) from None
+        data = load_yaml(path)
+    except ScenarioError as exc:
+        if chain and exc.message == "file not found":
+            exc = ScenarioError(f"file not found (extended by {chain[-1]})", source=str(path))
+        raise exc from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -307,9 +351,9 @@ def _read_yaml(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
     parent = data.pop("extends", None)
     if parent is None:
         return data
-    if not isinstance(parent, str):
+    if not isinstance(parent, str) or not parent.strip():
         raise ScenarioError("'extends' must be a file path", source=str(path), field="extends")
-    base = _read_yaml((path.parent / parent).resolve(), (*chain, path))
+    base = _read_yaml(resolve(path.parent / parent, field="extends"), (*chain, path))
     return deep_merge(base, data)
 
 
@@ -352,5 +396,5 @@ def load_scenario(path: str | Path) -> Scenario:
         ScenarioError: The file is missing, not YAML, or not a valid scenario.
     """
     path = Path(path)
-    data = _read_yaml(path.resolve(), ())
+    data = _read_yaml(resolve(path), ())
     return validate_scenario(data, source=str(path))

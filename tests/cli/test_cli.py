@@ -229,13 +229,20 @@ def test_existing_non_empty_out_without_overwrite(out):
     assert proc.stdout == ""  # refused before the run, not after it
 
 
-def test_overwrite_replaces_an_existing_folder(out):
+def test_overwrite_replaces_an_existing_results_folder(out):
+    assert courtsim("run", BASELINE, "--days", "5", "--out", out).returncode == 0
+    proc = courtsim("run", BASELINE, "--days", "10", "--out", out, "--overwrite")
+    assert proc.returncode == 0, proc.stderr
+    assert load_result(out).scenario.horizon_days == 10
+
+
+def test_overwrite_refuses_a_folder_courtsim_did_not_write(out):
     out.mkdir()
     (out / "old.txt").write_text("old")
     proc = courtsim("run", BASELINE, "--days", "10", "--out", out, "--overwrite")
-    assert proc.returncode == 0, proc.stderr
-    assert not (out / "old.txt").exists()
-    assert load_result(out).scenario.horizon_days == 10
+    assert proc.returncode == 2, proc.stderr
+    assert "not a courtsim results folder" in proc.stderr
+    assert [p.name for p in out.iterdir()] == ["old.txt"]
 
 
 def test_unknown_command():

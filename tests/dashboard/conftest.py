@@ -16,6 +16,7 @@ import pytest
 from courtsim import simulate
 from courtsim.dashboard.live import LiveRunner, Replications
 from courtsim.dashboard.tables import paired_comparison, summarise_daily, summarise_kpis
+from courtsim.loading import sha256_file
 from tests.conftest import make_scenario
 
 
@@ -31,7 +32,9 @@ def _write(folder: Path, tables: dict[str, pd.DataFrame], manifest: dict) -> Pat
     folder.mkdir(parents=True)
     for name, df in tables.items():
         df.to_parquet(folder / f"{name}.parquet", index=False)
-    (folder / "manifest.json").write_text(json.dumps(manifest))
+    # Checksums, as every writer records them: readers verify each file against them.
+    files = {f"{name}.parquet": sha256_file(folder / f"{name}.parquet") for name in tables}
+    (folder / "manifest.json").write_text(json.dumps({**manifest, "files": files}))
     return folder
 
 

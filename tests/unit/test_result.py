@@ -64,14 +64,27 @@ def test_an_existing_empty_folder_is_fine(result, tmp_path):
     load_result(out)
 
 
-def test_overwrite_replaces_the_folder_whole(result, tmp_path):
+def test_overwrite_replaces_a_results_folder_whole(result, tmp_path):
     out = tmp_path / "run"
-    out.mkdir()
-    (out / "stale.txt").write_text("old")
+    result.save(out)
+    (out / "kpis.json").write_text("{}")  # a file courtsim wrote, now stale
     result.save(out, overwrite=True)
-    assert not (out / "stale.txt").exists()
     load_result(out)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
+
+
+def test_overwrite_never_deletes_a_file_courtsim_did_not_write(result, tmp_path):
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    with pytest.raises(ResultsError, match="not a courtsim results folder"):
+        result.save(out, overwrite=True)
+    result.save(tmp_path / "ok")
+    (tmp_path / "ok" / "notes.txt").write_text("mine")
+    with pytest.raises(ResultsError, match=r"did not write \(notes.txt\)"):
+        result.save(tmp_path / "ok", overwrite=True)
+    assert (out / "notes.txt").read_text() == "mine"
+    assert (tmp_path / "ok" / "notes.txt").read_text() == "mine"
 
 
 def test_out_that_is_a_file_is_refused(result, tmp_path):
@@ -123,7 +136,7 @@ def test_bad_manifest_json_is_reported(saved):
 
 def test_manifest_that_is_not_an_object_is_reported(saved):
     (saved / "manifest.json").write_text("[1, 2]")
-    with pytest.raises(ResultsError, match="does not match the checksum"):
+    with pytest.raises(ResultsError, match="does not hold a mapping"):
         load_result(saved)
 
 

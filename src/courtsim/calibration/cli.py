@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from courtsim.cli_types import non_negative_int, positive_int
+from courtsim.cli_types import non_negative_int, output_path, positive_int
 from courtsim.experiment.cli import add_execution_options
 
 EXIT_MISFIT = 1
@@ -36,7 +36,9 @@ def register(subparsers: Any) -> None:
     c.add_argument("scenario", metavar="SCENARIO.yaml", help="scenario to calibrate")
     c.add_argument("--targets", required=True, metavar="FILE", help="targets file (YAML)")
     c.add_argument("--params", required=True, metavar="PARAMS.yaml", help="calibration set-up")
-    c.add_argument("--out", required=True, metavar="DIR", help="results folder to create")
+    c.add_argument(
+        "--out", type=output_path, required=True, metavar="DIR", help="results folder to create"
+    )
     c.add_argument("--overwrite", action="store_true", help="replace an existing --out folder")
     c.add_argument("--reps", type=positive_int, help="replications per candidate (set-up: reps)")
     c.add_argument(
@@ -56,7 +58,13 @@ def register(subparsers: Any) -> None:
         "into DIR. Only those files are written; existing ones are replaced only with "
         "--overwrite (e.g. `courtsim validate-model --out docs --overwrite`).",
     )
-    v.add_argument("--out", required=True, metavar="DIR", help="folder for validation.md and img/")
+    v.add_argument(
+        "--out",
+        type=output_path,
+        required=True,
+        metavar="DIR",
+        help="folder for validation.md and img/",
+    )
     v.add_argument("--overwrite", action="store_true", help="replace existing report files")
     v.add_argument(
         "--quick",

@@ -18,11 +18,11 @@ from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from courtsim.calibration.targets import TargetError, as_tuples
 from courtsim.errors import CourtsimError, ScenarioError
+from courtsim.loading import load_yaml
 from courtsim.scenario import Scenario, validate_scenario
 
 _POLICY = re.compile(r"^policies\[(?P<type>[a-z_]+)\]$")
@@ -123,12 +123,7 @@ def load_spec(path: str | Path) -> CalibrationSpec:
         CalibrationError: The file is missing, not YAML or not a valid set-up.
     """
     path = Path(path)
-    if not path.is_file():
-        raise CalibrationError("file not found", source=str(path), field="--params")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError):
-        raise CalibrationError("not a valid YAML text file", source=str(path)) from None
+    data = load_yaml(path, CalibrationError, field="--params")
     if not isinstance(data, dict):
         raise CalibrationError("a set-up file must be a mapping of keys", source=str(path))
     try:

@@ -16,7 +16,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from courtsim.calibration.measures import (
@@ -26,6 +25,7 @@ from courtsim.calibration.measures import (
     is_share,
 )
 from courtsim.errors import CourtsimError
+from courtsim.loading import load_yaml
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -168,16 +168,7 @@ def load_targets(path: str | Path) -> TargetsFile:
             key, a share outside [0, 1], a bad period, repeated ids, ...).
     """
     path = Path(path)
-    if not path.is_file():
-        raise TargetError("file not found", source=str(path), field="--targets")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise TargetError(f"not valid YAML{where}", source=str(path)) from None
-    except UnicodeDecodeError:
-        raise TargetError("not a UTF-8 text file", source=str(path)) from None
+    data = load_yaml(path, TargetError, field="--targets")
     if not isinstance(data, dict):
         raise TargetError(
             "a targets file must be a mapping with a 'targets:' list", source=str(path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from courtsim.cli_types import non_negative_int, output_path
 from courtsim.errors import CourtsimError
 
 
@@ -70,7 +71,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     d.add_argument("--scenarios", help="folder of scenarios offered (default: the shipped ones)")
     d.add_argument(
         "--workers",
-        type=int,
+        type=non_negative_int,
         default=None,
         help="worker processes for live runs (default: CPUs, max 4)",
     )
@@ -83,6 +84,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "replications, a comparison, a sweep or a sensitivity analysis.",
     )
     r.add_argument("results_dir", metavar="RESULTS_DIR", help="results folder (any kind)")
-    r.add_argument("--html", required=True, metavar="OUT.html", help="the report file to write")
+    r.add_argument(
+        "--html",
+        type=output_path,
+        required=True,
+        metavar="OUT.html",
+        help="the report file to write",
+    )
     r.add_argument("--title", help="page title")
     r.set_defaults(func=_cmd_report)

@@ -8,7 +8,6 @@ the dashboard's live :class:`~courtsim.dashboard.live.Replications`).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,10 +16,12 @@ import pandas as pd
 import pyarrow as pa
 
 from courtsim.dashboard.tables import summarise_kpis
-from courtsim.errors import CourtsimError, ResultsError
+from courtsim.errors import CourtsimError, ResultsError, elide
+from courtsim.results_folder import read_manifest as read_results_manifest
+from courtsim.results_folder import verified
 from courtsim.scenario import Scenario
 
-KINDS = ("run", "replicate", "compare", "sweep", "sensitivity")
+KINDS = ("run", "replicate", "compare", "sweep", "sensitivity")  # what the dashboard shows
 #: Columns of a sweep's results that are not factors.
 SWEEP_COLUMNS = {
     "run_id",
@@ -75,21 +76,18 @@ class Bundle:
         return []
 
 
-def _read_parquet(path: Path) -> pd.DataFrame:
+def _read_parquet(folder: Path, manifest: dict[str, Any], name: str) -> pd.DataFrame:
+    path = verified(folder, manifest, name)  # checksum first: a tampered file is never shown
     try:
         return pd.read_parquet(path)
-    except FileNotFoundError:
-        raise ResultsError(
-            f"{path.name} is missing from the results folder", source=str(path.parent)
-        ) from None
     except (OSError, pa.ArrowException, ValueError) as exc:
         raise ResultsError(
-            f"cannot read {path.name} as Parquet ({exc})", source=str(path)
+            f"cannot read {path.name} as Parquet ({elide(str(exc))})", source=str(path)
         ) from None
 
 
 def read_manifest(path: Path) -> dict[str, Any]:
-    """Read a results folder's ``manifest.json``.
+    """Read a results folder's ``manifest.json``, checked by schema.
 
     Args:
         path: The folder.
@@ -98,24 +96,13 @@ def read_manifest(path: Path) -> dict[str, Any]:
         The manifest (``kind`` defaults to ``run``).
 
     Raises:
-        ResultsError: The folder or its manifest is missing or not JSON.
+        ResultsError: The folder or its manifest is missing, not a regular file, not JSON,
+            or not a courtsim manifest.
     """
-    if not path.is_dir():
-        raise ResultsError("no such results folder", source=str(path))
-    try:
-        manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ResultsError(
-            "manifest.json is missing: this is not a courtsim results folder", source=str(path)
-        ) from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ResultsError(f"manifest.json is not valid JSON ({exc})", source=str(path)) from None
-    if not isinstance(manifest, dict):
-        raise ResultsError("manifest.json does not hold a mapping", source=str(path))
-    manifest.setdefault("kind", "run")
+    manifest = read_results_manifest(path)
     if manifest["kind"] not in KINDS:
         raise ResultsError(
-            f"unknown kind '{manifest['kind']}' in manifest.json (known: {', '.join(KINDS)})",
+            f"a '{manifest['kind']}' folder has no view here (shown: {', '.join(KINDS)})",
             source=str(path),
         )
     return manifest
@@ -277,6 +264,10 @@ def read_scenario_files(manifest: dict[str, Any]) -> dict[str, Scenario]:
     return out
 
 
+def _optional(path: Path, manifest: dict[str, Any], name: str) -> bool:
+    return name in (manifest.get("files") or {}) or (path / name).exists()
+
+
 def load_folder(path: str | Path) -> Bundle:
     """Read any kind of results folder into a bundle.
 
@@ -299,24 +290,24 @@ def load_folder(path: str | Path) -> Bundle:
         return from_result(load_result(path), title=title)
     b = Bundle(kind=kind, title=title, manifest=manifest)
     if kind == "replicate":
-        b.kpis = _read_parquet(path / "kpis.parquet")
+        b.kpis = _read_parquet(path, manifest, "kpis.parquet")
         b.summary = (
-            _read_parquet(path / "summary.parquet")
-            if (path / "summary.parquet").is_file()
+            _read_parquet(path, manifest, "summary.parquet")
+            if _optional(path, manifest, "summary.parquet")
             else summarise_kpis(b.kpis)
         )
-        b.daily_summary = _read_parquet(path / "daily_summary.parquet")
+        b.daily_summary = _read_parquet(path, manifest, "daily_summary.parquet")
     elif kind == "compare":
-        b.comparison = _read_parquet(path / "comparison.parquet")
-        b.kpis = _read_parquet(path / "kpis.parquet")
+        b.comparison = _read_parquet(path, manifest, "comparison.parquet")
+        b.kpis = _read_parquet(path, manifest, "kpis.parquet")
         b.summary = (
-            _read_parquet(path / "summary.parquet")
-            if (path / "summary.parquet").is_file()
+            _read_parquet(path, manifest, "summary.parquet")
+            if _optional(path, manifest, "summary.parquet")
             else summarise_kpis(b.kpis)
         )
-        b.daily_summary = _read_parquet(path / "daily_summary.parquet")
+        b.daily_summary = _read_parquet(path, manifest, "daily_summary.parquet")
     elif kind == "sweep":
-        b.results = _read_parquet(path / "results.parquet")
+        b.results = _read_parquet(path, manifest, "results.parquet")
         missing = {"metric", "value"} - set(b.results.columns)
         if missing:
             raise ResultsError(
@@ -325,7 +316,7 @@ def load_folder(path: str | Path) -> Bundle:
             )
         b.factors = _factors(manifest, b.results)
     elif kind == "sensitivity":
-        b.indices = _read_parquet(path / "indices.parquet")
+        b.indices = _read_parquet(path, manifest, "indices.parquet")
         missing = {"metric", "factor", "index", "value"} - set(b.indices.columns)
         if missing:
             raise ResultsError(

@@ -12,6 +12,7 @@ import functools
 import io
 import logging
 import math
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -51,7 +52,8 @@ def guarded(error_key: str) -> Callable[[Callable[..., Outputs]], Callable[..., 
             try:
                 return fn(*args, **kwargs)
             except CourtsimError as exc:
-                return {error_key: message(str(exc))}
+                ctx = next((a for a in args if isinstance(a, AppContext)), None)
+                return {error_key: message(public_text(str(exc), ctx))}
             except Exception:  # never a traceback in the page; the log has it
                 log.exception("dashboard handler %s failed", fn.__name__)
                 return {
@@ -64,6 +66,29 @@ def guarded(error_key: str) -> Callable[[Callable[..., Outputs]], Callable[..., 
         return inner
 
     return wrap
+
+
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.])/(?:[^\s/:'\",;()]+/)*([^\s/:'\",;()]*)")
+
+
+def public_text(text: str, ctx: AppContext | None) -> str:
+    """Return a message without the server's absolute paths.
+
+    Paths under ``--results`` become relative to it (``results/experiments/cmp``); any
+    other absolute path is cut to its last part, so the page never shows the server's
+    folders.
+
+    Args:
+        text: The message.
+        ctx: The app's context (for its results folder), if known.
+
+    Returns:
+        The message for the page.
+    """
+    if ctx is not None:
+        for root in {str(ctx.results_root.resolve()), str(ctx.results_root.absolute())}:
+            text = text.replace(root + "/", "results/").replace(root, "results")
+    return _ABSOLUTE_PATH.sub(lambda m: m.group(1) or "/", text)
 
 
 def as_int(value: Any, name: str, lo: int, hi: int | None = None) -> int:

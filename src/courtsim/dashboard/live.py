@@ -24,7 +24,13 @@ import numpy as np
 import pandas as pd
 
 from courtsim.errors import CourtsimError
+from courtsim.interrupts import ignore_sigint_in_worker
+from courtsim.resources import estimate
 from courtsim.scenario import Scenario
+
+#: A batch whose largest run is estimated above this many bytes retires the worker pool
+#: afterwards, so the workers' memory goes back to the system.
+RECYCLE_BYTES = 150e6
 
 #: Daily series kept from each run (those a run lacks are skipped).
 DAILY_METRICS: tuple[str, ...] = (
@@ -163,7 +169,9 @@ class LiveRunner:
                 # spawn, not fork: the web server is multi-threaded, and forking a threaded
                 # process can deadlock (Python 3.12 warns about it).
                 ctx = multiprocessing.get_context("spawn")
-                self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+                self._pool = ProcessPoolExecutor(
+                    max_workers=self.workers, mp_context=ctx, initializer=ignore_sigint_in_worker
+                )
             return self._pool
 
     def warm(self, wait: bool = False) -> None:
@@ -258,13 +266,18 @@ class LiveRunner:
                 f"the simulation failed ({type(exc).__name__}: {exc}); this is a bug in "
                 "courtsim, please report it with the scenario"
             ) from exc
+        finally:
+            # A worker keeps the memory its largest run took: after a big run, retire the
+            # pool so that it goes back to the system (the next run starts fresh workers).
+            if todo and max(estimate(sc).bytes for _, sc, _, _ in todo) > RECYCLE_BYTES:
+                self._reset()
         return self._tabulate(scenarios, replications, seed, records)
 
     def _reset(self) -> None:
         with self._lock:
             pool, self._pool = self._pool, None
         if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def _execute(self, todo: list[tuple[str, Scenario, str, int]], seed: int) -> Any:
         if not todo:

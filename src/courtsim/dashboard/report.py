@@ -40,6 +40,7 @@ from courtsim.dashboard.labels import kpi_order
 from courtsim.dashboard.tables import kpi_display_table, sweep_aggregate
 from courtsim.errors import ResultsError
 from courtsim.kpi_table import KPI_LINES
+from courtsim.results_folder import REPORT_MARKER, check_report_target
 
 #: KPIs of the terminal table (``courtsim run``), shown first in a report.
 TABLE_KPIS = tuple(k for k, *_ in KPI_LINES if k is not None)
@@ -292,7 +293,7 @@ def render_html(bundle: Bundle, title: str | None = None) -> str:
     title = title or f"{_KIND_TITLES.get(bundle.kind, 'Results')}: {bundle.title}"
     created = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     parts = [
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+        REPORT_MARKER + "<meta charset='utf-8'>",
         f"<title>{html.escape(title)}</title><style>{_CSS}</style>",
         f"<script type='text/javascript'>{get_plotlyjs()}</script></head><body>",
         f"<h1>{html.escape(title)}</h1>",
@@ -343,7 +344,8 @@ def write_report(
         source: A results folder (any kind), a ``Result``, a replicate or comparison
             result of ``courtsim.replicate`` / ``courtsim.compare``, or the dashboard's
             live replications.
-        out_html: The HTML file to write (replaced if it exists).
+        out_html: The HTML file to write (an earlier report there is replaced; any other
+            file, or a place inside a results folder, is refused).
         title: Page title.
         scenario_files: Describe the scenarios from the files the manifest names, when
             they are unchanged since the run (their content hash matches).
@@ -358,15 +360,15 @@ def write_report(
         >>> write_report(courtsim.compare(base, [pilot], reps=10, seed=1), "briefing.html")
     """
     out = Path(out_html)
+    check_report_target(out)
     try:
         bundle = to_bundle(source)
     except TypeError as exc:
         raise ResultsError(str(exc), source=str(out)) from None
     if scenario_files and not bundle.scenarios:
         bundle.scenarios = read_scenario_files(bundle.manifest)
+    check_report_target(out)  # before rendering: a refusal costs nothing
     text = render_html(bundle, title)
-    if out.is_dir():
-        raise ResultsError("is a folder; give a file name ending in .html", source=str(out))
     parent = out.parent if str(out.parent) else Path()
     try:
         parent.mkdir(parents=True, exist_ok=True)

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from courtsim.errors import CourtsimError, ScenarioError
+from courtsim.resources import estimate
 from courtsim.scenario import Scenario, validate_scenario
 
 
@@ -38,8 +39,10 @@ class Limits:
         max_upload_bytes: Largest scenario file accepted (bytes, after base64 decoding).
         max_replications: Replications per scenario in one live run.
         max_scenario_days: Sum over scenarios of horizon days x replications.
-        max_expected_cases: Sum over scenarios of expected filings x replications.
+        max_expected_cases: Sum over scenarios of expected cases (pending on day 0 plus
+            filings, :func:`courtsim.resources.estimate`) x replications.
         max_scenarios: Scenarios in one live comparison.
+        max_run_bytes: Memory one live run may need (bytes, :func:`courtsim.resources.estimate`).
     """
 
     max_upload_bytes: int = 64 * 1024
@@ -47,6 +50,7 @@ class Limits:
     max_scenario_days: int = 20 * 730
     max_expected_cases: int = 600_000
     max_scenarios: int = 6
+    max_run_bytes: float = 1e9
 
 
 DEFAULT_LIMITS = Limits()
@@ -213,9 +217,19 @@ def check_run_budget(
             f"{len(scenarios)} scenario(s)); the dashboard's cap is "
             f"{limits.max_scenario_days:,}. Shorten the horizon or run fewer replications",
         )
-    cases = sum(s.filings.per_year * s.horizon_days / 365 for s in scenarios) * replications
+    # The CLI's resource estimate: the caseload on day 0, the filing schedule and the
+    # judges count, not just filings.per_year, so no lever gets around the cap.
+    sizes = [estimate(s) for s in scenarios]
+    cases = sum(e.cases for e in sizes) * replications
     if cases > limits.max_expected_cases:
         raise RunLimitError(
-            f"this run would simulate about {cases:,.0f} cases; the dashboard's cap is "
+            f"this run would simulate about {cases:,.0f} cases over its replications "
+            f"({sizes[0].describe()} for one run of the first scenario); the dashboard's cap is "
             f"{limits.max_expected_cases:,}. Run it with `courtsim compare` instead",
+        )
+    biggest = max(sizes, key=lambda e: e.bytes)
+    if biggest.bytes > limits.max_run_bytes:
+        raise RunLimitError(
+            f"one run would need {biggest.describe()}; the dashboard's cap is "
+            f"{limits.max_run_bytes / 1e9:.1f} GB a run. Run it with `courtsim compare` instead",
         )

@@ -12,7 +12,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from courtsim.cli_types import non_negative_int, positive_int, positive_seconds
+from courtsim.cli_types import (
+    non_negative_int,
+    output_path,
+    positive_int,
+    positive_seconds,
+)
 from courtsim.experiment.spec import (
     CompareSpec,
     ExperimentError,
@@ -83,10 +88,13 @@ def register(subparsers: Any) -> None:
         help="override a value in every scenario (repeatable)",
     )
     c.add_argument("--kpis", help="comma-separated KPIs to keep and print (default all kept)")
-    c.add_argument("--out", help="results folder to create (Parquet + manifest.json)")
+    c.add_argument(
+        "--out", type=output_path, help="results folder to create (Parquet + manifest.json)"
+    )
     c.add_argument("--overwrite", action="store_true", help="replace an existing --out folder")
     c.add_argument(
         "--html",
+        type=output_path,
         metavar="OUT.html",
         help="also write a self-contained HTML briefing (plotly.js embedded, opens offline)",
     )
@@ -103,7 +111,9 @@ def register(subparsers: Any) -> None:
             "experiment", metavar="EXPERIMENT.yaml", help=f"experiment file (kind: {name})"
         )
         s.add_argument(
-            "--out", help="results folder (default experiments/out/NAME from the experiment file)"
+            "--out",
+            type=output_path,
+            help="results folder (default experiments/out/NAME from the experiment file)",
         )
         s.add_argument(
             "--resume",
@@ -194,6 +204,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from courtsim.experiment.compare import compare
     from courtsim.experiment.report import comparison_text, headline
     from courtsim.result import check_output_dir
+    from courtsim.results_folder import check_report_target
 
     inputs = _compare_inputs(args)
     if args.dry_run:
@@ -212,12 +223,23 @@ def cmd_compare(args: argparse.Namespace) -> int:
             f"each: {len(items) * inputs['reps']} runs, {len(kpis)} KPIs. Nothing was run."
         )
         return 0
+    from courtsim.resources import check_fits
+
+    others = inputs["others"]
+    for sc in [inputs["baseline"], *(others.values() if isinstance(others, dict) else others)]:
+        check_fits(sc, source=args.baseline)
     out = Path(args.out) if args.out else None
     if out is not None:
         check_output_dir(out, args.overwrite)  # before the runs, not after them
     html = Path(args.html) if args.html else None
     if html is not None:
-        check_html_target(html, args.overwrite)
+        check_report_target(html, args.overwrite)
+        if out is not None and html.resolve().is_relative_to(out.resolve()):
+            raise ExperimentError(
+                "the report cannot go inside the --out results folder; write it elsewhere",
+                source=str(html),
+                field="--html",
+            )
     t0 = time.perf_counter()
     try:
         cmp = compare(**inputs, **_executor_options(args), timeout_s=args.connect_timeout)
@@ -243,31 +265,6 @@ def cmd_compare(args: argparse.Namespace) -> int:
         write_report(cmp, html)
         print(f"Briefing: {html} (open it in a browser; it works offline)")
     return 0
-
-
-def check_html_target(html: Path, overwrite: bool) -> None:
-    """Fail before any run if the briefing cannot be written, or would replace a file.
-
-    Args:
-        html: The HTML file to write.
-        overwrite: Whether an existing file may be replaced.
-
-    Raises:
-        ResultsError: It exists (without ``--overwrite``), is a folder, or is not .html.
-    """
-    from courtsim.errors import ResultsError
-
-    if html.suffix.lower() not in {".html", ".htm"}:
-        raise ResultsError("give a file name ending in .html", source=str(html), field="--html")
-    if html.is_dir():
-        raise ResultsError("is a folder, not a file", source=str(html), field="--html")
-    if html.exists() and not overwrite:
-        raise ResultsError(
-            "the file already exists; nothing was run. Choose another name, or pass "
-            "--overwrite to replace it",
-            source=str(html),
-            field="--html",
-        )
 
 
 def _describe(ex: dict[str, Any]) -> str:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from courtsim.experiment.spec import ExperimentError
 from courtsim.experiment.worker import RunOutput, RunTask, describe_exception, execute
+from courtsim.interrupts import ignore_sigint_in_worker
 from courtsim.result import package_versions
 
 if TYPE_CHECKING:
@@ -107,7 +108,9 @@ class PoolExecutor(Executor):
         ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
         if "forkserver" in methods:
             ctx.set_forkserver_preload(["courtsim.experiment.worker"])
-        self._pool = cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+        self._pool = cf.ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=ctx, initializer=ignore_sigint_in_worker
+        )
 
     def run(self, tasks: Iterable[RunTask]) -> Iterator[RunOutput]:
         """Execute tasks on the pool (see :meth:`Executor.run`).

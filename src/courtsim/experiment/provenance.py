@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from importlib import metadata
-from pathlib import Path
 
+from courtsim.loading import sha256_file
 from courtsim.result import package_versions
+
+__all__ = ["now_utc", "sha256_file", "versions"]
 
 
 def now_utc() -> str:
@@ -24,19 +25,3 @@ def versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             out[p] = "not installed"
     return out
-
-
-def sha256_file(path: Path) -> str:
-    """Return the sha256 of a file's bytes.
-
-    Args:
-        path: The file.
-
-    Returns:
-        Hex digest.
-    """
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()

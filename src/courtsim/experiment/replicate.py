@@ -23,6 +23,7 @@ from courtsim.experiment.provenance import now_utc, sha256_file, versions
 from courtsim.experiment.spec import DEFAULT_DAILY, ExperimentError, RunsFailedError
 from courtsim.experiment.stats import summarise
 from courtsim.experiment.worker import RunOutput, RunTask
+from courtsim.interrupts import deferred_interrupts
 from courtsim.result import write_atomically
 from courtsim.scenario import Scenario, load_scenario
 
@@ -137,9 +138,11 @@ def run_batch(
     with make_executor(workers, scheduler, timeout_s) as ex:
         bar = Progress(len(tasks), source, enabled=progress)
         try:
-            for out in ex.run(tasks):
-                outputs[out.run_id] = out
-                bar.update(out.ok)
+            with deferred_interrupts() as interrupt:
+                for out in ex.run(tasks):
+                    outputs[out.run_id] = out
+                    bar.update(out.ok)
+                    interrupt.check()  # Ctrl-C stops at a run boundary, never lost
         finally:
             bar.close()
         described = ex.describe()

@@ -18,10 +18,10 @@ import hashlib
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from courtsim.errors import CourtsimError
+from courtsim.errors import CourtsimError, elide
+from courtsim.loading import MAX_YAML_BYTES, load_yaml, parse_yaml, read_bytes
 
 #: Daily series kept by default by ``replicate`` and ``compare``.
 DEFAULT_DAILY = ("n_pending", "n_backlog", "new_disposed", "new_filed")
@@ -258,9 +258,10 @@ def validate_experiment(data: Any, source: str, expect: str | None = None) -> Sp
             source=source,
         )
     kind = data.get("kind")
-    if kind not in _KINDS:
+    if not isinstance(kind, str) or kind not in _KINDS:
         raise ExperimentError(
-            f"'kind' must be one of {', '.join(_KINDS)} (got {kind!r}); it says which command "
+            f"'kind' must be one of {', '.join(_KINDS)} (got {elide(repr(kind), 60)}); it says "
+            "which command "
             "runs the file",
             source=source,
             field="kind",
@@ -297,21 +298,12 @@ def load_experiment(path: str | Path, expect: str | None = None) -> Experiment:
         ExperimentError: The file is missing, not YAML, or not a valid experiment.
     """
     path = Path(path)
+    raw = read_bytes(path, MAX_YAML_BYTES, ExperimentError)
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ExperimentError("file not found", source=str(path)) from None
-    except IsADirectoryError:
-        raise ExperimentError("is a folder, not an experiment file", source=str(path)) from None
-    try:
-        data = yaml.safe_load(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ExperimentError("not a UTF-8 text file", source=str(path)) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ExperimentError(f"not valid YAML{where}: {problem}", source=str(path)) from None
+    data = parse_yaml(text, str(path), ExperimentError)
     spec = validate_experiment(data, str(path), expect)
     return Experiment(path, spec, hashlib.sha256(raw).hexdigest())
 
@@ -326,7 +318,7 @@ def is_experiment_file(path: str | Path) -> bool:
         True when it is a readable mapping with a ``kind`` key.
     """
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        data = load_yaml(path, ExperimentError)
+    except ExperimentError:
         return False
     return isinstance(data, dict) and "kind" in data

@@ -23,8 +23,11 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from courtsim.errors import ResultsError
+from courtsim.loading import check_regular_file
+from courtsim.results_folder import read_manifest
 
 _LOCK = ".courtsim.lock"
 
@@ -118,23 +121,15 @@ class RunStore:
 
     # ------------------------------------------------------------------ manifest
     def read_manifest(self) -> dict[str, Any] | None:
-        """Return the manifest, or None when there is none.
+        """Return the manifest (checked by schema), or None when there is none.
 
         Raises:
-            ResultsError: The manifest is not valid JSON.
+            ResultsError: The manifest is not a regular file, not JSON, or not a manifest.
         """
         path = self.root / "manifest.json"
-        if not path.is_file():
+        if not path.exists() and not path.is_symlink():
             return None
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise ResultsError(
-                f"manifest.json is not valid JSON ({exc})", source=str(path)
-            ) from None
-        if not isinstance(data, dict):
-            raise ResultsError("manifest.json does not hold a mapping", source=str(path))
-        return data
+        return read_manifest(self.root)
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
         """Write ``manifest.json`` atomically.
@@ -152,6 +147,41 @@ class RunStore:
     def finished(self) -> set[str]:
         """Return the ids of runs that finished without error."""
         return {p.name.removesuffix(".ok.parquet") for p in self.runs.glob("*.ok.parquet")}
+
+    def set_aside_corrupt(self, run_ids: set[str]) -> list[str]:
+        """Rename finished-run records that cannot be read to ``*.corrupt``, so they rerun.
+
+        A record is corrupt when it is not a regular file, not Parquet, or does not hold
+        its own run's rows, all finished. Nothing is deleted: the bad file stays, renamed.
+
+        Args:
+            run_ids: The finished runs to check.
+
+        Returns:
+            The ids set aside, sorted.
+        """
+        bad = []
+        for rid in sorted(run_ids):
+            path = self._path(rid, "ok")
+            if self._record_ok(path, rid):
+                continue
+            bad.append(rid)
+            path.replace(path.with_name(f"{path.name}.corrupt"))
+            daily = self._path(rid, "daily")
+            if daily.exists():
+                daily.replace(daily.with_name(f"{daily.name}.corrupt"))
+        return bad
+
+    @staticmethod
+    def _record_ok(path: Path, run_id: str) -> bool:
+        try:
+            check_regular_file(path, ResultsError)
+            rows = pd.read_parquet(path)
+        except (ResultsError, OSError, ValueError, pa.ArrowException):
+            return False
+        if not {"run_id", "status"} <= set(rows.columns) or rows.empty:
+            return False
+        return bool((rows["run_id"].astype(str) == run_id).all() and (rows["status"] == "ok").all())
 
     def failed(self) -> set[str]:
         """Return the ids of runs recorded as failed (and not since finished)."""

@@ -9,6 +9,7 @@ sweep restarted with ``--resume`` skips finished runs and ends with the same dat
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,6 +24,7 @@ from courtsim.experiment.progress import Progress
 from courtsim.experiment.provenance import now_utc, sha256_file, versions
 from courtsim.experiment.spec import Experiment, load_experiment
 from courtsim.experiment.store import RunStore, atomic_write_parquet
+from courtsim.interrupts import deferred_interrupts
 from courtsim.result import check_output_dir
 
 if TYPE_CHECKING:
@@ -182,13 +184,17 @@ def run_plan(
             store.write_run(r.run_id, run_rows(plan, r, None), None)
             failed += 1
             progress.update(False)
-    for output in executor.run(plan.tasks(skip)):
-        r = by_id[output.run_id]
-        daily = daily_rows(plan, r, output) if output.ok and plan.daily else None
-        store.write_run(r.run_id, run_rows(plan, r, output), daily)
-        ok += output.ok
-        failed += not output.ok
-        progress.update(output.ok)
+    # Ctrl-C is recorded and acted on between runs: each finished run is written whole,
+    # and the interrupt cannot be swallowed by a library's cleanup code.
+    with deferred_interrupts() as interrupt:
+        for output in executor.run(plan.tasks(skip)):
+            r = by_id[output.run_id]
+            daily = daily_rows(plan, r, output) if output.ok and plan.daily else None
+            store.write_run(r.run_id, run_rows(plan, r, output), daily)
+            ok += output.ok
+            failed += not output.ok
+            progress.update(output.ok)
+            interrupt.check()
     return ok, failed
 
 
@@ -256,11 +262,20 @@ def execute_experiment(
             manifest = previous or {**base_manifest(exp, plan, kind), "started_utc": started}
             manifest["status"] = "running"
             planned = {r.run_id for r in plan.runs}
+            corrupt = store.set_aside_corrupt(store.finished() & planned)
+            if corrupt:
+                print(
+                    f"courtsim: {len(corrupt)} finished run record(s) in {out}/runs/ could not "
+                    f"be read (the first: {corrupt[0]}); set aside as *.ok.parquet.corrupt and "
+                    "run again",
+                    file=sys.stderr,
+                )
             skip = store.finished() & planned
             session = {
                 "started_utc": started,
                 "executor": executor.describe(),
                 "skipped": len(skip),
+                "set_aside": corrupt,
             }
             manifest.setdefault("sessions", []).append(session)
             store.write_manifest(manifest)
