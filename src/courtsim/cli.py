@@ -25,6 +25,7 @@ EXIT_INTERRUPTED = 130
 #: and sets ``func`` (a callable taking the parsed args and returning an exit status).
 SUBCOMMAND_MODULES: tuple[str, ...] = (
     "courtsim.experiment.cli",
+    "courtsim.experiment.decision_cli",
     "courtsim.dashboard.cli",
     "courtsim.calibration.cli",
 )
