@@ -198,7 +198,8 @@ def prepare(
             "the lever is counted in with --court (a national question is `courtsim allocate`)",
             source="--court",
         )
-    return region_scenario(sc, court or next(iter(sc.courts))), lv
+    name = court or next(iter(sc.courts))
+    return region_scenario(sc, name), Lever(lv.name, name)
 
 
 def find_level(
