@@ -42,7 +42,6 @@ def _cmd_dashboard(args: argparse.Namespace) -> int:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from courtsim.dashboard.report import write_report
-
     from courtsim.experiment.sequential import Target
 
     targets = [Target.parse(t) for t in args.target]
