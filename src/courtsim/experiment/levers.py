@@ -23,7 +23,7 @@ from courtsim.scenario import Scenario
 LEVER_HELP = {
     "conciliation": "conciliation judges in the court",
     **{f"mediators.{k}": f"{k.replace('_', ' ')} mediators in the court" for k in MEDIATOR_KINDS},
-    "judges": "civil judges of the court",
+    "judges": "civil judges in the court",
 }
 
 
