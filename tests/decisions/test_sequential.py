@@ -26,7 +26,7 @@ def test_target_parses_both_directions_and_percent():
     "text", ["ttd_mean_days<60", "ttd_mean_days<=", "<=60", "x<=abc", "x<=inf"]
 )
 def test_malformed_targets_are_refused(text):
-    with pytest.raises(DecisionError, match="target|number|finite"):
+    with pytest.raises(DecisionError, match=r"target|number|finite"):
         Target.parse(text)
 
 

@@ -22,7 +22,8 @@ def test_unreachable_target_is_a_plain_result():
     r = find_level(
         mmc(days=120), "judges", "ttd_mean_days<=1", (5, 6), budget=SMALL_BUDGET, workers=1
     )
-    assert r.status == "not_reachable" and r.answer is None
+    assert r.status == "not_reachable"
+    assert r.answer is None
     assert r.sentence().startswith("Not reachable up to level 6")
     assert r.levels[6].low > 1  # the evidence: the lower bound is above the target
     assert set(r.levels) == {5, 6}
@@ -58,7 +59,8 @@ def test_level_zero_of_conciliation_closes_the_channel():
         policies=[{"type": "in_court", "start_day": 0, "p_offer": 1.0}],
     )
     closed = at_level(sc, parse_lever("conciliation"), 0)
-    assert closed.conciliation.judges_per_court == 0 and closed.policies[0].p_offer == 1.0
+    assert closed.conciliation.judges_per_court == 0
+    assert closed.policies[0].p_offer == 1.0
     res = courtsim.simulate(closed, seed=3)
     assert res.kpis["referred_conciliation"] == 0
     assert courtsim.simulate(sc, seed=3).kpis["referred_conciliation"] > 0
@@ -70,7 +72,8 @@ def test_level_zero_of_a_mediator_kind_drops_it_from_the_channels():
     assert region.judges.count == sc.judges_per_court()["aktobe"]
     none = at_level(region, parse_lever("mediators.public"), 0)
     kinds = [p.mediator_kinds for p in none.policies if hasattr(p, "mediator_kinds")]
-    assert kinds and all("public" not in k for k in kinds)
+    assert kinds
+    assert all("public" not in k for k in kinds)
 
 
 def test_lever_errors_name_the_lever_and_the_court():
@@ -125,13 +128,17 @@ def test_bad_input_exits_2_with_one_paragraph_and_writes_nothing(tmp_path, capsy
     code = _staffing(tmp_path, *args, "--out", str(out), "--html", str(tmp_path / "b.html"))
     err = capsys.readouterr().err
     assert code == 2
-    assert words in err and "Traceback" not in err and err.count("\n") == 1
-    assert not out.exists() and not (tmp_path / "b.html").exists()
+    assert words in err
+    assert "Traceback" not in err
+    assert err.count("\n") == 1
+    assert not out.exists()
+    assert not (tmp_path / "b.html").exists()
 
 
 def test_non_integer_lever_is_refused_on_the_command_line(tmp_path, capsys):
     code = _staffing(tmp_path, "--target", "ttd_mean_days<=9", "--lever", "judges.hours_per_day")
-    assert code == 2 and "integer counts" in capsys.readouterr().err
+    assert code == 2
+    assert "integer counts" in capsys.readouterr().err
 
 
 @pytest.mark.slow
@@ -142,7 +149,9 @@ def test_folder_manifest_report_and_resume(tmp_path, capsys):
     text = capsys.readouterr().out
     assert "5 civil judges in court is the smallest level" in text
     m = json.loads((out / "manifest.json").read_text())
-    assert m["kind"] == "target" and m["status"] == "complete" and m["answer"]["answer"] == 5
+    assert m["kind"] == "target"
+    assert m["status"] == "complete"
+    assert m["answer"]["answer"] == 5
     assert set(m["files"]) == {"results.parquet", "levels.parquet"}
     levels = pd.read_parquet(out / "levels.parquet")
     assert "target" in (tmp_path / "b.html").read_text()
@@ -158,7 +167,8 @@ def test_folder_manifest_report_and_resume(tmp_path, capsys):
     assert _staffing(tmp_path, *args, "--resume") == 0
     pd.testing.assert_frame_equal(pd.read_parquet(out / "levels.parquet"), levels)
     m2 = json.loads((out / "manifest.json").read_text())
-    assert m2["status"] == "complete" and len(m2["sessions"]) == 2
+    assert m2["status"] == "complete"
+    assert len(m2["sessions"]) == 2
     # The report command reads the folder too.
     assert main(["report", str(out), "--html", str(tmp_path / "r.html")]) == 0
     assert "smallest level" in (tmp_path / "r.html").read_text()
