@@ -186,3 +186,13 @@ def test_folder_manifest_report_and_resume(tmp_path, capsys):
         )
         == 2
     )
+
+
+def test_run_budget_ends_the_search_with_its_evidence():
+    # Four runs cannot decide both ends (three replicates each): the search stops there.
+    budget = Budget(min_reps=3, step=3, max_reps=6, max_runs=4)
+    r = find_level(mmc(days=60), "judges", "ttd_mean_days<=9", (5, 6), budget=budget, workers=1)
+    assert r.status == "undecided"
+    assert r.answer is None
+    assert all(e.exhausted for e in r.levels.values())
+    assert "run budget (--max-runs 4) is too small" in r.sentence()

@@ -59,7 +59,12 @@ def target_sentence(r: TargetResult) -> str:
             f"({'; '.join(r.warnings)})."
         )
     lo, hi = r.bracket
-    unclear = [e for e in ev.values() if e.verdict == "unclear"]
+    if all(e.n_runs == 0 for e in ev.values()):
+        return (
+            f"The run budget (--max-runs {r.budget.max_runs}) is too small for a first look "
+            f"at the levels {lo} and {hi} ({r.budget.min_reps} replicates each); nothing was decided."
+        )
+    unclear = [e for e in ev.values() if e.verdict == "unclear" and e.n_runs > 0]
     detail = "; ".join(
         f"level {e.level}: mean {fmt(e.mean, k)}, {100 * r.budget.confidence:g}% bounds "
         f"{fmt(e.low, k)} to {fmt(e.high, k)} after {e.n} replicates, which straddle the target"

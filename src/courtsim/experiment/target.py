@@ -332,7 +332,7 @@ class _Search:
                 extra = sum(want[k] - n[k] for k in open_)
                 if extra > left:  # the question's run budget is spent
                     for k in open_:
-                        self.evidence[k].exhausted = True
+                        self.evidence.setdefault(k, Evidence(k)).exhausted = True
                     return
             label = self.lever.name
             self.cache.ensure(
