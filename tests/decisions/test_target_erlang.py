@@ -43,9 +43,10 @@ def test_search_returns_the_erlang_c_level_in_19_of_20_seeds():
     target = w6 + 0.3 * (w5 - w6)  # 5.83 days: W(5) = 7.27 fails it, W(6) = 5.21 meets it
     expected = min(c for c in range(5, 9) if theory(c) <= target)
     assert expected == 6
-    budget = Budget(min_reps=4, step=4, max_reps=16)
+    # Three looks (6, 12, 18 replicates), each at one-sided level 0.05/3.
+    budget = Budget(min_reps=6, step=6, max_reps=18)
     sc = mmc_scenario()
-    answers, early = [], 0
+    answers, early, first_look = [], 0, 0
     for seed in range(20):
         r = find_level(
             sc,
@@ -63,7 +64,9 @@ def test_search_returns_the_erlang_c_level_in_19_of_20_seeds():
             # level below's lower bound is above it.
             assert r.levels[6].high < target < r.levels[5].low
         early += all(e.n < budget.max_reps for e in r.levels.values())
+        first_look += r.levels[7].n == budget.min_reps
     assert sum(a == expected for a in answers) >= 19, answers
-    # The levels far from the target are decided at the first look, so the search
-    # stops well before its budget (16 replicates x 3 levels).
+    # Every level is decided before its budget is spent (the levels far from the target
+    # at the first look), so the search stops early.
     assert early >= 19
+    assert first_look >= 19  # 7 judges (W = 4.7 days) is clear after the first 6 replicates

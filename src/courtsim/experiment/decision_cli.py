@@ -57,7 +57,7 @@ def register(subparsers: Any) -> None:
         "staffing",
         help="the smallest staffing that meets a KPI target, with 95%% confidence",
         description="Find the smallest level of one staffing lever (conciliation judges, "
-        "mediators of a kind, or judges) at which the upper 95%% confidence bound of a KPI's "
+        "mediators of a kind, or judges) at which the upper 95% confidence bound of a KPI's "
         "mean lies below the target (above it for >= targets). Levels share replicate seeds "
         "(common random numbers); replicates are added until each level's verdict is clear.",
     )

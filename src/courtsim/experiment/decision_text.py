@@ -42,7 +42,7 @@ def target_sentence(r: TargetResult) -> str:
         s += _bound_words(r, ev[r.answer], "meets")
         below = r.answer - 1
         if below in ev:
-            s += f"; at {below}, " + _bound_words(r, ev[below], "fails") + " on the wrong side"
+            s += f"; at {below}, " + _bound_words(r, ev[below], "fails")
         else:
             s += "; it is the bottom of the range searched"
         return s + "."
@@ -51,7 +51,7 @@ def target_sentence(r: TargetResult) -> str:
         return (
             f"Not reachable up to level {hi}: with {hi} {what}, "
             + _bound_words(r, ev[hi], "fails")
-            + f" on the wrong side of {tgt}. Search higher levels (--levels) or another lever."
+            + f", so it misses {tgt}. Search higher levels (--levels) or another lever."
         )
     if r.status == "not_monotone":
         return (
