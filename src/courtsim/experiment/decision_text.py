@@ -143,4 +143,11 @@ def allocation_text(a: AllocationResult) -> str:
         "  last post: the KPI change the region's last added post made (its first post, "
         "for regions given none)"
     )
+    idle = [post for post, _, gain in a.steps if not gain > 0]
+    if idle:
+        lines.append(
+            f"  note: {len(idle)} of the {len(a.steps)} posts (from post {idle[0]}) improved "
+            "the KPI in no region on these replicates (best gain <= 0); they went to the "
+            "regions with fewest added posts. The KPI may be flat here (e.g. no backlog)"
+        )
     return "\n".join(lines)
