@@ -224,7 +224,14 @@ def sentences(view: DecisionView) -> list[str]:
     kpi = view.question["kpi"]
     n = a.get("national", {})
     added = ", ".join(f"{g} +{k}" for g, k in a.get("added", {}).items() if k)
+    idle = [step for step in a.get("steps", []) if not step[2] > 0]
+    note = (
+        [f"{len(idle)} post(s) improved the KPI in no region on these replicates (it may be flat)."]
+        if idle
+        else []
+    )
     return [
+        *note,
         f"Posts go to: {added or 'no region'}.",
         f"National {label(kpi)}: {fmt(n.get('before'), kpi)} before, {fmt(n.get('after'), kpi)} "
         f"after; change {fmt(n.get('diff'), kpi, True)} (95% CI {fmt(n.get('diff_low'), kpi, True)} "
