@@ -18,13 +18,13 @@ from courtsim.runner import simulate
 from courtsim.scenario import Scenario, load_scenario
 
 if TYPE_CHECKING:
-    from courtsim.experiment import compare, replicate
+    from courtsim.experiment import allocate, compare, find_level, replicate
 
 
 def __getattr__(name: str) -> Any:
     # The experiment runners pull in scipy.stats and executors; import them on first use
     # so that `courtsim run` and `import courtsim` start fast.
-    if name in {"compare", "replicate"}:
+    if name in {"allocate", "compare", "find_level", "replicate"}:
         from courtsim import experiment
 
         return getattr(experiment, name)
@@ -38,7 +38,9 @@ __all__ = [
     "ResultsError",
     "Scenario",
     "ScenarioError",
+    "allocate",
     "compare",
+    "find_level",
     "load_result",
     "load_scenario",
     "replicate",

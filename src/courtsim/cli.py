@@ -27,6 +27,7 @@ EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports it
 #: and sets ``func`` (a callable taking the parsed args and returning an exit status).
 SUBCOMMAND_MODULES: tuple[str, ...] = (
     "courtsim.experiment.cli",
+    "courtsim.experiment.decision_cli",
     "courtsim.dashboard.cli",
     "courtsim.calibration.cli",
 )

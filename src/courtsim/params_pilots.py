@@ -27,7 +27,7 @@ class ConciliationJudges(Section):
         le=1000,
         description="Conciliation judges in each court, posts in addition to judges.count "
         "(assumption: ~1 per court with >=10 civil judges, domain.md §6; national count not "
-        "found, domain.md §2.3).",
+        "found, domain.md §2.3). A court with none has the conciliation channel closed.",
     )
     per_judge: float = Field(
         default=0.0,
@@ -385,13 +385,10 @@ class PilotsMixin(Section):
                         f"policies.{i}.mediator_kinds names '{k}', but the scenario has no "
                         f"such mediators (set mediators.{k}.per_court or per_judge)"
                     )
-            conc = self.conciliation
-            no_conciliators = conc.judges_per_court == 0 and conc.per_judge == 0
-            if isinstance(pol, InCourtPolicy) and no_conciliators and pol.p_offer > 0:
-                raise ValueError(
-                    f"policies.{i} (in_court) offers conciliation but "
-                    "conciliation.judges_per_court and per_judge are 0 (set one, or set p_offer: 0)"
-                )
+            # No conciliation judges with the in_court channel on is legal: it means the
+            # conciliation channel is closed (a court without conciliation judges makes no
+            # offers; trial judges' settlement push still applies). Staffing searches start
+            # from that level 0 (docs/decisions.md).
         for i, a in enumerate(self.policies):
             for j in range(i + 1, len(self.policies)):
                 b = self.policies[j]

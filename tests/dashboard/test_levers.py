@@ -67,7 +67,7 @@ def test_channel_switches():
     assert on.policies[0].p_offer == 0.5
     off = apply_levers(on, {"policies[in_court].p_offer": 0.9}, channels=[])
     assert channels_on(off) == []
-    with pytest.raises(
-        ScenarioError, match=r"offers conciliation but conciliation\.judges_per_court"
-    ):
-        apply_levers(make_scenario(), {}, channels=["in_court"])
+    # No conciliation judges with the channel on is legal: the channel is closed (level 0).
+    closed = apply_levers(make_scenario(), {}, channels=["in_court"])
+    assert channels_on(closed) == ["in_court"]
+    assert closed.conciliation.judges_per_court == 0

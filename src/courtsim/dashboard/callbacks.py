@@ -14,6 +14,7 @@ from dash import ALL, Input, Output, State, callback_context, no_update
 
 from courtsim.dashboard import handlers as H
 from courtsim.dashboard.context import AppContext
+from courtsim.dashboard.decisions_tab import register_decision_callbacks
 
 
 def _outputs(result: dict[str, Any], names: list[str]) -> tuple[Any, ...]:
@@ -45,6 +46,7 @@ def register_callbacks(app: dash.Dash, ctx: AppContext) -> None:
     _comparison(app, ctx)
     _sweep(app, ctx)
     _downloads(app, ctx)
+    register_decision_callbacks(app, ctx)
 
 
 def _progress(app: dash.Dash, ctx: AppContext, prefix: str) -> None:
@@ -181,11 +183,12 @@ def _sweep(app: dash.Dash, ctx: AppContext) -> None:
         Input("sw-x", "value"),
         Input("sw-y", "value"),
         Input("sw-chart", "value"),
+        Input("sw-target", "value"),
         prevent_initial_call=True,
     )
-    def draw(view: Any, metric: Any, x: Any, y: Any, chart: Any) -> tuple[Any, ...]:
+    def draw(view: Any, metric: Any, x: Any, y: Any, chart: Any, target: Any) -> tuple[Any, ...]:
         return _outputs(
-            H.draw_sweep(ctx, view, metric, x, y, chart), ["graphs", "table", "message"]
+            H.draw_sweep(ctx, view, metric, x, y, chart, target), ["graphs", "table", "message"]
         )
 
 

@@ -43,8 +43,12 @@ def _cmd_dashboard(args: argparse.Namespace) -> int:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from courtsim.dashboard.report import write_report
+    from courtsim.experiment.sequential import Target
 
-    out = write_report(Path(args.results_dir), Path(args.html), title=args.title)
+    targets = [Target.parse(t) for t in args.target]
+    out = write_report(
+        Path(args.results_dir), Path(args.html), args.title, kpis=args.kpi, targets=targets
+    )
     print(f"Wrote {out} ({out.stat().st_size / 1e6:.1f} MB, opens offline)")
     return 0
 
@@ -81,7 +85,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "report",
         help="write a self-contained HTML report of a results folder",
         description="Write a static HTML report (plotly.js embedded, opens offline) of a run, "
-        "replications, a comparison, a sweep or a sensitivity analysis.",
+        "replications, a comparison, a sweep, a sensitivity analysis, a staffing search or an "
+        "allocation.",
     )
     r.add_argument("results_dir", metavar="RESULTS_DIR", help="results folder (any kind)")
     r.add_argument(
@@ -92,4 +97,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="the report file to write",
     )
     r.add_argument("--title", help="page title")
+    r.add_argument(
+        "--kpi",
+        action="append",
+        default=[],
+        metavar="KPI",
+        help="a KPI to draw in sweep figures (repeatable; default: the key KPIs)",
+    )
+    r.add_argument(
+        "--target",
+        action="append",
+        default=[],
+        metavar="KPI<=VALUE",
+        help="draw a KPI target on the sweep figures of that KPI, e.g. ttd_mean_days<=60",
+    )
     r.set_defaults(func=_cmd_report)

@@ -21,7 +21,7 @@ from courtsim.results_folder import read_manifest as read_results_manifest
 from courtsim.results_folder import verified
 from courtsim.scenario import Scenario
 
-KINDS = ("run", "replicate", "compare", "sweep", "sensitivity")  # what the dashboard shows
+KINDS = ("run", "replicate", "compare", "sweep", "sensitivity", "target", "allocate")
 #: Columns of a sweep's results that are not factors.
 SWEEP_COLUMNS = {
     "run_id",
@@ -285,6 +285,12 @@ def load_folder(path: str | Path) -> Bundle:
     path = Path(path)
     manifest = read_manifest(path)
     kind = manifest["kind"]
+    if kind in ("target", "allocate"):  # decision questions: courtsim.dashboard.decisions
+        raise ResultsError(
+            f"holds a '{kind}' question; open it in the Decisions tab, or write its briefing "
+            "with `courtsim report`",
+            source=str(path),
+        )
     title = str(manifest.get("name") or manifest.get("scenario_name") or path.name)
     if kind == "run":
         return from_result(load_result(path), title=title)

@@ -29,7 +29,9 @@ from courtsim.dashboard.live import Replications
 from courtsim.dashboard.report import comparison_sentences, kpi_table, render_html
 from courtsim.dashboard.safety import check_run_budget, parse_scenario_upload, resolve_under
 from courtsim.dashboard.tables import kpi_display_table, sweep_aggregate
+from courtsim.dashboard.targets import draw_target
 from courtsim.errors import CourtsimError
+from courtsim.experiment.sequential import Target
 from courtsim.scenario import Scenario
 
 log = logging.getLogger("courtsim.dashboard")
@@ -394,8 +396,12 @@ def open_folder(
 
 
 @guarded("message")
-def draw_sweep(ctx: AppContext, view: Any, metric: Any, x: Any, y: Any, chart: Any) -> Outputs:
+def draw_sweep(
+    ctx: AppContext, view: Any, metric: Any, x: Any, y: Any, chart: Any, target: Any = None
+) -> Outputs:
     """Draw the opened folder: a KPI against one or two factors, indices, or its figures.
+
+    A ``target`` such as ``ttd_mean_days<=60`` is drawn on the sweep figure of its KPI.
 
     Returns:
         ``graphs`` (a list of graph components) and ``table``.
@@ -415,6 +421,12 @@ def draw_sweep(ctx: AppContext, view: Any, metric: Any, x: Any, y: Any, chart: A
             fig = F.sweep_heatmap(agg, str(x), str(y), str(metric))
         else:
             fig = F.sweep_line(agg, str(x), str(metric), by=y)
+        if target:
+            t = Target.parse(str(target))
+            if t.kpi != metric:
+                raise CourtsimError(f"the target is on {t.kpi}; choose that KPI to see its line")
+            factors = [str(x), str(y)] if chart == "heatmap" and y else [str(x)]
+            draw_target(fig, agg, factors, t)
         return {"graphs": [dcc.Graph(figure=fig, config=cfg)], "table": table(agg)}
     if bundle.kind == "sensitivity" and bundle.indices is not None:
         if metric not in bundle.metrics():

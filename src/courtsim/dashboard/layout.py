@@ -412,6 +412,15 @@ def sweep_tab(ctx: AppContext) -> dcc.Tab:
                 [html.Label("second factor (optional)"), dcc.Dropdown(id="sw-y")],
                 className="field",
             ),
+            html.Div(
+                [
+                    html.Label("target line (optional)", htmlFor="sw-target"),
+                    dcc.Input(
+                        id="sw-target", type="text", debounce=True, placeholder="ttd_mean_days<=60"
+                    ),
+                ],
+                className="field",
+            ),
             dcc.RadioItems(
                 id="sw-chart",
                 options=[
@@ -442,6 +451,8 @@ def sweep_tab(ctx: AppContext) -> dcc.Tab:
 
 def build_layout(ctx: AppContext) -> html.Div:
     """Return the whole page (called on every page load: each gets its own token)."""
+    from courtsim.dashboard.decisions_tab import decisions_tab  # it imports the handlers
+
     return html.Div(
         [
             html.Div(
@@ -458,7 +469,12 @@ def build_layout(ctx: AppContext) -> html.Div:
             dcc.Tabs(
                 id="tabs",
                 value="explorer",
-                children=[explorer_tab(ctx), comparison_tab(ctx), sweep_tab(ctx)],
+                children=[
+                    explorer_tab(ctx),
+                    comparison_tab(ctx),
+                    sweep_tab(ctx),
+                    decisions_tab(ctx),
+                ],
             ),
         ]
     )

@@ -23,6 +23,7 @@ import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
 from courtsim.dashboard import figures as F
+from courtsim.dashboard.decisions import is_decision_folder
 from courtsim.dashboard.describe import (
     KEY_METRICS,
     SENTENCE_METRICS,
@@ -38,7 +39,9 @@ from courtsim.dashboard.folders import (
 )
 from courtsim.dashboard.labels import kpi_order
 from courtsim.dashboard.tables import kpi_display_table, sweep_aggregate
+from courtsim.dashboard.targets import check_report_kpis, draw_target
 from courtsim.errors import ResultsError
+from courtsim.experiment.sequential import Target
 from courtsim.kpi_table import KPI_LINES
 from courtsim.results_folder import REPORT_MARKER, check_report_target
 
@@ -81,31 +84,45 @@ def _agg_for(bundle: Bundle, metric: str) -> tuple[pd.DataFrame, list[str]]:
     return sweep_aggregate(res, factors, metric), factors
 
 
-def figures_for(bundle: Bundle, metric: str | None = None) -> list[go.Figure]:
+def figures_for(
+    bundle: Bundle,
+    metric: str | None = None,
+    kpis: list[str] | None = None,
+    targets: list[Target] | None = None,
+) -> list[go.Figure]:
     """Return the figures that show a bundle, in reading order.
 
     Args:
         bundle: The results.
         metric: For sweeps and sensitivity analyses, the one KPI to draw (default: the
             key KPIs present).
+        kpis: For sweeps and sensitivity analyses, the KPIs to draw (``--kpi``).
+        targets: KPI targets, drawn on the sweep figures of their KPI.
 
     Returns:
         The figures.
     """
+    chosen = [metric] if metric else list(kpis or [])
     if bundle.kind == "sweep" and bundle.results is not None:
         present = bundle.metrics()
-        metrics = [metric] if metric else [m for m in KEY_METRICS if m in present][:4]
+        metrics = chosen or [m for m in KEY_METRICS if m in present][:4]
         out = []
         for m in metrics or present[:4]:
             agg, factors = _agg_for(bundle, m)
             if len(factors) >= 2:
-                out.append(F.sweep_heatmap(agg, factors[0], factors[1], m))
+                fig = F.sweep_heatmap(agg, factors[0], factors[1], m)
             elif factors:
-                out.append(F.sweep_line(agg, factors[0], m))
+                fig = F.sweep_line(agg, factors[0], m)
+            else:
+                continue
+            for t in targets or ():
+                if t.kpi == m:
+                    draw_target(fig, agg, factors, t)
+            out.append(fig)
         return out
     if bundle.kind == "sensitivity" and bundle.indices is not None:
         present = bundle.metrics()
-        metrics = [metric] if metric else ([m for m in KEY_METRICS if m in present] or present)
+        metrics = chosen or ([m for m in KEY_METRICS if m in present] or present)
         methods = list(dict.fromkeys(bundle.indices["method"].astype(str))) or ["sobol"]
         return [F.sensitivity_bars(bundle.indices, m, how) for m in metrics[:4] for how in methods]
     out = []
@@ -276,12 +293,19 @@ def _figure_html(fig: go.Figure, i: int) -> str:
     )
 
 
-def render_html(bundle: Bundle, title: str | None = None) -> str:
+def render_html(
+    bundle: Bundle,
+    title: str | None = None,
+    kpis: list[str] | None = None,
+    targets: list[Target] | None = None,
+) -> str:
     """Return the report of a bundle as one self-contained HTML page.
 
     Args:
         bundle: The results.
         title: Page title (default: kind and name).
+        kpis: KPIs drawn in sweep and sensitivity figures (default: the key KPIs).
+        targets: KPI targets drawn as lines on the figures of their KPI.
 
     Returns:
         The HTML text (plotly.js embedded; no network needed to open it).
@@ -291,13 +315,7 @@ def render_html(bundle: Bundle, title: str | None = None) -> str:
         first, *others = names
         title = f"{', '.join(others)} compared with {first}"
     title = title or f"{_KIND_TITLES.get(bundle.kind, 'Results')}: {bundle.title}"
-    created = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     parts = [
-        REPORT_MARKER + "<meta charset='utf-8'>",
-        f"<title>{html.escape(title)}</title><style>{_CSS}</style>",
-        f"<script type='text/javascript'>{get_plotlyjs()}</script></head><body>",
-        f"<h1>{html.escape(title)}</h1>",
-        f"<p class='meta'>courtsim report, {created}.</p>",
         "<h2>Summary</h2>",
         "".join(f"<p>{html.escape(s)}</p>" for s in summary_sentences(bundle)),
     ]
@@ -308,7 +326,7 @@ def render_html(bundle: Bundle, title: str | None = None) -> str:
             parts.append(f"<h3>{html.escape(scen)}</h3><ul class='sentences'>")
             parts.extend(f"<li>{html.escape(s)}</li>" for s in lines)
             parts.append("</ul>")
-    figs = figures_for(bundle)
+    figs = figures_for(bundle, kpis=kpis, targets=targets)
     if figs:
         parts.append("<h2>Figures</h2>")
         parts.extend(_figure_html(f, i) for i, f in enumerate(figs))
@@ -326,14 +344,43 @@ def render_html(bundle: Bundle, title: str | None = None) -> str:
             parts.append("<details><summary>Every KPI</summary>")
             parts.append(_table_html(table, max_rows=500))
             parts.append("</details>")
-    parts.append("<h2>Provenance</h2>")
-    parts.append(_manifest_html(bundle.manifest))
-    parts.append("</body></html>")
-    return "\n".join(parts)
+    return page_html(title, "\n".join(parts), bundle.manifest)
+
+
+def page_html(title: str, body: str, manifest: dict[str, Any]) -> str:
+    """Return a whole report page: head with plotly.js, title, body, provenance.
+
+    Args:
+        title: Page title.
+        body: The sections (HTML).
+        manifest: The results' manifest, shown last.
+
+    Returns:
+        The HTML text.
+    """
+    created = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return "\n".join(
+        [
+            REPORT_MARKER + "<meta charset='utf-8'>",
+            f"<title>{html.escape(title)}</title><style>{_CSS}</style>",
+            f"<script type='text/javascript'>{get_plotlyjs()}</script></head><body>",
+            f"<h1>{html.escape(title)}</h1>",
+            f"<p class='meta'>courtsim report, {created}.</p>",
+            body,
+            "<h2>Provenance</h2>",
+            _manifest_html(manifest),
+            "</body></html>",
+        ]
+    )
 
 
 def write_report(
-    source: Any, out_html: str | Path, title: str | None = None, scenario_files: bool = True
+    source: Any,
+    out_html: str | Path,
+    title: str | None = None,
+    scenario_files: bool = True,
+    kpis: list[str] | None = None,
+    targets: list[Target] | None = None,
 ) -> Path:
     """Write a self-contained HTML report of a results folder or object.
 
@@ -349,6 +396,8 @@ def write_report(
         title: Page title.
         scenario_files: Describe the scenarios from the files the manifest names, when
             they are unchanged since the run (their content hash matches).
+        kpis: KPIs drawn in sweep and sensitivity figures (``--kpi``).
+        targets: KPI targets drawn as lines (``--target kpi<=60``).
 
     Returns:
         The written file.
@@ -360,15 +409,38 @@ def write_report(
         >>> write_report(courtsim.compare(base, [pilot], reps=10, seed=1), "briefing.html")
     """
     out = Path(out_html)
-    check_report_target(out)
+    check_report_target(out)  # before any work: a refusal costs nothing
+    if isinstance(source, str | Path) and is_decision_folder(Path(source)):
+        from courtsim.dashboard.decisions import write_decision_html
+
+        return write_decision_html(source, out, title)
     try:
         bundle = to_bundle(source)
     except TypeError as exc:
         raise ResultsError(str(exc), source=str(out)) from None
     if scenario_files and not bundle.scenarios:
         bundle.scenarios = read_scenario_files(bundle.manifest)
-    check_report_target(out)  # before rendering: a refusal costs nothing
-    text = render_html(bundle, title)
+    check_report_kpis(bundle, kpis or [], targets or [])
+    return write_html_atomic(out, render_html(bundle, title, kpis, targets))
+
+
+def write_html_atomic(out: Path, text: str) -> Path:
+    """Write an HTML page through a temporary sibling, so no partial file is ever left.
+
+    Args:
+        out: The file.
+        text: The page.
+
+    Returns:
+        The file.
+
+    Raises:
+        ResultsError: ``out`` is a folder, a file that is not an earlier report, a place
+            inside a results folder, or cannot be written.
+    """
+    check_report_target(out)
+    if out.is_dir():
+        raise ResultsError("is a folder; give a file name ending in .html", source=str(out))
     parent = out.parent if str(out.parent) else Path()
     try:
         parent.mkdir(parents=True, exist_ok=True)

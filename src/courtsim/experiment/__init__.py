@@ -5,18 +5,24 @@ Dask cluster with ``scheduler="tcp://host:8786"``; results are identical either 
 See ``docs/experiments.md``.
 """
 
+from courtsim.experiment.allocate import AllocationResult, allocate
 from courtsim.experiment.compare import Comparison, compare
 from courtsim.experiment.replicate import ReplicateResult, replicate
 from courtsim.experiment.spec import ExperimentError, RunsFailedError, load_experiment
 from courtsim.experiment.sweep import SweepOutcome, sweep
+from courtsim.experiment.target import TargetResult, find_level
 
 __all__ = [
+    "AllocationResult",
     "Comparison",
     "ExperimentError",
     "ReplicateResult",
     "RunsFailedError",
     "SweepOutcome",
+    "TargetResult",
+    "allocate",
     "compare",
+    "find_level",
     "load_experiment",
     "replicate",
     "sweep",

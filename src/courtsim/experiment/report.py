@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from courtsim.experiment.stats import summarise
 from courtsim.experiment.wording import PERCENT_KPIS, is_fraction
 from courtsim.kpi_table import KPI_LINES
 
@@ -121,28 +122,40 @@ def comparison_text(table: pd.DataFrame, baseline: str, metrics: Sequence[str]) 
 
 
 def sweep_text(results: pd.DataFrame, factors: Sequence[str], metrics: Sequence[str]) -> str:
-    """Return a table of KPI means over replicates, one line per design point.
+    """Return a table of KPI means over replicates with 95% CIs, one line per design point.
 
     Args:
         results: The sweep's results.
         factors: Factor columns.
-        metrics: KPIs to show (at most 4 fit).
+        metrics: KPIs to show (at most 3 fit).
 
     Returns:
-        The text (at most 30 points; the rest are in the Parquet file).
+        The text (at most 30 points; the rest are in the Parquet file). Counts are
+        written in full (``1,210``), never in scientific notation.
     """
-    metrics = list(metrics)[:4]
+    metrics = list(metrics)[:3]
     ok = results[(results["status"] == "ok") & results["metric"].isin(metrics)]
     if ok.empty:
         return "  (no finished runs)"
-    means = ok.pivot_table(index=["point", *factors], columns="metric", values="value")
-    means = means.reset_index().drop(columns="point")
-    cols = [*factors, *[m for m in metrics if m in means.columns]]
-    shown = means[cols].head(30)
-    text = shown.to_string(index=False, float_format=lambda v: f"{v:,.3g}")
-    more = len(means) - len(shown)
+    summ = summarise(ok, ["point", *factors, "metric"], with_sd=False)
+    cells = summ.assign(
+        cell=[
+            f"{fmt(m, k)} ({fmt(lo, k)} to {fmt(hi, k)})" if not math.isnan(lo) else fmt(m, k)
+            for m, lo, hi, k in zip(
+                summ["mean"], summ["ci_low"], summ["ci_high"], summ["metric"], strict=True
+            )
+        ]
+    )
+    wide = cells.pivot_table(
+        index=["point", *factors], columns="metric", values="cell", aggfunc="first", sort=False
+    )
+    wide = wide.reset_index().drop(columns="point")
+    cols = [*factors, *[m for m in metrics if m in wide.columns]]
+    shown = wide[cols].head(30).rename(columns={m: label(m) for m in metrics})
+    text = shown.to_string(index=False)
+    more = len(wide) - len(shown)
     tail = f"\n  ... {more} more points in results.parquet" if more > 0 else ""
-    return "  mean over replicates per design point:\n" + _indent(text) + tail
+    return "  mean over replicates per design point (95% CI):\n" + _indent(text) + tail
 
 
 def indices_text(indices: pd.DataFrame) -> str:

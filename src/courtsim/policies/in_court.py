@@ -68,6 +68,9 @@ class InCourt(Policy):
         new = act[(c.stage[act] == Stage.FILED) & (c.t_filed[act] == m.day)]
         # Claims the acceptance review will return are not conciliated (inadmissible).
         new = new[self.eligible(new) & ~m.will_be_returned(new)]
+        # A court without conciliation judges has its conciliation channel closed.
+        staffed = np.bincount(m.conciliators.court, minlength=len(m.court_names)) > 0
+        new = new[staffed[c.court[new].astype(np.int64)]]
         offered = new[c.u_conc_offer[new] < self.params.p_offer]
         go = offered[consent(m, offered, 0.0, m.willingness_boost[c.case_type[offered]])]
         if go.size:

@@ -1,0 +1,121 @@
+"""The dashboard's "Decisions" tab: open a staffing or allocation folder and read its answer.
+
+The questions themselves run from the command line (``courtsim staffing``, ``courtsim
+allocate``: minutes of runs, not a page's request); this tab shows their saved results
+from the dashboard's results folder, with the same figure and sentences as the HTML
+briefing (:mod:`courtsim.dashboard.decisions`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from dash import Input, Output, dcc, html
+
+from courtsim.dashboard.decisions import DECISION_KINDS, figure, load_decision, sentences
+from courtsim.dashboard.folders import list_folders
+from courtsim.dashboard.handlers import guarded
+from courtsim.dashboard.layout import table
+from courtsim.dashboard.safety import resolve_under
+
+if TYPE_CHECKING:
+    import dash
+
+    from courtsim.dashboard.context import AppContext
+
+
+def decision_folders(ctx: AppContext) -> list[dict[str, str]]:
+    """Return the dropdown options: results folders holding a decision question."""
+    return [
+        {"label": f"{p} ({kind})", "value": p}
+        for p, kind in list_folders(ctx.results_root)
+        if kind in DECISION_KINDS
+    ]
+
+
+def decisions_tab(ctx: AppContext) -> dcc.Tab:
+    """Return the tab: a folder picker, the answer, its figure and its table."""
+    controls = html.Div(
+        [
+            html.H3("Decision question"),
+            dcc.Dropdown(
+                id="dq-folder", options=decision_folders(ctx), placeholder="choose a folder"
+            ),
+            html.Button("Refresh list", id="dq-refresh", className="secondary", n_clicks=0),
+            html.P(
+                "Folders written by `courtsim staffing --out` and `courtsim allocate --out` "
+                f"under {ctx.results_root}.",
+                className="hint",
+            ),
+        ],
+        className="controls",
+    )
+    results = html.Div(
+        [
+            html.Div(id="dq-msg"),
+            html.Div(id="dq-answer", className="sentences"),
+            dcc.Graph(id="dq-graph", config={"displaylogo": False}),
+            html.Div(id="dq-table", className="tablebox"),
+        ],
+        className="results",
+    )
+    return dcc.Tab(
+        label="Decisions",
+        value="decisions",
+        children=html.Div([controls, results], className="row page"),
+    )
+
+
+@guarded("message")
+def show_decision(ctx: AppContext, chosen: Any) -> dict[str, Any]:
+    """Return the answer, figure and table of the chosen folder.
+
+    Args:
+        ctx: The app context.
+        chosen: The folder, relative to the results folder.
+
+    Returns:
+        ``answer``, ``figure``, ``table`` and ``message`` outputs.
+    """
+    if not chosen:
+        return {}
+    view = load_decision(resolve_under(ctx.results_root, str(chosen)))
+    return {
+        "answer": [html.P(s) for s in sentences(view) if s],
+        "figure": figure(view),
+        "table": table(view.table.round(4)),
+        "message": None,
+    }
+
+
+def register_decision_callbacks(app: dash.Dash, ctx: AppContext) -> None:
+    """Register the tab's callbacks.
+
+    Args:
+        app: The Dash app.
+        ctx: Its server-side state.
+    """
+
+    @app.callback(
+        Output("dq-folder", "options"),
+        Input("dq-refresh", "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def refresh(_n: int) -> list[dict[str, str]]:
+        return decision_folders(ctx)
+
+    names = ("answer", "figure", "table", "message")
+
+    @app.callback(
+        Output("dq-answer", "children"),
+        Output("dq-graph", "figure"),
+        Output("dq-table", "children"),
+        Output("dq-msg", "children"),
+        Input("dq-folder", "value"),
+        prevent_initial_call=True,
+    )
+    def show(chosen: Any) -> tuple[Any, ...]:
+        from dash import no_update
+
+        out = show_decision(ctx, chosen)
+        return tuple(out.get(k, no_update) for k in names)
