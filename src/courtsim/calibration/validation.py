@@ -22,9 +22,21 @@ from courtsim.calibration.calibrate import split_roles
 from courtsim.calibration.evaluate import TargetRunner, target_stats, write_line
 from courtsim.calibration.figures import backcast_figure, targets_figure
 from courtsim.calibration.queueing import checks_markdown, default_points, run_checks
-from courtsim.calibration.report import OUTSIDE, ROLE_LABELS, FitRow, fit_rows, rows_markdown
+from courtsim.calibration.report import (
+    OUTSIDE,
+    ROLE_LABELS,
+    FitRow,
+    fit_rows,
+    honesty_lines,
+    rows_markdown,
+)
 from courtsim.calibration.spec import load_spec
 from courtsim.calibration.targets import Target, load_targets
+from courtsim.calibration.validation_regions import (
+    RegionsSection,
+    compute_regions,
+    regions_markdown,
+)
 from courtsim.errors import CourtsimError, ResultsError
 from courtsim.experiment.executor import make_executor
 from courtsim.experiment.provenance import now_utc, versions
@@ -164,6 +176,7 @@ class Sections:
     dates: list[tuple[dt.date, str]]
     history: Scenario
     calibrated: Scenario
+    regions: RegionsSection | None = None
 
 
 def compute(
@@ -212,6 +225,8 @@ def compute(
         h_roles = [_history_role(t, fit_ids) for t in inside]
         history_rows = fit_rows(inside, target_stats(hv), h_roles) if inside else []
     n_fit = len(fit) + len(checks)
+    write_line(progress, "validate-model: the 20 regions (kz_regions_2024), one run")
+    regions = compute_regions(root, settings.seed, settings.quick)
     return Sections(
         queue,
         rows[:n_fit],
@@ -221,6 +236,7 @@ def compute(
         policy_dates(history),
         history,
         calibrated,
+        regions,
     )
 
 
@@ -330,6 +346,10 @@ def render(sec: Sections, settings: ValidationSettings) -> str:
         "",
         *rows_markdown(sec.fit_rows),
         "",
+        *honesty_lines(sec.fit_rows),
+        "",
+        *text.HONESTY,
+        "",
         "![Targets: standardised gaps](img/validation_targets.png)",
         "",
         "## 3. Back-cast 2013-2025 (`scenarios/kz_history.yaml`)",
@@ -371,7 +391,9 @@ def render(sec: Sections, settings: ValidationSettings) -> str:
         "",
         *[f"- `{k}`: {src}" for k, _, _, src in FACE_VALIDITY],
         "",
-        "## 5. Known limitations",
+        *(regions_markdown(sec.regions, text.REGIONS) if sec.regions else []),
+        "",
+        "## 6. Known limitations",
         "",
         *text.LIMITATIONS,
         "",
