@@ -11,6 +11,7 @@ import pytest
 
 from courtsim import ResultsError, load_result, load_scenario, simulate
 from courtsim.cases import PENDING_STAGES
+from courtsim.cli import main
 from courtsim.region_kpis import ADDITIVE, region_daily
 from courtsim.result import REGION_KPIS_FILE
 
@@ -110,3 +111,33 @@ def test_a_folder_from_before_region_kpis_recomputes_them(small, tmp_path):
     del manifest["files"][REGION_KPIS_FILE]
     (out / "manifest.json").write_text(json.dumps(manifest))
     pd.testing.assert_frame_equal(load_result(out).region_kpis, small.region_kpis)
+
+
+# ------------------------------------------------------------------ command line
+SMALL = ["--set", "judges.count=189", "--set", "filings.per_year=80000", "--days", "60"]
+SMALL += ["--warmup", "10"]
+
+
+def test_cli_unknown_region_is_refused_before_the_run(tmp_path, capsys):
+    out = tmp_path / "out"
+    code = main(["run", str(REGIONS), *SMALL, "--region", "atlantis", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "--region" in err
+    assert "no region (court) named 'atlantis'" in err
+    assert "almaty_city" in err  # names the regions it has
+    assert err.count("\n") == 1
+    assert not out.exists()
+
+
+def test_cli_by_region_and_one_region(capsys):
+    assert main(["run", str(REGIONS), *SMALL, "--by-region"]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert sum(line.split(" ", 1)[0] in TWENTY for line in table) == 20
+    assert main(["run", str(REGIONS), *SMALL, "--region", "shymkent", "--format", "json"]) == 0
+    one = json.loads(capsys.readouterr().out)
+    assert main(["run", str(REGIONS), *SMALL, "--by-region", "--format", "json"]) == 0
+    every = json.loads(capsys.readouterr().out)
+    assert set(every) == TWENTY
+    assert json.dumps(one) == json.dumps(every["shymkent"])  # NaN-safe equality
+    assert "judge_utilisation" not in one
