@@ -11,6 +11,7 @@ from courtsim.calibration.calibrate import calibrate
 from courtsim.calibration.echo import ECHO_INPUTS
 from courtsim.calibration.targets import load_targets
 from courtsim.cli import main
+from tests.calibration.test_cli import SETUP
 from tests.calibration.test_targets import _params, _target, _write, no_runs  # noqa: F401
 from tests.conftest import ROOT, SCENARIOS
 
@@ -130,28 +131,6 @@ def test_shipped_targets_declare_the_echoes_and_the_held_out():
 
 
 # ------------------------------------------------------------------ held out, never read
-SETUP = {
-    "scenario_overrides": {
-        "judges.count": 5,
-        "filings.per_year": 2500,
-        "horizon_days": 150,
-        "reporting.warmup_days": 30,
-    },
-    "parameters": [
-        {
-            "name": "push",
-            "keys": ["policies[in_court].trial_willingness_boost"],
-            "low": 0.0,
-            "high": 0.2,
-        }
-    ],
-    "reps": 2,
-    "final_reps": 3,
-    "seed": 3,
-    "max_evals": 6,
-}
-
-
 def _files(tmp_path, held_observed: float):
     targets = _write(
         tmp_path,
@@ -209,3 +188,13 @@ def test_a_held_out_target_is_never_read_by_the_fit(tmp_path):
     assert "**Input checks** (1): `appeals`" in report
     fit = json.loads((out / "fit.json").read_text())
     assert fit["held_out_not_measured"] == ["later (2030)"]
+
+
+def test_the_shipped_setup_passes_the_honesty_rules(no_runs):  # noqa: F811
+    from courtsim.calibration.calibrate import prepare
+
+    _, fit, checks, elsewhere, *_ = prepare(SCENARIOS / "kz_national_2024.yaml", TARGETS, PARAMS)
+    assert all(t.role == "fit" for t in fit)
+    assert not {t.kpi for t in fit} & set(ECHO_INPUTS)
+    assert {t.id for t in checks} == {"appeal_rate_settlements", "volume_2024h1", "volume_2025"}
+    assert "pending_per_judge_2018" in {t.id for t in elsewhere}
