@@ -75,3 +75,10 @@ def test_control_the_check_refuses_a_run_that_starts_out_of_steady_state():
     problems = _steady_problems(simulate(sc, seed=5), regions=False)
     assert len(problems) == 1, problems
     assert problems[0].startswith("national"), problems
+
+
+@pytest.mark.slow
+def test_the_shipped_file_unchanged_is_near_steady_state():
+    # Full scale (945 judges, ~400,000 claims): the same check on the file users run.
+    res = simulate(load_scenario(ROOT / "scenarios" / "kz_regions_2024.yaml"), seed=1)
+    assert _steady_problems(res, regions=True) == []
