@@ -15,7 +15,7 @@ import yaml
 from courtsim.cli_types import non_negative_int, output_path, positive_int
 from courtsim.errors import CourtsimError, ScenarioError
 from courtsim.interrupts import Terminated, terminate_descendants, terminate_on_sigterm
-from courtsim.kpi_table import format_kpis
+from courtsim.kpi_table import format_kpis, format_region_table
 from courtsim.result import check_output_dir
 from courtsim.scenario import Scenario, load_scenario
 
@@ -105,23 +105,41 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from courtsim.runner import simulate
 
     sc = load_with_overrides(args.scenario, args.set, args.days, args.warmup)
+    if args.region is not None and args.region not in sc.courts:
+        raise ScenarioError(
+            f"no region (court) named '{args.region}' in scenario '{sc.name}'; it has: "
+            f"{', '.join(sc.courts)}. Nothing was run",
+            source=args.scenario,
+            field="--region",
+        )
     check_fits(sc, source=args.scenario)
     out = Path(args.out) if args.out else None
     if out is not None:
         check_output_dir(out, args.overwrite)  # fail before the run, not after it
     res = simulate(sc, seed=args.seed)
-    if args.format == "json":
-        print(json.dumps(res.kpis, indent=2))
+    title = (
+        f"courtsim run: {sc.name} (seed {args.seed}, {sc.horizon_days} days, "
+        f"KPI window days {sc.reporting.warmup_days + 1}-{sc.horizon_days}, "
+        f"{res.manifest['n_judges']} judges, {res.manifest['run_seconds']:.2f} s)"
+    )
+    if args.region is not None:
+        kpis = res.region_kpis.loc[args.region].to_dict()
+        title = f"{title}\nregion {args.region} (KPIs that need national-only series are left out)"
     else:
-        title = (
-            f"courtsim run: {sc.name} (seed {args.seed}, {sc.horizon_days} days, "
-            f"KPI window days {sc.reporting.warmup_days + 1}-{sc.horizon_days}, "
-            f"{res.manifest['n_judges']} judges, {res.manifest['run_seconds']:.2f} s)"
-        )
-        print(format_kpis(res.kpis, title))
+        kpis = res.kpis
+    if args.format == "json":
+        by_region = res.region_kpis.to_dict(orient="index") if args.by_region else None
+        print(json.dumps(kpis if by_region is None else by_region, indent=2))
+    elif args.by_region:
+        print(format_region_table(res.region_kpis, title))
+    else:
+        print(format_kpis(kpis, title))
     if out is not None:
         res.save(out, overwrite=args.overwrite)
-        print(f"\nSaved to {out}/ (daily.parquet, cases.parquet, kpis.json, manifest.json)")
+        print(
+            f"\nSaved to {out}/ (daily.parquet, cases.parquet, kpis.json, region_kpis.parquet, "
+            "manifest.json)"
+        )
     return 0
 
 
@@ -167,6 +185,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--overwrite", action="store_true", help="replace an existing --out folder")
     run.add_argument("--format", choices=("table", "json"), default="table")
+    where = run.add_mutually_exclusive_group()
+    where.add_argument("--region", metavar="NAME", help="show one region's (court's) KPIs")
+    where.add_argument(
+        "--by-region", action="store_true", help="show the main KPIs of every region, a line each"
+    )
     run.set_defaults(func=_cmd_run)
 
     val = sub.add_parser("validate", help="check scenario files without running them")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 #: (key, label, unit, format) in print order; sections start with a ``None`` key.
 KPI_LINES: tuple[tuple[str | None, str, str, str], ...] = (
@@ -103,11 +104,50 @@ def format_kpis(kpis: dict[str, float], title: str = "", skip_unused: bool = Tru
         missing = v is None or (isinstance(v, float) and math.isnan(v))
         if missing and skip_unused and key.startswith("utilisation_"):
             continue
-        if missing:
-            txt = "n/a"
-        elif fmt == "pct":
-            txt = f"{100 * v:.1f}"
-        else:
-            txt = fmt.format(v)
-        lines.append(f"  {label:<48} {txt:>12} {unit}")
+        lines.append(f"  {label:<48} {_format_value(v, fmt):>12} {unit}")
+    return "\n".join(lines)
+
+
+def _format_value(v: float | None, fmt: str) -> str:
+    """Format one KPI value: ``fmt`` is a format string, or "pct" for a share shown in %."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "n/a"
+    return f"{100 * v:.1f}" if fmt == "pct" else fmt.format(v)
+
+
+#: Columns of the one-line-per-region table (``courtsim run --by-region``).
+REGION_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("judges", "judges", "{:,.0f}"),
+    ("incoming", "incoming", "{:,.0f}"),
+    ("incoming_per_judge_per_year", "in/judge/yr", "{:,.0f}"),
+    ("resolved", "resolved", "{:,.0f}"),
+    ("pending_end", "pending", "{:,.0f}"),
+    ("pending_per_judge", "pend/judge", "{:.1f}"),
+    ("clearance_rate", "CR %", "{:.1f}"),
+    ("disposition_time_days", "DT days", "{:.1f}"),
+    ("ttd_mean_days", "TTD mean", "{:.1f}"),
+    ("share_within_60_days", "≤60d %", "pct"),
+    ("share_settled", "settled %", "pct"),
+    ("backlog_share", "backlog %", "pct"),
+)
+
+
+def format_region_table(df: Any, title: str = "") -> str:
+    """Return the per-region KPIs as a text table, one line per region.
+
+    Args:
+        df: ``Result.region_kpis`` (index ``region``).
+        title: First line.
+
+    Returns:
+        The table.
+    """
+    width = max([len("region"), *(len(str(r)) for r in df.index)])
+    head = f"{'region':<{width}}" + "".join(f" {label:>12}" for _, label, _ in REGION_COLUMNS)
+    lines = [title, "", head] if title else [head]
+    for region, row in df.iterrows():
+        cells = [
+            f" {_format_value(row.get(key, math.nan), fmt):>12}" for key, _, fmt in REGION_COLUMNS
+        ]
+        lines.append(f"{region!s:<{width}}" + "".join(cells))
     return "\n".join(lines)

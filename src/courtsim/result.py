@@ -23,6 +23,9 @@ from courtsim.results_folder import foreign_entries, read_manifest, verified
 from courtsim.scenario import Scenario, validate_scenario
 
 RESULT_FILES = ("daily.parquet", "cases.parquet", "kpis.json", "scenario.yaml")
+#: Written by :meth:`Result.save` since per-region KPIs exist; older folders lack it, and
+#: loading them recomputes the table from the cases.
+REGION_KPIS_FILE = "region_kpis.parquet"
 _PACKAGES = ("courtsim", "mesa", "numpy", "pandas", "scipy", "pydantic", "pyarrow")
 
 
@@ -174,6 +177,8 @@ class Result:
         cases: One row per case, every event day, outcome and both parties.
         kpis: KPI name -> value (see ``docs/kpis.md``).
         manifest: Provenance: scenario hash, seed, versions, timings.
+        region_kpis: KPIs per region (court), one row each (see
+            :mod:`courtsim.region_kpis`); computed from the cases when first read.
     """
 
     scenario: Scenario
@@ -183,9 +188,24 @@ class Result:
     cases: pd.DataFrame
     kpis: dict[str, float]
     manifest: dict[str, Any] = field(default_factory=dict)
+    _region_kpis: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def region_kpis(self) -> pd.DataFrame:
+        """KPIs per region over the KPI window (index ``region``, a column per KPI)."""
+        if self._region_kpis is None:
+            from courtsim.region_kpis import region_kpis
+
+            self._region_kpis = region_kpis(
+                self.cases,
+                len(self.daily),
+                self.scenario.judges_per_court(),
+                self.scenario.reporting.warmup_days,
+            )
+        return self._region_kpis
 
     def save(self, out: str | Path, overwrite: bool = False) -> Path:
-        """Write Parquet tables, KPIs, the scenario and ``manifest.json`` to ``out``.
+        """Write Parquet tables, KPIs (national and per region), the scenario and ``manifest.json``.
 
         Args:
             out: Folder to create.
@@ -204,8 +224,11 @@ class Result:
             self.cases.to_parquet(tmp / "cases.parquet", index=False)
             (tmp / "kpis.json").write_text(json.dumps(self.kpis, indent=2, allow_nan=True))
             (tmp / "scenario.yaml").write_text(scenario_to_yaml(self.scenario), encoding="utf-8")
+            self.region_kpis.to_parquet(tmp / REGION_KPIS_FILE)
             manifest = dict(self.manifest)
-            manifest["files"] = {f: sha256_file(tmp / f) for f in RESULT_FILES}
+            manifest["files"] = {
+                f: sha256_file(tmp / f) for f in (*RESULT_FILES, REGION_KPIS_FILE)
+            }
             (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str))
 
         write_atomically(out, write, overwrite)
@@ -252,11 +275,14 @@ def load_result(path: str | Path) -> Result:
     """
     path = Path(path)
     manifest = read_manifest(path)
-    for name in RESULT_FILES:
+    files = manifest.get("files") or {}
+    optional = (REGION_KPIS_FILE,) if REGION_KPIS_FILE in files else ()
+    for name in (*RESULT_FILES, *optional):
         verified(path, manifest, name)  # every file, before any is used
     try:
         daily = pd.read_parquet(path / "daily.parquet")
         cases = pd.read_parquet(path / "cases.parquet")
+        regions = pd.read_parquet(path / REGION_KPIS_FILE) if optional else None
     except (OSError, pa.ArrowException, ValueError) as exc:
         raise ResultsError(f"cannot read Parquet ({elide(str(exc))})", source=str(path)) from None
     kpis = load_json(path / "kpis.json", ResultsError)
@@ -276,4 +302,5 @@ def load_result(path: str | Path) -> Result:
         cases=cases,
         kpis=kpis,
         manifest=manifest,
+        _region_kpis=regions,
     )

@@ -146,9 +146,13 @@ def test_validate_model_quick_writes_the_report_and_refuses_to_overwrite(
         "## 2. Calibration fit",
         "## 3. Back-cast 2013-2025",
         "## 4. Face validity",
-        "## 5. Known limitations",
+        "## 5. The 20 regions",
+        "## 6. Known limitations",
     ):
         assert heading in md
+    assert "| almaty_city |" in md  # one line per region
+    assert "`atyrau_2024h1_conciliation`" in md  # the regional checks
+    assert "**Fitted** (5)" in md  # what was fitted and held out
     assert "Quick run" in md
     assert "M/M/1" in md
     for png in ("validation_backcast.png", "validation_targets.png"):

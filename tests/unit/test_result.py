@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from courtsim import ResultsError, load_result, simulate
-from courtsim.result import RESULT_FILES
+from courtsim.result import REGION_KPIS_FILE, RESULT_FILES
 from tests.conftest import make_scenario
 
 
@@ -30,7 +30,9 @@ def _kpis_equal(a: dict, b: dict) -> bool:
 
 def test_save_load_round_trip_is_equal(result, tmp_path):
     out = result.save(tmp_path / "run")
-    assert sorted(p.name for p in out.iterdir()) == sorted([*RESULT_FILES, "manifest.json"])
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [*RESULT_FILES, REGION_KPIS_FILE, "manifest.json"]
+    )
     back = load_result(out)
     pd.testing.assert_frame_equal(back.daily, result.daily)
     pd.testing.assert_frame_equal(back.cases, result.cases)
@@ -41,7 +43,7 @@ def test_save_load_round_trip_is_equal(result, tmp_path):
     assert back.replicate == result.replicate
     for k, v in result.manifest.items():
         assert back.manifest[k] == v, k
-    assert set(back.manifest["files"]) == set(RESULT_FILES)
+    assert set(back.manifest["files"]) == {*RESULT_FILES, REGION_KPIS_FILE}
 
 
 def test_refuses_to_overwrite_and_leaves_the_folder_alone(result, tmp_path):
@@ -112,7 +114,7 @@ def saved(result, tmp_path):
     return result.save(tmp_path / "run")
 
 
-@pytest.mark.parametrize("name", [*RESULT_FILES])
+@pytest.mark.parametrize("name", [*RESULT_FILES, REGION_KPIS_FILE])
 def test_missing_file_is_reported(saved, name):
     (saved / name).unlink()
     with pytest.raises(

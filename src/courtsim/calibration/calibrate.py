@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from pydantic import ValidationError
 
+from courtsim.calibration.echo import refuse_echoes
 from courtsim.calibration.fit import Calibrator, FitResult
 from courtsim.calibration.spec import (
     CalibrationError,
@@ -17,7 +18,13 @@ from courtsim.calibration.spec import (
     apply_overrides,
     load_spec,
 )
-from courtsim.calibration.targets import TargetsFile, check_against, load_targets, select
+from courtsim.calibration.targets import (
+    TargetError,
+    TargetsFile,
+    check_against,
+    load_targets,
+    select,
+)
 from courtsim.experiment.executor import make_executor
 from courtsim.experiment.worker import probe_names
 from courtsim.scenario import Scenario, load_scenario
@@ -89,7 +96,15 @@ def prepare(
     targets: TargetsFile | str | Path,
     spec: CalibrationSpec | str | Path,
     options: dict[str, Any] | None = None,
-) -> tuple[Scenario, list[Target], list[Target], CalibrationSpec, ParameterSpace, dict[str, str]]:
+) -> tuple[
+    Scenario,
+    list[Target],
+    list[Target],
+    list[Target],
+    CalibrationSpec,
+    ParameterSpace,
+    dict[str, str],
+]:
     """Load and check everything a calibration needs, before any run.
 
     Args:
@@ -100,12 +115,15 @@ def prepare(
             from the command line); None values are ignored.
 
     Returns:
-        The scenario to calibrate (overrides applied), the fitted targets, the checks, the
+        The scenario to calibrate (overrides applied), the fitted targets, the reported
+        ones (held out and input checks), the held-out ones outside the run's dates, the
         set-up, the parameter space and the input files' names.
 
     Raises:
         ScenarioError: The scenario cannot be loaded, or an override is invalid.
-        TargetError: The targets file is invalid or does not fit the scenario.
+        TargetError: The targets file is invalid or does not fit the scenario, the set-up
+            fits a held-out target, or a target is an echo of an input
+            (:mod:`courtsim.calibration.echo`).
         CalibrationError: The set-up is invalid or names keys the scenario does not have.
     """
     files = {"scenario": "", "targets": "", "params": ""}
@@ -121,15 +139,77 @@ def prepare(
     spec = with_options(spec, options or {}, files["params"] or "params")
     t_src = files["targets"] or "targets"
     p_src = files["params"] or "params"
-    fit = select(
-        targets, list(spec.targets) if spec.targets is not None else None, p_src, "targets"
-    )
-    fit_ids = {t.id for t in fit}
-    checks = [t for t in select(targets, list(spec.checks), p_src, "checks") if t.id not in fit_ids]
     base = apply_overrides(scenario, spec, p_src)
+    fit, checks, elsewhere = split_roles(targets, spec, base, p_src)
     check_targets_for(base, [*fit, *checks], t_src)
     space = ParameterSpace(base, spec.parameters, p_src)
-    return base, fit, checks, spec, space, files
+    refuse_echoes([*fit, *checks], space, t_src)
+    return base, fit, checks, elsewhere, spec, space, files
+
+
+def split_roles(
+    tf: TargetsFile, spec: CalibrationSpec, scenario: Scenario, source: str
+) -> tuple[list[Target], list[Target], list[Target]]:
+    """Return the targets a calibration fits, those it only reports, and those it leaves.
+
+    The roles come from the targets file, declared before any fit: a set-up may fit only
+    ``role: fit`` targets and may report only ``held_out`` and ``input_check`` ones.
+
+    Args:
+        tf: The targets file.
+        spec: The set-up: its ``targets`` (default: every ``fit`` target) and ``checks``
+            (default: every ``held_out`` or ``input_check`` target inside the run).
+        scenario: The scenario to calibrate (its dates decide the default checks).
+        source: The set-up file, for messages.
+
+    Returns:
+        Fitted targets; reported targets; held-out targets outside the run's dates (listed
+        in the report as not measured here).
+
+    Raises:
+        TargetError: The set-up names an unknown id, fits a target that is not ``fit``,
+            or reports one that is.
+    """
+    if spec.targets is None:
+        fit = [t for t in tf.targets if t.role == "fit"]
+    else:
+        fit = select(tf, list(spec.targets), source, "targets")
+    for t in fit:
+        if t.role != "fit":
+            raise TargetError(
+                f"target '{t.id}' is declared '{t.role}' in the targets file, and such a "
+                "target is never fitted: "
+                + (
+                    "held-out targets are set aside before fitting and only compared after it"
+                    if t.role == "held_out"
+                    else "it repeats a scenario input (an echo)"
+                )
+                + ". Remove it from 'targets' (it is reported among the checks). Nothing was run",
+                source=source,
+                field="targets",
+            )
+    first = scenario.start_date + dt.timedelta(days=scenario.reporting.warmup_days)
+    last = scenario.start_date + dt.timedelta(days=scenario.horizon_days - 1)
+    if spec.checks is None:
+        declared = [t for t in tf.targets if t.role != "fit"]
+        inside = [
+            t
+            for t in declared
+            if t.period is None or first <= t.period.first <= t.period.last <= last
+        ]
+        elsewhere = [t for t in declared if t not in inside]
+        return fit, inside, elsewhere
+    checks = select(tf, list(spec.checks), source, "checks")
+    for t in checks:
+        if t.role == "fit":
+            raise TargetError(
+                f"target '{t.id}' is listed under 'checks' but declared 'fit' in the targets "
+                "file: a target is held out by declaring 'role: held_out' in the targets file, "
+                "before fitting, not by the set-up. Nothing was run",
+                source=source,
+                field="checks",
+            )
+    return fit, checks, []
 
 
 @dataclass
@@ -203,7 +283,11 @@ def calibrate(
         ...                 "experiments/calibration_params.yaml")
         >>> cal.result.rows[0].status
     """
-    _, fit, checks, spec, space, files = prepare(scenario, targets, spec, options)
+    _, fit, checks, elsewhere, spec, space, files = prepare(scenario, targets, spec, options)
     with make_executor(workers, scheduler) as ex:
         cal = Calibrator(space, fit, checks, spec, ex, files["params"] or "calibrate", progress)
-        return Calibration(cal.run(), space, spec, files)
+        result = cal.run()
+    result.elsewhere = [
+        f"{t.id} ({t.period.label() if t.period else 'KPI window'})" for t in elsewhere
+    ]
+    return Calibration(result, space, spec, files)

@@ -114,7 +114,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     for r in res.rows:
         mark = "" if r.status != OUTSIDE else "  <-- outside"
         print(
-            f"  {r.role:5} {r.id:28} observed {r.observed:<10.4g} ± {r.tolerance:<8.3g} "
+            f"  {r.role:11} {r.id:28} observed {r.observed:<10.4g} ± {r.tolerance:<8.3g} "
             f"simulated {r.mean:.4g} [{r.ci_low:.4g}, {r.ci_high:.4g}] {r.status}{mark}"
         )
     if not cal.ok:
@@ -122,7 +122,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
             f"courtsim: error: {args.params}: the calibration could not match "
             f"{', '.join(res.refused)} within tolerance (see {out}/fit_report.md); no "
             "calibrated scenario was written. Widen the bounds, add a parameter that moves "
-            "those KPIs, or list them under 'checks'",
+            "those KPIs, or declare them 'role: held_out' in the targets file",
             file=sys.stderr,
         )
         return EXIT_MISFIT

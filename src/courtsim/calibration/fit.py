@@ -39,7 +39,7 @@ import numpy.typing as npt
 from scipy.optimize import minimize
 
 from courtsim.calibration.evaluate import TargetRunner, TargetStats, target_stats, write_line
-from courtsim.calibration.report import OUTSIDE, FitRow, fit_rows
+from courtsim.calibration.report import OUTSIDE, ROLE_LABELS, FitRow, fit_rows
 from courtsim.calibration.spec import CalibrationError, CalibrationSpec, ParameterSpace
 from courtsim.experiment.progress import _clock
 
@@ -113,6 +113,8 @@ class FitResult:
         runs: Simulation runs made.
         seconds: Wall time.
         message: Why the search stopped.
+        elsewhere: Held-out targets of the targets file outside this run's dates (id and
+            period), not measured here.
     """
 
     start: npt.NDArray[np.float64]
@@ -124,6 +126,7 @@ class FitResult:
     runs: int = 0
     seconds: float = 0.0
     message: str = ""
+    elsewhere: list[str] = field(default_factory=list)
 
 
 class Calibrator:
@@ -242,7 +245,8 @@ class Calibrator:
                 "the calibration cannot match these targets, so it stops before fitting: "
                 + "; ".join(problems)
                 + ". Widen the bounds in the set-up file, add a parameter that moves the KPI, "
-                "or list the target under 'checks' (reported, not fitted). Nothing was written",
+                "or declare the target 'role: held_out' in the targets file (reported, not "
+                "fitted). Nothing was written",
                 source=self.source,
                 field="targets",
             )
@@ -319,7 +323,7 @@ class Calibrator:
         scenario = self.space.scenario(best.x)
         vals = self.final_runner.run([scenario], self.spec.final_reps)[0]
         stats = target_stats(vals)
-        roles = ["fit"] * len(self.fit) + ["check"] * len(self.checks)
+        roles = ["fit"] * len(self.fit) + [ROLE_LABELS[t.role] for t in self.checks]
         rows = fit_rows([*self.fit, *self.checks], stats, roles)
         refused = [r.id for r in rows if r.role == "fit" and r.status == OUTSIDE]
         return FitResult(

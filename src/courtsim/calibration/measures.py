@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from courtsim.region_kpis import ADDITIVE
+
 _SETTLED = (
     "new_settlement",
     "new_settled_conciliation",
@@ -109,15 +111,7 @@ PERIOD_MEASURES: dict[str, PeriodMeasure] = {
 }
 
 _SHARE_PREFIXES = ("share_", "appeal_rate_", "success_rate_", "utilisation_", "pending_age_share_")
-_COUNT_KPIS = {
-    "incoming",
-    "resolved",
-    "disposed",
-    "pending_start",
-    "pending_end",
-    "backlog_cases",
-    "arisen",
-}
+_COUNT_KPIS = set(ADDITIVE)  # counts of cases: the KPIs that add up over regions
 _COUNT_PREFIXES = ("referred_", "started_", "declined_", "settled_", "failed_")
 
 

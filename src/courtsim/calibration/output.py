@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from courtsim.calibration.report import rows_json, rows_markdown
+from courtsim.calibration.report import honesty_lines, rows_json, rows_markdown
 from courtsim.experiment.provenance import now_utc, sha256_file, versions
 from courtsim.result import scenario_to_yaml, write_atomically
 
@@ -119,11 +119,16 @@ def report_markdown(
         )
     lines += [
         "",
+        "## Fitted and held out",
+        "",
+        *honesty_lines(result.rows, result.elsewhere),
+        "",
         "## Targets",
         "",
         f"Simulated: mean and t-based 95% CI over {spec.final_reps} replications of the "
         "fitted scenario. *within*: the whole CI lies in observed ± tolerance; *borderline*: "
-        "only the mean does; *outside*: the mean does not. Checks are reported, not fitted.",
+        "only the mean does; *outside*: the mean does not. Held-out targets and input checks "
+        "are reported, not fitted.",
         "",
         *rows_markdown(result.rows),
         "",
@@ -209,6 +214,7 @@ def write_result(
             "loss": result.best.loss,
             "best_candidate": result.best.number,
             "targets": rows_json(result.rows),
+            "held_out_not_measured": result.elsewhere,
             "message": result.message,
         }
         (tmp / "fit.json").write_text(json.dumps(fit, indent=2), encoding="utf-8")

@@ -15,6 +15,8 @@ WITHIN = "within"
 BORDERLINE = "borderline"
 #: The mean lies outside the band.
 OUTSIDE = "outside"
+#: How each role of the targets file is shown in a report's ``role`` column.
+ROLE_LABELS = {"fit": "fit", "held_out": "held out", "input_check": "input check"}
 
 
 @dataclass(frozen=True)
@@ -25,7 +27,8 @@ class FitRow:
         id: Target id.
         kpi: KPI it is matched to.
         period: Dates, or "KPI window".
-        role: "fit" (fitted) or "check" (out of sample).
+        role: "fit" (fitted), "held out" (never fitted: out of sample), "input check" (an
+            echo of an input), or another label a report chooses.
         observed: Reported value.
         tolerance: Tolerance.
         mean: Simulated mean over replications.
@@ -79,7 +82,7 @@ def fit_rows(
     Args:
         targets: Targets.
         stats: Their simulated summaries, in the same order.
-        roles: "fit" or "check" for each.
+        roles: The role label of each (see :data:`ROLE_LABELS`).
 
     Returns:
         One row per target.
@@ -163,3 +166,43 @@ def rows_json(rows: Sequence[FitRow]) -> list[dict[str, object]]:
             }
         )
     return out
+
+
+def honesty_lines(rows: Sequence[FitRow], elsewhere: Sequence[str] = ()) -> list[str]:
+    """Say what was fitted, what was held out and how the held-out targets fare.
+
+    Args:
+        rows: Report rows (roles as in :data:`ROLE_LABELS`).
+        elsewhere: Held-out targets outside the run's dates (not measured).
+
+    Returns:
+        Markdown lines.
+    """
+
+    def ids(role: str) -> list[str]:
+        return [f"`{r.id}`" for r in rows if r.role == role]
+
+    held = [r for r in rows if r.role == ROLE_LABELS["held_out"]]
+    counts = {s: sum(r.status == s for r in held) for s in (WITHIN, BORDERLINE, OUTSIDE)}
+    lines = [
+        f"- **Fitted** ({len(ids('fit'))}): {', '.join(ids('fit')) or 'none'}.",
+        f"- **Held out** ({len(held)}), declared `role: held_out` in the targets file before "
+        f"fitting and never read by the fit: {', '.join(ids('held out')) or 'none in this run'}.",
+    ]
+    if held:
+        fare = "; ".join(f"`{r.id}` z = {r.z:+.2f} ({r.status})" for r in held)
+        lines.append(
+            f"  They fare: {counts[WITHIN]} within, {counts[BORDERLINE]} borderline, "
+            f"{counts[OUTSIDE]} outside their tolerance ({fare})."
+        )
+    if elsewhere:
+        lines.append(
+            f"- **Held out, not measured here** (outside this run's dates): {', '.join(elsewhere)}."
+        )
+    checks = ids("input check")
+    if checks:
+        lines.append(
+            f"- **Input checks** ({len(checks)}): {', '.join(checks)}. They repeat scenario "
+            "inputs (echoes): they check the inputs, not the model, and are not evidence."
+        )
+    return lines

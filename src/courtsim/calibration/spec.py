@@ -81,8 +81,10 @@ class CalibrationSpec(_Strict):
     targets: tuple[str, ...] | None = Field(
         default=None, description="Ids of the targets to fit (default: all in the file)."
     )
-    checks: tuple[str, ...] = Field(
-        default=(), description="Ids of targets only reported, not fitted (out of sample)."
+    checks: tuple[str, ...] | None = Field(
+        default=None,
+        description="Ids of targets only reported, each declared held_out or input_check in "
+        "the targets file (default: every such target the run covers).",
     )
     parameters: tuple[Parameter, ...] = Field(min_length=1, description="What is fitted.")
     reps: int = Field(default=8, ge=2, le=1000, description="Replications per candidate.")
@@ -98,7 +100,7 @@ class CalibrationSpec(_Strict):
         dup = sorted({n for n in names if names.count(n) > 1})
         if dup:
             raise ValueError(f"parameter names must be unique; repeated: {', '.join(dup)}")
-        both = set(self.targets or ()) & set(self.checks)
+        both = set(self.targets or ()) & set(self.checks or ())
         if both:
             raise ValueError(f"targets and checks both list {', '.join(sorted(both))}")
         if self.final_reps < self.reps:

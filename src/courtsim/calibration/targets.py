@@ -14,7 +14,7 @@ import datetime as dt
 import math
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -28,6 +28,13 @@ from courtsim.errors import CourtsimError
 from courtsim.loading import load_yaml
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+#: What a target may be used for, declared in the targets file before any fit:
+#: ``fit`` may be fitted (or was used to set a value by hand: in-sample either way);
+#: ``held_out`` is never fitted, only compared after the fit (out of sample);
+#: ``input_check`` repeats a scenario input (an echo, e.g. a volume from the filing
+#: schedule): reported as a check of the inputs, never fitted nor counted as evidence.
+ROLES = ("fit", "held_out", "input_check")
 
 
 class TargetError(CourtsimError):
@@ -83,6 +90,11 @@ class Target(_Strict):
     scaled: bool = Field(
         default=False,
         description="A national count: the simulated count is multiplied by the scale.",
+    )
+    role: Literal["fit", "held_out", "input_check"] = Field(
+        default="fit",
+        description="fit (may be fitted), held_out (never fitted, compared after the fit) or "
+        "input_check (an echo of a scenario input: reported, never fitted).",
     )
     source: str = Field(min_length=1, description="Where the figure comes from.")
     denominator: str = Field(default="", description="What the figure counts.")

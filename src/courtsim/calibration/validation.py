@@ -18,12 +18,25 @@ from typing import Any, TextIO
 
 from courtsim.calibration import validation_text as text
 from courtsim.calibration.backcast import policy_dates, yearly_series
+from courtsim.calibration.calibrate import split_roles
 from courtsim.calibration.evaluate import TargetRunner, target_stats, write_line
 from courtsim.calibration.figures import backcast_figure, targets_figure
 from courtsim.calibration.queueing import checks_markdown, default_points, run_checks
-from courtsim.calibration.report import OUTSIDE, FitRow, fit_rows, rows_markdown
+from courtsim.calibration.report import (
+    OUTSIDE,
+    ROLE_LABELS,
+    FitRow,
+    fit_rows,
+    honesty_lines,
+    rows_markdown,
+)
 from courtsim.calibration.spec import load_spec
-from courtsim.calibration.targets import Target, load_targets, select
+from courtsim.calibration.targets import Target, load_targets
+from courtsim.calibration.validation_regions import (
+    RegionsSection,
+    compute_regions,
+    regions_markdown,
+)
 from courtsim.errors import CourtsimError, ResultsError
 from courtsim.experiment.executor import make_executor
 from courtsim.experiment.provenance import now_utc, versions
@@ -168,6 +181,7 @@ class Sections:
     dates: list[tuple[dt.date, str]]
     history: Scenario
     calibrated: Scenario
+    regions: RegionsSection | None = None
 
 
 def compute(
@@ -191,13 +205,10 @@ def compute(
     """
     tf = load_targets(root / TARGETS_FILE)
     spec = load_spec(root / PARAMS_FILE)
-    fit = select(
-        tf, list(spec.targets) if spec.targets is not None else None, str(PARAMS_FILE), "targets"
-    )
-    checks = select(tf, list(spec.checks), str(PARAMS_FILE), "checks")
+    calibrated = load_scenario(root / CALIBRATED_FILE)
+    fit, checks, _ = split_roles(tf, spec, calibrated, str(PARAMS_FILE))
     fit_ids = {t.id for t in fit}
     queue = run_checks(default_points(settings.quick), root, settings.seed, progress)
-    calibrated = load_scenario(root / CALIBRATED_FILE)
     history = _history(root, settings)
     face = _face_targets()
     with make_executor(workers, scheduler) as ex:
@@ -208,18 +219,19 @@ def compute(
         runner = TargetRunner([*fit, *checks, *face], spec.scale, settings.seed, ex)
         vals = runner.run([calibrated], settings.calibrated_reps)[0]
         stats = target_stats(vals)
-        roles = ["fit"] * len(fit) + ["check"] * len(checks) + ["face validity"] * len(face)
+        roles = ["fit"] * len(fit) + [ROLE_LABELS[t.role] for t in checks]
+        roles += ["face validity"] * len(face)
         rows = fit_rows([*fit, *checks, *face], stats, roles)
         write_line(progress, f"validate-model: back-cast, {settings.history_reps} replications")
         inside = [t for t in tf.targets if _inside(t, history)]
         years, hv = yearly_series(
             history, "share_settled", settings.history_reps, settings.seed, ex, inside, spec.scale
         )
-        h_roles = [
-            "in-sample (calibration)" if t.id in fit_ids else "out-of-sample" for t in inside
-        ]
+        h_roles = [_history_role(t, fit_ids) for t in inside]
         history_rows = fit_rows(inside, target_stats(hv), h_roles) if inside else []
     n_fit = len(fit) + len(checks)
+    write_line(progress, "validate-model: the 20 regions (kz_regions_2024), one run")
+    regions = compute_regions(root, settings.seed, settings.quick)
     return Sections(
         queue,
         rows[:n_fit],
@@ -229,7 +241,17 @@ def compute(
         policy_dates(history),
         history,
         calibrated,
+        regions,
     )
+
+
+def _history_role(t: Target, fit_ids: set[str]) -> str:
+    """Label a back-cast target by what it was used for (its role in the targets file)."""
+    if t.id in fit_ids:
+        return "in-sample (calibration)"
+    if t.role == "fit":  # not fitted by the calibration, but used to set values by hand
+        return "in-sample (set by hand)"
+    return "out-of-sample (held out)" if t.role == "held_out" else ROLE_LABELS[t.role]
 
 
 def _replace(path: Path, write: Callable[[Path], None]) -> None:
@@ -329,6 +351,10 @@ def render(sec: Sections, settings: ValidationSettings) -> str:
         "",
         *rows_markdown(sec.fit_rows),
         "",
+        *honesty_lines(sec.fit_rows),
+        "",
+        *text.HONESTY,
+        "",
         "![Targets: standardised gaps](img/validation_targets.png)",
         "",
         "## 3. Back-cast 2013-2025 (`scenarios/kz_history.yaml`)",
@@ -370,7 +396,9 @@ def render(sec: Sections, settings: ValidationSettings) -> str:
         "",
         *[f"- `{k}`: {src}" for k, _, _, src in FACE_VALIDITY],
         "",
-        "## 5. Known limitations",
+        *(regions_markdown(sec.regions, text.REGIONS) if sec.regions else []),
+        "",
+        "## 6. Known limitations",
         "",
         *text.LIMITATIONS,
         "",

@@ -37,7 +37,23 @@ CALIBRATION = [
     "replicates: common random numbers). The result is `scenarios/kz_calibrated.yaml`.",
     "Here it is rerun with the report's own seed (fresh draws). *within*: the whole 95%",
     "CI of the simulated mean lies within observed ± tolerance; *borderline*: only the",
-    "mean does; *outside*: the mean does not. *check* rows are not fitted.",
+    "mean does; *outside*: the mean does not. *held out* and *input check* rows are not",
+    "fitted.",
+]
+
+HONESTY = [
+    "**Honesty rules, enforced by `courtsim calibrate`.** Each target's role is declared in",
+    "the targets file before any fit: `fit`, `held_out` (never fitted; compared after the",
+    "fit) or `input_check` (an echo). A set-up that fits a held-out target, or holds out a",
+    "`fit` one, is refused. A target that a scenario input fixes directly (claims filed,",
+    "arisen, resolved and disposed by the filing schedule; the appeal rate of settlements",
+    "by `p_appeal_settled`; the returned share by `p_returned`: `courtsim.calibration.echo`)",
+    "is refused as an echo unless a fitted parameter sets that input; such figures are",
+    "declared `input_check` and reported as checks of the inputs, not as evidence. The fit",
+    "never reads a held-out target: it is compared only after the fit, with the same runs",
+    "(`tests/calibration/test_honesty.py` perturbs one and finds the fit bitwise unchanged).",
+    "The 2024-2025 run has no held-out target inside its dates: the one held out",
+    "(`pending_per_judge_2018`) is compared by the back-cast.",
 ]
 
 BACKCAST = [
@@ -50,6 +66,29 @@ BACKCAST = [
     "levels in equal steps fixed in advance (see the scenario file). Nothing in it is",
     "tuned to the shares of 2013-2022: those are out-of-sample. Reported figures are",
     "shown with their tolerance; the simulated band is the 95% CI of the yearly mean.",
+    "Each dated target is labelled by its declared role: the shares of 2013-2017 informed",
+    "the baseline's hand-set settlement hazards (`baseline.yaml`: '~4% of cases settle',",
+    "domain.md §2.2) and the 2022 period was revised after a first back-cast was seen, so",
+    "they are *in-sample (set by hand)*; only *held out* targets are out-of-sample. The",
+    "reform windows step the channels' dials towards 2024 and an assumed share of",
+    "undisputed claims carries much of the trend (limitations below), so the back-cast",
+    "shows consistency with the reported shares, not an independent test of the mechanisms.",
+]
+
+REGIONS = [
+    "## 5. The 20 regions (`scenarios/kz_regions_2024.yaml`)",
+    "",
+    "The country as 20 regions (17 oblasts, Astana, Almaty, Shymkent; domain.md §9). Judges:",
+    "the 2023 staff of seven regions (domain.md §2.3), read as posts of every level in the",
+    "region (share = staff / 2,654, i.e. 2,719 posts less the Supreme Court's 65; an",
+    "assumption: the source does not say), the other 13 regions sharing the remaining 1,307",
+    "by population. Filings: by population (domain.md §9, ±3%), an assumption; so loads per",
+    "judge differ (0.64x to 1.21x the national mean). The run starts on 2023-07-01 with 24",
+    "pending cases per judge and leaves 184 days out as a warm-up, so the KPI window 2024",
+    "starts near steady state (`tests/regression/test_regions_steady.py` checks the change",
+    "of pending cases, nationally and in each region, against its sampling noise). The",
+    "regional figures of domain.md §2.1 are checks, never inputs: a miss says the",
+    "population split or the model's uniform behaviour across regions is wrong there.",
 ]
 
 FACE = [
@@ -121,12 +160,15 @@ FORMATS = [
     "| `observed` | the reported value; shares are fractions from 0 to 1 |",
     "| `tolerance` | the largest acceptable gap, in the KPI's unit (> 0); it also scales the loss |",
     "| `period` | optional: `{year: Y}` or `{from: DATE, to: DATE}` (inclusive); without it the KPI window of the scenario. With it the KPI must be one that can be measured from the daily series over the period: `share_settled`, `share_judgment`, `share_withdrawal`, `reconciliation_share_incl_pre_court`, `incoming`, `resolved`, `disposed`, `arisen`, `clearance_rate`, `pending_end`, `pending_per_judge` (`courtsim.calibration.measures`) |",
+    "| `role` | optional: `fit` (default; may be fitted, or was used to set a value by hand: in-sample), `held_out` (never fitted; compared after the fit), `input_check` (an echo of a scenario input; reported, never fitted) |",
     "| `scaled` | optional, for counts: multiply the simulated count by the set-up's `scale` (the scenario is 1/scale of the country) |",
     "| `source`, `denominator`, `matched_as` | where the figure comes from, what it counts, how the KPI is matched to it |",
     "",
     "Checked before any run: unknown keys, a share outside [0, 1], a non-positive",
     "tolerance, repeated ids, a KPI the model does not report, a period the KPI cannot be",
-    "measured over, a period outside the scenario's KPI window.",
+    "measured over, a period outside the scenario's KPI window, an unknown role, a fitted",
+    "target not declared `fit`, a check declared `fit`, and an echo (a fit or held-out",
+    "target whose KPI unfitted inputs fix).",
     "",
     "### Calibration set-up file",
     "",
@@ -136,8 +178,8 @@ FORMATS = [
     "|---|---|",
     "| `scenario_overrides` | dotted keys set on the scenario before calibrating (part of the result) |",
     "| `scale` | the scenario is 1/scale of the country (`scaled` targets) |",
-    "| `targets` | ids of the targets fitted (default: all) |",
-    "| `checks` | ids of targets only reported |",
+    "| `targets` | ids of the targets fitted, each declared `role: fit` (default: every `fit` target) |",
+    "| `checks` | ids of targets only reported, each declared `held_out` or `input_check` (default: every such target inside the run; held-out ones outside it are listed as not measured) |",
     "| `parameters` | list of `name`, `keys` (dotted scenario keys; `*` = every name, `policies[<type>]` = every entry of a channel, a number = one list item), `low`, `high`, optional `start` (default: the scenario's value; 1 for `mode: scale`), `mode` (`set` or `scale`: multiply the scenario's values), `log` (search on a log scale) |",
     "| `reps`, `final_reps`, `seed`, `max_evals` | replications per candidate, for the report, master seed, candidates at most |",
     "",
