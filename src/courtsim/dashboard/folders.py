@@ -358,6 +358,22 @@ def to_bundle(source: Any, title: str | None = None) -> Bundle:
         return load_folder(Path(source))
     if hasattr(source, "cases") and hasattr(source, "scenario"):
         return from_result(source, title)
+    if hasattr(source, "indices") and hasattr(source, "runs"):  # a SensitivityOutcome
+        return Bundle(
+            kind="sensitivity",
+            title=title or str(source.runs.plan.name),
+            manifest=dict(source.runs.manifest),
+            indices=source.indices,
+            factors=list(dict.fromkeys(source.indices["factor"].astype(str))),
+        )
+    if hasattr(source, "results") and hasattr(source, "plan"):  # a SweepOutcome
+        return Bundle(
+            kind="sweep",
+            title=title or str(source.plan.name),
+            manifest=dict(source.manifest),
+            results=source.results,
+            factors=[f for f in source.plan.factors if f in source.results.columns],
+        )
     scenarios = dict(getattr(source, "scenarios", None) or {})
     manifest = dict(getattr(source, "manifest", None) or {})
     name = title or str(manifest.get("name") or next(iter(scenarios), "results"))

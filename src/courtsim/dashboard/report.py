@@ -64,7 +64,7 @@ th:first-child,td:first-child{text-align:left}th{background:#f4f6f8}
 """
 
 
-def _statutory_limit(bundle: Bundle) -> float | None:
+def statutory_limit(bundle: Bundle) -> float | None:
     """Return the time limit that applies to most cases (by share), if scenarios are known."""
     for sc in bundle.scenarios.values():
         weights: Counter[float] = Counter()
@@ -113,7 +113,7 @@ def figures_for(bundle: Bundle, metric: str | None = None) -> list[go.Figure]:
     if bundle.daily_summary is not None:
         out.append(F.pending_over_time(bundle.daily_summary, "n_pending", bundle.title))
     if bundle.ttd is not None:
-        out.append(F.ttd_histogram(bundle.ttd, _statutory_limit(bundle), bundle.title))
+        out.append(F.ttd_histogram(bundle.ttd, statutory_limit(bundle), bundle.title))
     if bundle.summary is not None:
         out.append(F.ttd_shares(bundle.summary, bundle.title))
         out.append(F.settlement_channels(bundle.summary, bundle.title))

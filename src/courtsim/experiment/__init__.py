@@ -7,6 +7,7 @@ See ``docs/experiments.md``.
 
 from courtsim.experiment.compare import Comparison, compare
 from courtsim.experiment.replicate import ReplicateResult, replicate
+from courtsim.experiment.sensitivity import SensitivityOutcome, sensitivity
 from courtsim.experiment.spec import ExperimentError, RunsFailedError, load_experiment
 from courtsim.experiment.sweep import SweepOutcome, sweep
 
@@ -15,9 +16,11 @@ __all__ = [
     "ExperimentError",
     "ReplicateResult",
     "RunsFailedError",
+    "SensitivityOutcome",
     "SweepOutcome",
     "compare",
     "load_experiment",
     "replicate",
+    "sensitivity",
     "sweep",
 ]

@@ -66,6 +66,43 @@ class Comparison:
     baseline: str
     manifest: dict[str, Any] = field(default_factory=dict)
 
+    def _fields(self) -> dict[str, Any]:
+        others = [str(s) for s in pd.unique(self.table["scenario"])]
+        return {"baseline": self.baseline, "scenarios": others, "reps": self.manifest.get("reps")}
+
+    def __repr__(self) -> str:
+        from courtsim.dashboard.display import short_repr
+
+        return short_repr("Comparison", self._fields())
+
+    def _repr_html_(self) -> str:
+        from courtsim.dashboard.display import REPR_KPIS, html_table
+
+        rows: list[tuple[str, ...]] = [("scenario", "sentence")]
+        t = self.table[self.table["metric"].isin(REPR_KPIS)]
+        rows += [(str(r.scenario), str(r.sentence)) for r in t.itertuples()]
+        hint = ".plot() draws the change against the baseline; .table has every KPI"
+        return html_table("courtsim comparison", self._fields(), rows, hint)
+
+    def plot(self, kind: str | None = None, metric: str | None = None) -> Any:
+        """Return a plotly figure of the results, as the dashboard draws it.
+
+        Args:
+            kind: ``differences`` (default), ``pending``, ``in_time``, ``channels`` or
+                ``utilisation``.
+            metric: The one KPI of ``differences`` (default the key KPIs), or the daily
+                series of ``pending``.
+
+        Returns:
+            A ``plotly.graph_objects.Figure``.
+
+        Raises:
+            CourtsimError: An unknown kind.
+        """
+        from courtsim.dashboard.display import plot
+
+        return plot(self, kind, metric)
+
     def sentences(self, metrics: Sequence[str] | None = None) -> list[str]:
         """Return the plain-language sentences, scenario by scenario.
 
@@ -135,7 +172,7 @@ def compare(
     daily: Sequence[str] = DEFAULT_DAILY,
     workers: int | None = None,
     scheduler: str | Client | None = None,
-    progress: bool = False,
+    progress: bool = True,
     baseline_label: str | None = None,
     timeout_s: float = 10.0,
 ) -> Comparison:

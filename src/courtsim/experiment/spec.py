@@ -15,6 +15,8 @@ Every field is documented in ``docs/experiments.md``.
 from __future__ import annotations
 
 import hashlib
+import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -22,6 +24,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from courtsim.errors import CourtsimError
+from courtsim.scenario import Scenario
 
 #: Daily series kept by default by ``replicate`` and ``compare``.
 DEFAULT_DAILY = ("n_pending", "n_backlog", "new_disposed", "new_filed")
@@ -195,15 +198,20 @@ class Experiment:
     """A validated experiment file, with where it came from.
 
     Args:
-        path: The file.
+        path: The file (for an in-memory spec, a name in angle brackets; relative paths
+            in it are then read from the working directory).
         spec: Its validated content.
         sha256: Hash of the file's bytes (the resume key).
+        inline: Scenarios given as objects, by the name the spec refers to them with.
     """
 
-    def __init__(self, path: Path, spec: Spec, sha256: str):
+    def __init__(
+        self, path: Path, spec: Spec, sha256: str, inline: dict[str, Scenario] | None = None
+    ):
         self.path = path
         self.spec = spec
         self.sha256 = sha256
+        self.inline = dict(inline or {})
 
     def resolve(self, ref: str) -> Path:
         """Return a path named in the file, relative to the file's folder.
@@ -314,6 +322,48 @@ def load_experiment(path: str | Path, expect: str | None = None) -> Experiment:
         raise ExperimentError(f"not valid YAML{where}: {problem}", source=str(path)) from None
     spec = validate_experiment(data, str(path), expect)
     return Experiment(path, spec, hashlib.sha256(raw).hexdigest())
+
+
+def as_experiment(experiment: Any, expect: str) -> Experiment:
+    """Return an experiment given as a file, a mapping (as YAML would read) or a spec object.
+
+    In a mapping the ``scenario`` may be a :class:`~courtsim.scenario.Scenario` object
+    instead of a file; relative file names are read from the working directory.
+
+    Args:
+        experiment: A path, a mapping, a spec (``SweepSpec``...), or an ``Experiment``.
+        expect: The kind the caller runs (``sweep``, ``sensitivity``).
+
+    Returns:
+        The experiment; an in-memory one is hashed from its content (and its scenarios').
+
+    Raises:
+        ExperimentError: It is not a valid experiment of that kind.
+    """
+    if isinstance(experiment, Experiment):
+        return experiment
+    if isinstance(experiment, str | Path):
+        return load_experiment(experiment, expect)
+    if isinstance(experiment, BaseModel):
+        experiment = experiment.model_dump(mode="python")
+    if not isinstance(experiment, Mapping):
+        raise ExperimentError(
+            f"expected an experiment file, a mapping or a spec, not {type(experiment).__name__}",
+            source=f"{expect}()",
+        )
+    data = dict(experiment)
+    data.setdefault("kind", expect)
+    inline: dict[str, Scenario] = {}
+    if isinstance(data.get("scenario"), Scenario):
+        sc = data["scenario"]
+        ref = f"<scenario {sc.name}>"
+        inline[ref] = sc
+        data["scenario"] = ref
+    source = f"<in-memory {expect} {data.get('name', '')}>".replace(" >", ">")
+    spec = validate_experiment(data, source, expect)
+    content = json.dumps(spec.model_dump(mode="json"), sort_keys=True, default=str)
+    content += "".join(sc.content_hash() for sc in inline.values())
+    return Experiment(Path(source), spec, hashlib.sha256(content.encode()).hexdigest(), inline)
 
 
 def is_experiment_file(path: str | Path) -> bool:
