@@ -70,15 +70,30 @@ def _limit(bundle: Bundle) -> float | None:
 #: plot kind -> figure of a bundle (the metric argument picks a series or a KPI).
 PLOTS: dict[str, Plot] = {
     "differences": lambda b, m: F.differences(
-        _need(b, "comparison", "differences"), [m] if m else list(KEY_METRICS)
+        _need(b, "comparison", "differences"),
+        [m] if m else list(KEY_METRICS),
+        colours=b.colours(),
     ),
     "pending": lambda b, m: F.pending_over_time(
-        _need(b, "daily_summary", "pending"), m or "n_pending", b.title
+        _need(b, "daily_summary", "pending"),
+        m or "n_pending",
+        b.title,
+        colours=b.colours(),
+        start_date=b.start_date(),
+        from_day=b.warmup_days(),
     ),
-    "ttd": lambda b, m: F.ttd_histogram(_need(b, "ttd", "ttd"), _limit(b), b.title),
-    "in_time": lambda b, m: F.ttd_shares(_need(b, "summary", "in_time"), b.title),
-    "channels": lambda b, m: F.settlement_channels(_need(b, "summary", "channels"), b.title),
-    "utilisation": lambda b, m: F.utilisation(_need(b, "summary", "utilisation"), b.title),
+    "ttd": lambda b, m: F.ttd_histogram(
+        _need(b, "ttd", "ttd"), _limit(b), b.title, colours=b.colours()
+    ),
+    "in_time": lambda b, m: F.ttd_shares(
+        _need(b, "summary", "in_time"), b.title, colours=b.colours()
+    ),
+    "channels": lambda b, m: F.settlement_channels(
+        _need(b, "summary", "channels"), b.title, colours=b.colours()
+    ),
+    "utilisation": lambda b, m: F.utilisation(
+        _need(b, "summary", "utilisation"), b.title, colours=b.colours()
+    ),
     "sweep": _sweep,
     "sensitivity": lambda b, m: F.sensitivity_bars(
         _need(b, "indices", "sensitivity"), m or _first_key(b) or ""

@@ -67,6 +67,38 @@ class Bundle:
     indices: pd.DataFrame | None = None
     scenarios: dict[str, Scenario] = field(default_factory=dict)
 
+    def scenario_names(self) -> list[str]:
+        """Return the scenarios shown, baseline first (as the manifest lists them)."""
+        names = [label for label, _, _ in manifest_scenarios(self.manifest)]
+        names += list(self.scenarios)
+        for df in (self.daily_summary, self.summary, self.kpis, self.comparison):
+            if df is not None and "scenario" in df:
+                names += [str(x) for x in pd.unique(df["scenario"])]
+        return list(dict.fromkeys(names))
+
+    def baseline(self) -> str | None:
+        """Return the reference scenario of a comparison (None for other kinds)."""
+        if self.kind != "compare":
+            return None
+        names = self.scenario_names()
+        return str(self.manifest.get("baseline") or (names[0] if names else "")) or None
+
+    def colours(self) -> dict[str, str]:
+        """Return one colour per scenario, the baseline grey, for every figure of the bundle."""
+        from courtsim.dashboard.figures import scenario_colours
+
+        return scenario_colours(self.scenario_names(), self.baseline())
+
+    def start_date(self) -> Any:
+        """Return the date of day 1 when the scenarios are known and agree, else None."""
+        dates = {sc.start_date for sc in self.scenarios.values()}
+        return dates.pop() if len(dates) == 1 else None
+
+    def warmup_days(self) -> int:
+        """Return the warm-up the scenarios share (0 when unknown or different)."""
+        days = {sc.reporting.warmup_days for sc in self.scenarios.values()}
+        return int(days.pop()) if len(days) == 1 else 0
+
     def metrics(self) -> list[str]:
         """Return the KPI names available (sweep: its metrics; sensitivity: indexed KPIs)."""
         for df in (self.results, self.indices, self.summary):

@@ -34,6 +34,19 @@ class Measure:
         """Return the factor from stored value to displayed value (100 for shares)."""
         return 100.0 if self.is_share else 1.0
 
+    def bounds(self) -> tuple[float, float]:
+        """Return the values the stored measure can take: 0-1 for shares, >= 0 for counts.
+
+        A level's confidence interval is intersected with this range before it is shown:
+        the true mean lies in it, so the intersection covers it at least as often as the
+        t-interval does, and "Backlog -1 to 3" becomes "0 to 3".
+        """
+        if self.is_share:
+            return 0.0, 1.0
+        if self.unit in _NON_NEGATIVE_UNITS:
+            return 0.0, math.inf
+        return -math.inf, math.inf
+
     def title(self) -> str:
         """Return ``label (unit)`` for an axis title."""
         return f"{self.label} ({self.unit})" if self.unit else self.label
@@ -52,6 +65,58 @@ class Measure:
         v = value * self.scale()
         txt = f"{v:,.0f}" if self.unit in ("cases", "KZT") or abs(v) >= 1000 else f"{v:.1f}"
         return f"{txt} {self.unit}".strip()
+
+
+#: Units of quantities that cannot be negative (counts, durations, money, percentages).
+_NON_NEGATIVE_UNITS = frozenset({"cases", "disputes", "days", "hours", "KZT", "%", "per year"})
+
+
+def clip_interval(key: str, low: float, high: float) -> tuple[float, float]:
+    """Return a level's confidence interval intersected with the values it can take.
+
+    Args:
+        key: KPI or series name.
+        low: Lower end (stored units).
+        high: Upper end.
+
+    Returns:
+        The clipped interval (see :meth:`Measure.bounds`).
+    """
+    lo, hi = measure(key).bounds()
+    return min(max(low, lo), hi), max(min(high, hi), lo)
+
+
+#: Reader-facing names of swept factors (dotted scenario keys); others are derived.
+FACTOR_LABELS: dict[str, str] = {
+    "judges.count": "Civil judges",
+    "filings.per_year": "New claims per year",
+    "conciliation.judges_per_court": "Conciliation judges per court",
+    "mediators.retired_judge.per_court": "Retired-judge mediators per court",
+    "mediators.professional.per_court": "Professional mediators per court",
+    "mediators.public.per_court": "Public mediators per court",
+    "reconciliation.propensity_plaintiff": "Plaintiffs' propensity to reconcile",
+    "reconciliation.propensity_defendant": "Defendants' propensity to reconcile",
+}
+
+
+def factor_label(key: str) -> str:
+    """Return how a swept factor reads on an axis, not as its dotted key.
+
+    Args:
+        key: Dotted scenario key, e.g. ``conciliation.judges_per_court``.
+
+    Returns:
+        E.g. "Conciliation judges per court"; an unlisted key reads as its parts,
+        "Case types general: settle hazard per month".
+    """
+    if key in FACTOR_LABELS:
+        return FACTOR_LABELS[key]
+    *parents, last = key.replace("[", ".").replace("]", "").split(".")
+    words = last.replace("_", " ")
+    if parents:
+        head = " ".join(p.replace("_", " ") for p in parents)
+        return f"{head[:1].upper()}{head[1:]}: {words}"
+    return f"{words[:1].upper()}{words[1:]}"
 
 
 # Measures the terminal table does not list (yet): the pilots' KPIs and the daily series.

@@ -92,33 +92,56 @@ def figures_for(bundle: Bundle, metric: str | None = None) -> list[go.Figure]:
         The figures.
     """
     if bundle.kind == "sweep" and bundle.results is not None:
-        present = bundle.metrics()
-        metrics = [metric] if metric else [m for m in KEY_METRICS if m in present][:4]
+        limit = statutory_limit(bundle)
         out = []
-        for m in metrics or present[:4]:
+        for m in [metric] if metric else report_metrics(bundle):
             agg, factors = _agg_for(bundle, m)
             if len(factors) >= 2:
                 out.append(F.sweep_heatmap(agg, factors[0], factors[1], m))
             elif factors:
-                out.append(F.sweep_line(agg, factors[0], m))
+                out.append(F.sweep_line(agg, factors[0], m, limit_days=limit))
         return out
     if bundle.kind == "sensitivity" and bundle.indices is not None:
-        present = bundle.metrics()
-        metrics = [metric] if metric else ([m for m in KEY_METRICS if m in present] or present)
+        metrics = [metric] if metric else report_metrics(bundle)
         methods = list(dict.fromkeys(bundle.indices["method"].astype(str))) or ["sobol"]
-        return [F.sensitivity_bars(bundle.indices, m, how) for m in metrics[:4] for how in methods]
+        return [F.sensitivity_bars(bundle.indices, m, how) for m in metrics for how in methods]
+    colours = bundle.colours()
     out = []
     if bundle.comparison is not None and len(bundle.comparison):
-        out.append(F.differences(bundle.comparison, [*KEY_METRICS]))
+        out.append(F.differences(bundle.comparison, [*KEY_METRICS], colours=colours))
     if bundle.daily_summary is not None:
-        out.append(F.pending_over_time(bundle.daily_summary, "n_pending", bundle.title))
+        out.append(
+            F.pending_over_time(
+                bundle.daily_summary,
+                "n_pending",
+                bundle.title,
+                colours=colours,
+                start_date=bundle.start_date(),
+                from_day=bundle.warmup_days(),
+            )
+        )
     if bundle.ttd is not None:
-        out.append(F.ttd_histogram(bundle.ttd, statutory_limit(bundle), bundle.title))
+        out.append(
+            F.ttd_histogram(bundle.ttd, statutory_limit(bundle), bundle.title, colours=colours)
+        )
     if bundle.summary is not None:
-        out.append(F.ttd_shares(bundle.summary, bundle.title))
-        out.append(F.settlement_channels(bundle.summary, bundle.title))
-        out.append(F.utilisation(bundle.summary, bundle.title))
+        out.append(F.ttd_shares(bundle.summary, bundle.title, colours=colours))
+        out.append(F.settlement_channels(bundle.summary, bundle.title, colours=colours))
+        out.append(F.utilisation(bundle.summary, bundle.title, colours=colours))
     return out
+
+
+def report_metrics(bundle: Bundle) -> list[str]:
+    """Return the KPIs a sweep or sensitivity report draws: every one, key KPIs first.
+
+    Args:
+        bundle: A sweep or sensitivity bundle.
+
+    Returns:
+        KPI names.
+    """
+    present = bundle.metrics()
+    return [m for m in KEY_METRICS if m in present] + [m for m in present if m not in KEY_METRICS]
 
 
 def _table_html(df: pd.DataFrame, max_rows: int = 80) -> str:

@@ -15,7 +15,7 @@ import math
 
 import pandas as pd
 
-from courtsim.dashboard.labels import kpi_order, measure
+from courtsim.dashboard.labels import clip_interval, kpi_order, measure
 from courtsim.experiment.stats import paired_differences, summarise
 from courtsim.experiment.wording import difference_sentence
 
@@ -138,8 +138,9 @@ def kpi_display_table(summary: pd.DataFrame, metrics: list[str] | None = None) -
                 continue
             row[name] = m.format(float(r["mean"])).removesuffix(m.unit).strip()
             if has_ci and not math.isnan(float(r["ci_low"])):
-                lo = m.format(float(r["ci_low"])).removesuffix(m.unit).strip()
-                hi = m.format(float(r["ci_high"])).removesuffix(m.unit).strip()
+                low, high = clip_interval(key, float(r["ci_low"]), float(r["ci_high"]))
+                lo = m.format(low).removesuffix(m.unit).strip()
+                hi = m.format(high).removesuffix(m.unit).strip()
                 row[f"{name} 95% CI" if scen else "95% CI"] = f"{lo} to {hi}"
         rows.append(row)
     return pd.DataFrame(rows).fillna("")
