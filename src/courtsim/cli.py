@@ -12,8 +12,9 @@ from typing import Any
 
 import yaml
 
-from courtsim.cli_types import non_negative_int, positive_int
+from courtsim.cli_types import add_language_option, non_negative_int, positive_int
 from courtsim.errors import CourtsimError, ScenarioError
+from courtsim.i18n import language
 from courtsim.kpi_table import format_kpis
 from courtsim.result import check_output_dir
 from courtsim.scenario import Scenario, load_scenario
@@ -160,6 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", help="results folder to create (Parquet + manifest.json)")
     run.add_argument("--overwrite", action="store_true", help="replace an existing --out folder")
     run.add_argument("--format", choices=("table", "json"), default="table")
+    add_language_option(run)
     run.set_defaults(func=_cmd_run)
 
     val = sub.add_parser("validate", help="check scenario files without running them")
@@ -183,7 +185,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.func(args))
+        with language(getattr(args, "lang", None)):
+            return int(args.func(args))
     except CourtsimError as exc:
         print(f"courtsim: error: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR

@@ -63,3 +63,19 @@ def positive_seconds(text: str) -> float:
     if not v > 0:
         raise argparse.ArgumentTypeError("must be more than 0 seconds")
     return v
+
+
+def add_language_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--lang {en,ru,kk}``: the language of the command's tables, sentences and reports.
+
+    Args:
+        parser: A sub-command's parser.
+    """
+    from courtsim.i18n import LANGS
+
+    parser.add_argument(
+        "--lang",
+        choices=tuple(LANGS),
+        default=None,
+        help="language of tables, sentences and reports: en (default), ru, kk",
+    )

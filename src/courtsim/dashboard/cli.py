@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from courtsim.cli_types import add_language_option
 from courtsim.errors import CourtsimError
 
 
@@ -85,4 +86,5 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     r.add_argument("results_dir", metavar="RESULTS_DIR", help="results folder (any kind)")
     r.add_argument("--html", required=True, metavar="OUT.html", help="the report file to write")
     r.add_argument("--title", help="page title")
+    add_language_option(r)
     r.set_defaults(func=_cmd_report)

@@ -24,6 +24,7 @@ from courtsim.dashboard.labels import (
     factor_label,
     measure,
 )
+from courtsim.i18n import N_, _, current
 
 BASELINE_COLOUR = "#5f6b77"
 PALETTE = ("#1f77b4", "#d95f02", "#2ca02c", "#9467bd", "#e7298a", "#8c564b", "#17becf")
@@ -127,6 +128,8 @@ def _base(
         margin={"l": 70, "r": 20, "t": TOP_MARGIN_PX, "b": 60},
         legend={"orientation": "v", "yanchor": "top", "y": 1, "x": 1.02, "xanchor": "left"},
         hovermode="closest",
+        # decimal and thousands separators of the language ("1 234,5" in ru and kk)
+        separators=".," if current() == "en" else ", ",
     )
     return fig
 
@@ -139,7 +142,7 @@ def _scenarios(df: pd.DataFrame, default: str) -> tuple[pd.DataFrame, list[str]]
 
 def _no_data(fig: go.Figure, what: str) -> go.Figure:
     fig.add_annotation(
-        text=f"No data: {what}",
+        text=_("No data: {what}").format(what=what),
         showarrow=False,
         xref="paper",
         yref="paper",
@@ -200,16 +203,18 @@ def pending_over_time(
     df, names = _scenarios(daily_summary[daily_summary["metric"] == metric], scenario)
     df = df[df["day"] >= from_day]
     has_band = {"p10", "p90"} <= set(df.columns)
-    sub = "One run"
+    sub = _("One run")
     if has_band:
         n = f"{int(df['n'].max())} " if "n" in df and len(df) else ""
-        sub = f"Line: mean of {n}replications; shaded: 10-90% of replications"
+        sub = _("Line: mean of {n}replications; shaded: 10-90% of replications").format(n=n)
     if from_day > 0:
-        sub += f"; from day {from_day}, after the warm-up"
-    x_title = "Date" if start_date is not None else "Day of the simulation (calendar days)"
-    fig = _base(f"{m.label} over time", x_title, m.title(), subtitle=sub)
+        sub += "; " + _("from day {day}, after the warm-up").format(day=from_day)
+    x_title = _("Date") if start_date is not None else _("Day of the simulation (calendar days)")
+    fig = _base(_("{measure} over time").format(measure=m.text), x_title, m.title(), subtitle=sub)
+    if start_date is not None and current() != "en":
+        fig.update_xaxes(tickformat="%d.%m.%Y")  # plotly's month names are English only
     if df.empty:
-        return _no_data(fig, m.label.lower())
+        return _no_data(fig, m.text.lower())
     cmap = _colour_map(names, colours)
     for name in names:
         d = df[df["scenario"] == name].dropna(subset=["mean"]).sort_values("day")
@@ -239,7 +244,7 @@ def pending_over_time(
                 line={"color": c, "width": 2},
                 name=name,
                 legendgroup=name,
-                hovertemplate=f"{name}<br>%{{x}}<br>%{{y:,.0f}} {m.unit}<extra></extra>",
+                hovertemplate=f"{name}<br>%{{x}}<br>%{{y:,.0f}} {m.unit_label}<extra></extra>",
             )
         )
     fig.update_layout(showlegend=len(names) > 1)
@@ -269,19 +274,19 @@ def ttd_histogram(
     """
     df, names = _scenarios(ttd.dropna(subset=["ttd_days"]), scenario)
     fig = _base(
-        "Time to disposition of disposed cases",
-        "Calendar days from filing to disposition (7-day bins)",
-        "Share of disposed cases (%)",
-        subtitle="Filing to disposal, every replication's cases pooled",
+        _("Time to disposition of disposed cases"),
+        _("Calendar days from filing to disposition (7-day bins)"),
+        _("Share of disposed cases (%)"),
+        subtitle=_("Filing to disposal, every replication's cases pooled"),
     )
     if df.empty:
-        return _no_data(fig, "no case was disposed")
+        return _no_data(fig, _("no case was disposed"))
     cmap = _colour_map(names, colours)
     top = max(7.0, float(np.percentile(df["ttd_days"], 99.5)))
     edges = np.arange(0.0, top + 7.0, 7.0)
     for name in names:
         d = df.loc[df["scenario"] == name, "ttd_days"].to_numpy(float)
-        counts, _ = np.histogram(np.clip(d, 0.0, edges[-1] - 1e-9), bins=edges)
+        counts, _edges = np.histogram(np.clip(d, 0.0, edges[-1] - 1e-9), bins=edges)
         share = 100.0 * counts / max(1, d.size)
         fig.add_trace(
             go.Bar(
@@ -292,8 +297,9 @@ def ttd_histogram(
                 marker_color=cmap[name],
                 opacity=0.6 if len(names) > 1 else 0.85,
                 customdata=np.stack([edges[:-1], edges[1:]], axis=1),
-                hovertemplate=f"{name}<br>%{{customdata[0]:.0f}}-%{{customdata[1]:.0f}} days: "
-                "%{y:.1f}% of cases<extra></extra>",
+                hovertemplate=f"{name}<br>%{{customdata[0]:.0f}}-%{{customdata[1]:.0f}} "
+                + _("days: %{y:.1f}% of cases")
+                + "<extra></extra>",
             )
         )
     fig.update_layout(barmode="overlay", bargap=0, showlegend=len(names) > 1)
@@ -301,7 +307,7 @@ def ttd_histogram(
         fig.add_vline(
             x=limit_days,
             line={"dash": "dash", "color": LIMIT_COLOUR},
-            annotation_text=f"{limit_days:.0f}-day limit (CPC art. 183)",
+            annotation_text=_("{days}-day limit (CPC art. 183)").format(days=f"{limit_days:.0f}"),
             annotation_position="top right",
         )
     return fig
@@ -314,16 +320,16 @@ def _bars(
     y_title: str,
     scenario: str,
     labels: dict[str, str] | None = None,
-    subtitle: str = "Bars: 95% confidence intervals of the mean over replications",
+    subtitle: str = N_("Bars: 95% confidence intervals of the mean over replications"),
     colours: Colours | None = None,
 ) -> go.Figure:
     df, names = _scenarios(summary[summary["metric"].isin(metrics)], scenario)
     if "ci_low" not in df:
-        subtitle = "One run"
-    fig = _base(title, "", y_title, subtitle=subtitle)
+        subtitle = N_("One run")
+    fig = _base(_(title), "", _(y_title), subtitle=_(subtitle))
     present = [k for k in metrics if k in set(df["metric"])]
     if not present:
-        return _no_data(fig, "these measures are not in the results")
+        return _no_data(fig, _("these measures are not in the results"))
     cmap = _colour_map(names, colours)
     for name in names:
         d = df[df["scenario"] == name].set_index("metric").reindex(present)
@@ -337,7 +343,7 @@ def _bars(
             err = _ci(d["mean"] * scale, lo * scale, hi * scale)
         fig.add_trace(
             go.Bar(
-                x=[(labels or {}).get(k, measure(k).label) for k in d.index],
+                x=[_((labels or {}).get(k, measure(k).label)) for k in d.index],
                 y=d["mean"] * scale,
                 error_y=err,
                 name=name,
@@ -369,16 +375,16 @@ def ttd_shares(
         "share_within_statutory_limit",
     ]
     names = {
-        "share_within_30_days": "within 30 days",
-        "share_within_60_days": "within 60 days",
-        "share_within_90_days": "within 90 days",
-        "share_within_statutory_limit": "within the statutory limit",
+        "share_within_30_days": N_("within 30 days"),
+        "share_within_60_days": N_("within 60 days"),
+        "share_within_90_days": N_("within 90 days"),
+        "share_within_statutory_limit": N_("within the statutory limit"),
     }
     return _bars(
         summary,
         keys,
-        "Disposed cases decided in time",
-        "Share of disposed cases (%)",
+        N_("Disposed cases decided in time"),
+        N_("Share of disposed cases (%)"),
         scenario,
         names,
         colours=colours,
@@ -401,10 +407,10 @@ def settlement_channels(
         channels no scenario used are left out.
     """
     names = {
-        "share_settled_conciliation": "conciliation judge",
-        "share_settled_mediation": "mediation",
-        "share_settled_participatory": "participatory procedure",
-        "share_settlement": "agreement before the trial judge",
+        "share_settled_conciliation": N_("conciliation judge"),
+        "share_settled_mediation": N_("mediation"),
+        "share_settled_participatory": N_("participatory procedure"),
+        "share_settlement": N_("agreement before the trial judge"),
     }
     present = summary[summary["metric"].isin(SETTLEMENT_CHANNELS)]
     used = set(present.loc[present["mean"].abs() > 0, "metric"])
@@ -412,8 +418,8 @@ def settlement_channels(
     return _bars(
         summary,
         channels,
-        "Reconciliation by channel",
-        "Share of disposed cases (%)",
+        N_("Reconciliation by channel"),
+        N_("Share of disposed cases (%)"),
         scenario,
         names,
         colours=colours,
@@ -443,8 +449,8 @@ def utilisation(
     return _bars(
         summary,
         keys,
-        "Utilisation of court actors",
-        "Hours worked / hours available (%)",
+        N_("Utilisation of court actors"),
+        N_("Hours worked / hours available (%)"),
         scenario,
         {k: UTILISATION.get(k, measure(k).label.removesuffix(" utilisation")) for k in keys},
         colours=colours,
@@ -483,9 +489,10 @@ def differences(
     df = df[np.isfinite(df["diff_mean"].astype(float))]
     keys = [k for k in (metrics or list(dict.fromkeys(df["metric"]))) if k in set(df["metric"])]
     names = [str(x) for x in pd.unique(df["scenario"])]
-    sub = "Pilot minus baseline, mean of paired replications; bars: 95% confidence intervals"
+    sub = _("Pilot minus baseline, mean of paired replications; bars: 95% confidence intervals")
+    title = _("Change against the baseline")
     if not keys:
-        return _no_data(_base("Change against the baseline", "", "", subtitle=sub), "no difference")
+        return _no_data(_base(title, "", "", subtitle=sub), _("no difference"))
     cmap = _colour_map(names, colours)
     panel = _PANEL_PAD_PX + _ROW_PX * len(names)
     plot_px = panel * len(keys) + _PANEL_GAP_PX * (len(keys) - 1)
@@ -495,14 +502,12 @@ def differences(
         vertical_spacing=_PANEL_GAP_PX / plot_px if len(keys) > 1 else 0.0,
         subplot_titles=[_diff_unit(k)[0] for k in keys],
     )
-    base = _base(
-        "Change against the baseline", "", "", height=TOP_MARGIN_PX + 60 + plot_px, subtitle=sub
-    )
+    base = _base(title, "", "", height=TOP_MARGIN_PX + 60 + plot_px, subtitle=sub)
     fig.update_layout(base.layout)
     shown: set[str] = set()
     for row, key in enumerate(keys, start=1):
         d = df[df["metric"] == key].set_index("scenario")
-        _, scale = _diff_unit(key)
+        scale = _diff_unit(key)[1]
         for name in names:
             if name not in d.index:
                 continue
@@ -518,7 +523,7 @@ def differences(
                     name=name,
                     legendgroup=name,
                     showlegend=name not in shown,
-                    hovertemplate=f"{name}: %{{x:+,.1f}}<extra>{measure(key).label}</extra>",
+                    hovertemplate=f"{name}: %{{x:+,.1f}}<extra>{measure(key).text}</extra>",
                 ),
                 row=row,
                 col=1,
@@ -545,14 +550,16 @@ def _diff_unit(key: str) -> tuple[str, float]:
     """Return a KPI's panel title and the scale of its differences (shares: points)."""
     m = measure(key)
     if m.is_share or m.unit == "%":
-        return f"{m.label}: change in percentage points", m.scale()
-    return f"{m.label}: change ({m.unit})" if m.unit else f"{m.label}: change", 1.0
+        return _("{measure}: change in percentage points").format(measure=m.text), m.scale()
+    if m.unit:
+        return _("{measure}: change ({unit})").format(measure=m.text, unit=m.unit_label), 1.0
+    return _("{measure}: change").format(measure=m.text), 1.0
 
 
 #: Reference lines of a KPI: (value in display units, label). Clearance at 100% keeps the
 #: pending caseload from growing (CEPEJ's benchmark, domain.md §3).
 TARGETS: dict[str, tuple[float, str]] = {
-    "clearance_rate": (100.0, "100%: as many resolved as incoming (CEPEJ)"),
+    "clearance_rate": (100.0, N_("100%: as many resolved as incoming (CEPEJ)")),
 }
 #: KPIs in days measured against the statutory limit (CPC art. 183, domain.md §3).
 _LIMITED = ("disposition_time_days", "ttd_mean_days", "ttd_median_days", "ttd_p90_days")
@@ -570,10 +577,15 @@ def reference_lines(fig: go.Figure, metric: str, limit_days: float | None, axis:
     """
     lines = []
     if metric in TARGETS:
-        lines.append((*TARGETS[metric], "#2f7d32"))
+        value, text = TARGETS[metric]
+        lines.append((value, _(text), "#2f7d32"))
     if metric in _LIMITED and limit_days is not None and not math.isnan(limit_days):
         lines.append(
-            (limit_days, f"{limit_days:.0f}-day statutory limit (CPC art. 183)", LIMIT_COLOUR)
+            (
+                limit_days,
+                _("{days}-day statutory limit (CPC art. 183)").format(days=f"{limit_days:.0f}"),
+                LIMIT_COLOUR,
+            )
         )
     for value, text, col in lines:
         add = fig.add_hline if axis == "y" else fig.add_vline
@@ -618,14 +630,14 @@ def sweep_line(
     """
     m = measure(metric)
     fig = _base(
-        f"{m.label} against {factor_label(factor).lower()}",
+        _("{measure} against {factor}").format(measure=m.text, factor=factor_label(factor).lower()),
         factor_label(factor),
         m.title(),
-        subtitle="Mean over replications; bars: 95% confidence intervals",
+        subtitle=_("Mean over replications; bars: 95% confidence intervals"),
     )
     df = agg.dropna(subset=["mean"])
     if df.empty:
-        return _no_data(fig, "no successful run")
+        return _no_data(fig, _("no successful run"))
     groups = [(None, df)] if by is None else list(df.groupby(by, sort=True))
     for i, (val, d) in enumerate(groups):
         d = d.sort_values(factor)
@@ -637,7 +649,7 @@ def sweep_line(
                 y=y,
                 error_y=_ci(y, lo, hi),
                 mode="lines+markers",
-                name=m.label if by is None else f"{factor_label(by)} = {_level_text(val)}",
+                name=m.text if by is None else f"{factor_label(by)} = {_level_text(val)}",
                 line={"color": colour(i)},
             )
         )
@@ -691,15 +703,17 @@ def sweep_heatmap(agg: pd.DataFrame, x: str, y: str, metric: str) -> go.Figure:
     """
     m = measure(metric)
     fig = _base(
-        f"{m.label} by {factor_label(x).lower()} and {factor_label(y).lower()}",
+        _("{measure} by {x} and {y}").format(
+            measure=m.text, x=factor_label(x).lower(), y=factor_label(y).lower()
+        ),
         factor_label(x),
         factor_label(y),
         height=440,
-        subtitle="Mean over replications (number in each cell)",
+        subtitle=_("Mean over replications (number in each cell)"),
     )
     df = agg.dropna(subset=["mean"])
     if df.empty:
-        return _no_data(fig, "no successful run")
+        return _no_data(fig, _("no successful run"))
     grid = df.pivot_table(index=y, columns=x, values="mean", aggfunc="mean") * m.scale()
     z = grid.to_numpy()
     zmin, zmax = colour_range(z, m.unit)
@@ -711,10 +725,10 @@ def sweep_heatmap(agg: pd.DataFrame, x: str, y: str, metric: str) -> go.Figure:
             zmin=zmin,
             zmax=zmax,
             colorscale="Viridis",
-            colorbar={"title": {"text": m.unit}},
+            colorbar={"title": {"text": m.unit_label}},
             texttemplate="%{z:,.1f}",
             hovertemplate=f"{factor_label(x)} %{{x}}<br>{factor_label(y)} %{{y}}<br>"
-            f"%{{z:,.1f}} {m.unit}<extra></extra>",
+            f"%{{z:,.1f}} {m.unit_label}<extra></extra>",
         )
     )
     fig.update_xaxes(type="category")
@@ -743,14 +757,15 @@ def sensitivity_bars(indices: pd.DataFrame, metric: str, method: str | None = No
         method = method or str(df["method"].iloc[0])
         df = df[df["method"].astype(str) == method]
     if method == "morris":
-        y_title = f"Elementary effect ({m.unit or 'KPI units'})"
-        what = "Morris screening: mu_star = mean absolute effect, sigma = its spread"
+        y_title = _("Elementary effect ({unit})").format(unit=m.unit_label or _("KPI units"))
+        what = _("Morris screening: mu_star = mean absolute effect, sigma = its spread")
     else:
-        y_title = "Sobol index (share of the KPI's variance)"
-        what = "Sobol indices: S1 = the factor alone, ST = with its interactions"
-    fig = _base(f"Sensitivity of {m.label.lower()}", "Factor", y_title, subtitle=what)
+        y_title = _("Sobol index (share of the KPI's variance)")
+        what = _("Sobol indices: S1 = the factor alone, ST = with its interactions")
+    title = _("Sensitivity of {measure}").format(measure=m.text.lower())
+    fig = _base(title, _("Factor"), y_title, subtitle=what)
     if df.empty:
-        return _no_data(fig, f"no index for {metric}")
+        return _no_data(fig, _("no index for {metric}").format(metric=metric))
     scale = m.scale() if method == "morris" else 1.0
     order = df[df["index"] == df["index"].iloc[0]].sort_values("value", ascending=False)["factor"]
     for i, (kind, d) in enumerate(df.groupby("index", sort=True)):

@@ -309,6 +309,49 @@ def poll_progress(ctx: AppContext, token: Any, prefix: str) -> Outputs:
     }
 
 
+def redraw(ctx: AppContext, view: Any, lang: Any, prefix: str) -> Outputs:
+    """Draw the explorer's or the comparison's current results again in another language.
+
+    Nothing is run again: the results are the page's stored view.
+
+    Args:
+        ctx: The app's state.
+        view: The view id the page holds (None before any run).
+        lang: ``en``, ``ru`` or ``kk``.
+        prefix: ``ex`` (explorer) or ``cmp`` (comparison).
+
+    Returns:
+        The tab's outputs (nothing when there is no view yet).
+    """
+    from courtsim.i18n import check_language, language
+
+    lang = check_language(lang, "language switch")
+    if not view:
+        return {}
+    try:
+        stored = ctx.views.get(view, "view")
+    except CourtsimError:  # expired: the next run draws in the new language
+        return {}
+    with language(lang):
+        if prefix == "ex":
+            return draw_replications(stored)
+        return draw_comparison(to_bundle(stored))
+
+
+def page_texts(lang: Any) -> Outputs:
+    """Return the page's fixed texts (title, tab labels) in a language."""
+    from courtsim.dashboard.layout import HEADER, TAB_LABELS
+    from courtsim.i18n import _, check_language, language
+
+    with language(check_language(lang, "language switch")):
+        return {
+            "title": _(HEADER[0]),
+            "sub": _(HEADER[1]),
+            "lang_label": _("Language"),
+            **{f"tab_{k}": _(v) for k, v in TAB_LABELS.items()},
+        }
+
+
 # ---------------------------------------------------------------- comparison
 
 

@@ -11,7 +11,8 @@ import math
 import re
 from dataclasses import dataclass
 
-from courtsim.kpi_table import KPI_LINES
+from courtsim.i18n import N_, _, number
+from courtsim.kpi_table import KPI_LINES, unit_text
 
 
 @dataclass(frozen=True)
@@ -47,9 +48,19 @@ class Measure:
             return 0.0, math.inf
         return -math.inf, math.inf
 
+    @property
+    def text(self) -> str:
+        """Return the label in the language in force."""
+        return _(self.label)
+
+    @property
+    def unit_label(self) -> str:
+        """Return the unit in the language in force ("days" -> "дн.")."""
+        return unit_text(self.unit)
+
     def title(self) -> str:
-        """Return ``label (unit)`` for an axis title."""
-        return f"{self.label} ({self.unit})" if self.unit else self.label
+        """Return ``label (unit)`` for an axis title, in the language in force."""
+        return f"{self.text} ({self.unit_label})" if self.unit else self.text
 
     def format(self, value: float | None) -> str:
         """Return a value as displayed text with its unit, ``n/a`` when undefined.
@@ -61,10 +72,10 @@ class Measure:
             E.g. ``"97.1 %"``, ``"34.2 days"``, ``"87,502 KZT"``.
         """
         if value is None or (isinstance(value, float) and math.isnan(value)):
-            return "n/a"
+            return _("n/a")
         v = value * self.scale()
-        txt = f"{v:,.0f}" if self.unit in ("cases", "KZT") or abs(v) >= 1000 else f"{v:.1f}"
-        return f"{txt} {self.unit}".strip()
+        txt = number(v, 0 if self.unit in ("cases", "KZT") or abs(v) >= 1000 else 1)
+        return f"{txt} {self.unit_label}".strip()
 
 
 #: Units of quantities that cannot be negative (counts, durations, money, percentages).
@@ -88,14 +99,14 @@ def clip_interval(key: str, low: float, high: float) -> tuple[float, float]:
 
 #: Reader-facing names of swept factors (dotted scenario keys); others are derived.
 FACTOR_LABELS: dict[str, str] = {
-    "judges.count": "Civil judges",
-    "filings.per_year": "New claims per year",
-    "conciliation.judges_per_court": "Conciliation judges per court",
-    "mediators.retired_judge.per_court": "Retired-judge mediators per court",
-    "mediators.professional.per_court": "Professional mediators per court",
-    "mediators.public.per_court": "Public mediators per court",
-    "reconciliation.propensity_plaintiff": "Plaintiffs' propensity to reconcile",
-    "reconciliation.propensity_defendant": "Defendants' propensity to reconcile",
+    "judges.count": N_("Civil judges"),
+    "filings.per_year": N_("New claims per year"),
+    "conciliation.judges_per_court": N_("Conciliation judges per court"),
+    "mediators.retired_judge.per_court": N_("Retired-judge mediators per court"),
+    "mediators.professional.per_court": N_("Professional mediators per court"),
+    "mediators.public.per_court": N_("Public mediators per court"),
+    "reconciliation.propensity_plaintiff": N_("Plaintiffs' propensity to reconcile"),
+    "reconciliation.propensity_defendant": N_("Defendants' propensity to reconcile"),
 }
 
 
@@ -110,7 +121,7 @@ def factor_label(key: str) -> str:
         "Case types general: settle hazard per month".
     """
     if key in FACTOR_LABELS:
-        return FACTOR_LABELS[key]
+        return _(FACTOR_LABELS[key])
     *parents, last = key.replace("[", ".").replace("]", "").split(".")
     words = last.replace("_", " ")
     if parents:
@@ -121,34 +132,38 @@ def factor_label(key: str) -> str:
 
 # Measures the terminal table does not list (yet): the pilots' KPIs and the daily series.
 _EXTRA: dict[str, tuple[str, str, bool]] = {
-    "window_days": ("KPI window", "days", False),
-    "disposed": ("Disposed cases", "cases", False),
-    "case_turnover_ratio": ("Case turnover ratio", "per year", False),
-    "pending_age_median_days": ("Median age of pending cases", "days", False),
-    "share_settlement": ("Settled by agreement before the trial judge", "%", True),
-    "share_settled_conciliation": ("Settled with a conciliation judge", "%", True),
-    "share_settled_mediation": ("Settled in mediation", "%", True),
-    "share_settled_participatory": ("Settled by participatory procedure", "%", True),
-    "settled_pre_court": ("Disputes settled before filing", "cases", False),
-    "utilisation_conciliation_judges": ("Conciliation judge utilisation", "%", True),
-    "utilisation_mediators_retired_judge": ("Retired-judge mediator utilisation", "%", True),
-    "utilisation_mediators_professional": ("Professional mediator utilisation", "%", True),
-    "utilisation_mediators_public": ("Public mediator utilisation", "%", True),
-    "reconciliation_share_incl_pre_court": ("Reconciled, all channels incl. pre-court", "%", True),
-    "diverted_pre_court_share": ("Disputes kept out of court (settled pre-court)", "%", True),
-    "judge_hours_saved": ("Trial-judge hours saved", "hours", False),
-    "mean_trust_end": ("Trust in conciliation at the end", "%", True),
-    "n_pre_court": ("Disputes in pre-court reconciliation", "cases", False),
-    "cost_total_per_case_kzt": ("Total cost per case (court + parties)", "KZT", False),
-    "n_pending": ("Pending cases", "cases", False),
-    "n_backlog": ("Backlog: pending beyond the statutory limit", "cases", False),
-    "n_in_conciliation": ("Cases in conciliation", "cases", False),
-    "n_in_mediation": ("Cases in mediation", "cases", False),
-    "n_queued_for_judge": ("Cases waiting for their judge", "cases", False),
-    "mean_age_pending": ("Mean age of pending cases", "days", False),
-    "new_filed": ("New claims per day", "cases", False),
-    "new_disposed": ("Cases disposed per day", "cases", False),
-    "ttd_days": ("Time to disposition", "days", False),
+    "window_days": (N_("KPI window"), "days", False),
+    "disposed": (N_("Disposed cases"), "cases", False),
+    "case_turnover_ratio": (N_("Case turnover ratio"), "per year", False),
+    "pending_age_median_days": (N_("Median age of pending cases"), "days", False),
+    "share_settlement": (N_("Settled by agreement before the trial judge"), "%", True),
+    "share_settled_conciliation": (N_("Settled with a conciliation judge"), "%", True),
+    "share_settled_mediation": (N_("Settled in mediation"), "%", True),
+    "share_settled_participatory": (N_("Settled by participatory procedure"), "%", True),
+    "settled_pre_court": (N_("Disputes settled before filing"), "cases", False),
+    "utilisation_conciliation_judges": (N_("Conciliation judge utilisation"), "%", True),
+    "utilisation_mediators_retired_judge": (N_("Retired-judge mediator utilisation"), "%", True),
+    "utilisation_mediators_professional": (N_("Professional mediator utilisation"), "%", True),
+    "utilisation_mediators_public": (N_("Public mediator utilisation"), "%", True),
+    "reconciliation_share_incl_pre_court": (
+        N_("Reconciled, all channels incl. pre-court"),
+        "%",
+        True,
+    ),
+    "diverted_pre_court_share": (N_("Disputes kept out of court (settled pre-court)"), "%", True),
+    "judge_hours_saved": (N_("Trial-judge hours saved"), "hours", False),
+    "mean_trust_end": (N_("Trust in conciliation at the end"), "%", True),
+    "n_pre_court": (N_("Disputes in pre-court reconciliation"), "cases", False),
+    "cost_total_per_case_kzt": (N_("Total cost per case (court + parties)"), "KZT", False),
+    "n_pending": (N_("Pending cases"), "cases", False),
+    "n_backlog": (N_("Backlog: pending beyond the statutory limit"), "cases", False),
+    "n_in_conciliation": (N_("Cases in conciliation"), "cases", False),
+    "n_in_mediation": (N_("Cases in mediation"), "cases", False),
+    "n_queued_for_judge": (N_("Cases waiting for their judge"), "cases", False),
+    "mean_age_pending": (N_("Mean age of pending cases"), "days", False),
+    "new_filed": (N_("New claims per day"), "cases", False),
+    "new_disposed": (N_("Cases disposed per day"), "cases", False),
+    "ttd_days": (N_("Time to disposition"), "days", False),
 }
 
 _AGE_BAND = re.compile(r"^pending_age_share_(?P<lo>\d+|over)_(?P<hi>\d+)_days$")
@@ -174,31 +189,34 @@ CARD_KPIS: tuple[str, ...] = (
 
 #: Utilisation KPIs of court actors, in display order, with the actor's name.
 UTILISATION: dict[str, str] = {
-    "judge_utilisation": "Trial judges",
-    "utilisation_conciliation_judges": "Conciliation judges",
-    "utilisation_mediators_retired_judge": "Mediators: retired judges",
-    "utilisation_mediators_professional": "Mediators: professional",
-    "utilisation_mediators_public": "Mediators: public",
+    "judge_utilisation": N_("Trial judges"),
+    "utilisation_conciliation_judges": N_("Conciliation judges"),
+    "utilisation_mediators_retired_judge": N_("Mediators: retired judges"),
+    "utilisation_mediators_professional": N_("Mediators: professional"),
+    "utilisation_mediators_public": N_("Mediators: public"),
+}
+
+
+#: The terminal table names some lines under a section heading ("Mean" under "Time to
+#: disposition"); a chart or a card shows them alone, so these labels say it all.
+_STANDALONE: dict[str, str] = {
+    "ttd_mean_days": N_("Time to disposition: mean"),
+    "ttd_median_days": N_("Time to disposition: median"),
+    "ttd_p90_days": N_("Time to disposition: 90th percentile"),
+    "share_within_30_days": N_("Decided within 30 days"),
+    "share_within_60_days": N_("Decided within 60 days"),
+    "share_within_90_days": N_("Decided within 90 days"),
+    "share_within_statutory_limit": N_("Decided within the CPC art. 183 limit"),
+    "pending_age_mean_days": N_("Mean age of pending cases"),
 }
 
 
 def _table_measures() -> dict[str, Measure]:
-    # The terminal table names some lines under a section heading ("Mean" under "Time to
-    # disposition"); a chart or a card shows them alone, so the section goes in the label.
-    out: dict[str, Measure] = {}
-    section = ""
-    for key, label, unit, fmt in KPI_LINES:
-        if key is None:
-            section = label
-            continue
-        if section.startswith("Time to disposition") and label.startswith("Within"):
-            label = f"Decided {label[:1].lower()}{label[1:]}"
-        elif section.startswith("Time to disposition"):
-            label = f"Time to disposition: {label[:1].lower()}{label[1:]}"
-        elif key == "pending_age_mean_days":
-            label = "Mean age of pending cases"
-        out[key] = Measure(key, label, unit, fmt == "pct")
-    return out
+    return {
+        key: Measure(key, _STANDALONE.get(key, label), unit, fmt == "pct")
+        for key, label, unit, fmt in KPI_LINES
+        if key is not None
+    }
 
 
 _MEASURES = {k: Measure(k, *v) for k, v in _EXTRA.items()} | _table_measures()

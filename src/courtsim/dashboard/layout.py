@@ -16,7 +16,7 @@ from dash import dcc, html
 
 from courtsim.dashboard.context import AppContext
 from courtsim.dashboard.folders import list_folders
-from courtsim.dashboard.labels import CARD_KPIS, SETTLEMENT_CHANNELS, measure
+from courtsim.dashboard.labels import CARD_KPIS, SETTLEMENT_CHANNELS, clip_interval, measure
 from courtsim.dashboard.levers import (
     CHANNEL_NAMES,
     Lever,
@@ -25,9 +25,24 @@ from courtsim.dashboard.levers import (
     field_bounds,
     levers_for,
 )
+from courtsim.i18n import LANGS, N_, _, current
 from courtsim.scenario import Scenario
 
 _GRAPH_CONFIG = {"displaylogo": False}
+#: Tab labels, by tab value (translated where the page is drawn).
+TAB_LABELS: dict[str, str] = {
+    "explorer": N_("Scenario explorer"),
+    "comparison": N_("Pilot comparison"),
+    "sweep": N_("Sweep viewer"),
+}
+#: The page's title and subtitle.
+HEADER = (
+    N_("courtsim: civil caseload briefing"),
+    N_(
+        "Simulated civil cases in Kazakhstan's first-instance courts, before and with the "
+        "Supreme Court's reconciliation pilots."
+    ),
+)
 #: Largest file the browser sends (base64 adds a third; the server reads at most 2 MB).
 UPLOAD_SEND_BYTES = 1_400_000
 
@@ -130,7 +145,7 @@ def lever_panel(sc: Scenario) -> tuple[list[Any], list[dict[str, str]], list[str
 
 
 def _fmt(m: Any, v: float) -> str:
-    return m.format(v).removesuffix(m.unit).strip()
+    return m.format(v).removesuffix(m.unit_label).strip()
 
 
 def kpi_cards(summary: pd.DataFrame, scenario: str | None = None) -> list[html.Div]:
@@ -157,19 +172,21 @@ def kpi_cards(summary: pd.DataFrame, scenario: str | None = None) -> list[html.D
         m, r = measure(key), rows[key]
         value = float(r["mean"])
         parts: list[Any] = [
-            html.Div(m.label, className="card-label"),
+            html.Div(m.text, className="card-label"),
             html.Div(
-                [_fmt(m, value), html.Span(f" {m.unit}", className="card-ci")],
+                [_fmt(m, value), html.Span(f" {m.unit_label}", className="card-ci")],
                 className="card-value",
                 id=f"card-{key}",
             ),
         ]
         lo, hi = r.get("ci_low", math.nan), r.get("ci_high", math.nan)
         if isinstance(lo, float) and not math.isnan(lo):
-            parts.append(html.Div(f"95% CI {_fmt(m, lo)} to {_fmt(m, hi)}", className="card-ci"))
+            low, high = clip_interval(key, lo, hi)
+            ci = _("{low} to {high}").format(low=_fmt(m, low), high=_fmt(m, high))
+            parts.append(html.Div(f"{_('95% CI')} {ci}", className="card-ci"))
         if key in ("reconciliation_share_incl_pre_court", "share_settled"):
             detail = [
-                f"{measure(c).label}: {_fmt(measure(c), float(rows[c]['mean']))}%"
+                f"{measure(c).text}: {_fmt(measure(c), float(rows[c]['mean']))}%"
                 for c in SETTLEMENT_CHANNELS
                 if c in rows and float(rows[c]["mean"]) > 0
             ]
@@ -322,7 +339,8 @@ def explorer_tab(ctx: AppContext) -> dcc.Tab:
         className="results",
     )
     return dcc.Tab(
-        label="Scenario explorer",
+        id="tab-explorer",
+        label=_(TAB_LABELS["explorer"]),
         value="explorer",
         children=html.Div([controls, results], className="row page"),
     )
@@ -381,7 +399,8 @@ def comparison_tab(ctx: AppContext) -> dcc.Tab:
         className="results",
     )
     return dcc.Tab(
-        label="Pilot comparison",
+        id="tab-comparison",
+        label=_(TAB_LABELS["comparison"]),
         value="compare",
         children=html.Div([controls, results], className="row page"),
     )
@@ -434,7 +453,8 @@ def sweep_tab(ctx: AppContext) -> dcc.Tab:
         className="results",
     )
     return dcc.Tab(
-        label="Sweep viewer",
+        id="tab-sweep",
+        label=_(TAB_LABELS["sweep"]),
         value="sweep",
         children=html.Div([controls, results], className="row page"),
     )
@@ -446,11 +466,21 @@ def build_layout(ctx: AppContext) -> html.Div:
         [
             html.Div(
                 [
-                    html.H1("courtsim: civil caseload briefing"),
-                    html.P(
-                        "Simulated civil cases in Kazakhstan's first-instance courts, before "
-                        "and with the Supreme Court's reconciliation pilots."
+                    html.Div(
+                        [
+                            html.Span(_("Language"), id="lang-label"),
+                            dcc.RadioItems(
+                                id="lang",
+                                options=[{"label": n, "value": k} for k, n in LANGS.items()],
+                                value=current(),
+                                inline=True,
+                            ),
+                        ],
+                        className="lang-switch",
+                        style={"display": "flex", "gap": "8px", "justifyContent": "flex-end"},
                     ),
+                    html.H1(_(HEADER[0]), id="header-title"),
+                    html.P(_(HEADER[1]), id="header-sub"),
                 ],
                 className="header",
             ),

@@ -10,6 +10,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import json
 import os
@@ -18,6 +19,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
@@ -39,18 +41,22 @@ from courtsim.dashboard.folders import (
 from courtsim.dashboard.labels import kpi_order
 from courtsim.dashboard.tables import kpi_display_table, sweep_aggregate
 from courtsim.errors import ResultsError
+from courtsim.experiment.wording import difference_sentence, scenario_subject
+from courtsim.i18n import N_, _, current, language, ngettext
 from courtsim.kpi_table import KPI_LINES
 
 #: KPIs of the terminal table (``courtsim run``), shown first in a report.
 TABLE_KPIS = tuple(k for k, *_ in KPI_LINES if k is not None)
 
 _KIND_TITLES = {
-    "run": "Simulation run",
-    "replicate": "Replicated simulation",
-    "compare": "Pilots compared with the baseline",
-    "sweep": "Parameter sweep",
-    "sensitivity": "Sensitivity analysis",
+    "run": N_("Simulation run"),
+    "replicate": N_("Replicated simulation"),
+    "compare": N_("Pilots compared with the baseline"),
+    "sweep": N_("Parameter sweep"),
+    "sensitivity": N_("Sensitivity analysis"),
 }
+
+_RESULTS = N_("Results")
 
 _CSS = """
 body{font-family:"Segoe UI","Helvetica Neue",Arial,sans-serif;max-width:1100px;margin:24px auto;
@@ -220,13 +226,19 @@ def summary_sentences(bundle: Bundle) -> list[str]:
     if bundle.kind in ("sweep", "sensitivity"):
         reps = None  # said below, per design point
     if bundle.kind == "run":
-        out.append(f"One run with seed {m.get('seed', '?')}, replicate {m.get('replicate', 0)}.")
+        out.append(
+            _("One run with seed {seed}, replicate {replicate}.").format(
+                seed=m.get("seed", "?"), replicate=m.get("replicate", 0)
+            )
+        )
     elif reps:
         out.append(
-            f"{reps} replications per scenario with master seed {m.get('seed', '?')}; "
-            "replicate r of every scenario uses the same random numbers, so differences are "
-            "paired. Intervals are 95% confidence intervals of the mean; bands span the "
-            "10th-90th percentiles of replications."
+            _(
+                "{reps} replications per scenario with master seed {seed}; replicate r of "
+                "every scenario uses the same random numbers, so differences are paired. "
+                "Intervals are 95% confidence intervals of the mean; bands span the "
+                "10th-90th percentiles of replications."
+            ).format(reps=reps, seed=m.get("seed", "?"))
         )
     if bundle.kind == "sweep" and bundle.results is not None:
         res = bundle.results
@@ -268,8 +280,26 @@ def comparison_sentences(
     sel["_rank"] = sel["metric"].map(rank)
     for scen, rows in sel.groupby("scenario", sort=False):
         rows = rows.sort_values("_rank", kind="stable")
-        out[str(scen)] = [str(x) for x in rows["sentence"] if isinstance(x, str) and x]
+        if current() == "en":
+            out[str(scen)] = [str(x) for x in rows["sentence"] if isinstance(x, str) and x]
+        else:  # the saved sentences are English: say them again in the language in force
+            out[str(scen)] = [_sentence_again(str(scen), r) for r in rows.itertuples()]
     return out
+
+
+def _sentence_again(scen: str, row: Any) -> str:
+    # A labelled scenario's saved sentence starts with its label; others were named
+    # "Scenario '<name>'" (in the language the comparison ran in).
+    english = str(getattr(row, "sentence", "") or "")
+    subject = scen if english.startswith(scen) else scenario_subject(scen)
+    return difference_sentence(
+        subject,
+        str(row.metric),
+        float(row.diff_mean),
+        (float(row.diff_ci_low), float(row.diff_ci_high)),
+        float(row.rel_diff_mean),
+        (float(row.rel_ci_low), float(row.rel_ci_high)),
+    )
 
 
 def _manifest_html(manifest: dict[str, Any]) -> str:
@@ -280,9 +310,10 @@ def _manifest_html(manifest: dict[str, Any]) -> str:
             rows.append((f"scenario {label}", f"{h or ''}" + (f" ({file})" if file else "")))
     versions = manifest.get("versions") or {}
     rows.extend((f"version {k}", v) for k, v in versions.items())
-    table = _table_html(pd.DataFrame(rows, columns=["field", "value"])) if rows else ""
+    table = _table_html(pd.DataFrame(rows, columns=[_("field"), _("value")])) if rows else ""
     text = html.escape(json.dumps(manifest, indent=2, default=str, sort_keys=True))
-    return f"{table}<details><summary>Full manifest.json</summary><pre>{text}</pre></details>"
+    summary = html.escape(_("Full manifest.json"))
+    return f"{table}<details><summary>{summary}</summary><pre>{text}</pre></details>"
 
 
 def _figure_html(fig: go.Figure, i: int) -> str:
@@ -298,64 +329,91 @@ def _figure_html(fig: go.Figure, i: int) -> str:
     )
 
 
-def render_html(bundle: Bundle, title: str | None = None) -> str:
+@functools.lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("courtsim.dashboard", "templates"),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(gettext=_, ngettext=ngettext, newstyle=False)  # type: ignore[attr-defined]
+    return env
+
+
+def render_html(bundle: Bundle, title: str | None = None, lang: str | None = None) -> str:
     """Return the report of a bundle as one self-contained HTML page.
 
     Args:
         bundle: The results.
         title: Page title (default: kind and name).
+        lang: ``en``, ``ru`` or ``kk`` (default: the language in force); the page's
+            ``lang`` attribute, its words and its number formats follow it.
 
     Returns:
         The HTML text (plotly.js embedded; no network needed to open it).
+
+    Raises:
+        CourtsimError: An unknown language.
     """
-    names = list(bundle.scenarios) or [label for label, _, _ in manifest_scenarios(bundle.manifest)]
+    with language(lang) as lang_:
+        return _render(bundle, title, lang_)
+
+
+def _render(bundle: Bundle, title: str | None, lang: str) -> str:
+    names = list(bundle.scenarios) or [
+        label for label, _l, _h in manifest_scenarios(bundle.manifest)
+    ]
     if title is None and bundle.kind == "compare" and len(names) > 1:
         first, *others = names
-        title = f"{', '.join(others)} compared with {first}"
-    title = title or f"{_KIND_TITLES.get(bundle.kind, 'Results')}: {bundle.title}"
+        title = _("{pilots} compared with {baseline}").format(
+            pilots=", ".join(others), baseline=first
+        )
+    kind_title = _KIND_TITLES.get(bundle.kind, _RESULTS)
+    title = title or f"{_(kind_title)}: {bundle.title}"
     created = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    parts = [
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
-        f"<title>{html.escape(title)}</title><style>{_CSS}</style>",
-        f"<script type='text/javascript'>{get_plotlyjs()}</script></head><body>",
-        f"<h1>{html.escape(title)}</h1>",
-        f"<p class='meta'>courtsim report, {created}.</p>",
-        "<h2>Summary</h2>",
-        "".join(f"<p>{html.escape(s)}</p>" for s in summary_sentences(bundle)),
-    ]
-    sentences = comparison_sentences(bundle)
-    if sentences:
-        parts.append("<h2>What the pilots change</h2>")
-        for scen, lines in sentences.items():
-            parts.append(f"<h3>{html.escape(scen)}</h3><ul class='sentences'>")
-            parts.extend(f"<li>{html.escape(s)}</li>" for s in lines)
-            parts.append("</ul>")
-    figs = figures_for(bundle)
-    if figs:
-        parts.append("<h2>Figures</h2>")
-        parts.extend(_figure_html(f, i) for i, f in enumerate(figs))
     table = kpi_table(bundle)
+    table_html = every = ""
+    heading = {
+        "sweep": N_("Results by factor"),
+        "sensitivity": N_("Sensitivity indices"),
+        "other": N_("Key performance indicators"),
+    }
     if len(table):
-        heading = {"sweep": "Results by factor", "sensitivity": "Sensitivity indices"}
-        parts.append(f"<h2>{heading.get(bundle.kind, 'Key performance indicators')}</h2>")
         if bundle.kind in ("sweep", "sensitivity") or bundle.summary is None:
-            parts.append(_table_html(table))
+            table_html = _table_html(table)
         else:  # the terminal table's KPIs first, every KPI on request
             main = kpi_display_table(
                 bundle.summary, [k for k in TABLE_KPIS if k in set(bundle.summary["metric"])]
             )
-            parts.append(_table_html(main))
-            parts.append("<details><summary>Every KPI</summary>")
-            parts.append(_table_html(table, max_rows=500))
-            parts.append("</details>")
-    parts.append("<h2>Provenance</h2>")
-    parts.append(_manifest_html(bundle.manifest))
-    parts.append("</body></html>")
-    return "\n".join(parts)
+            table_html, every = _table_html(main), _table_html(table, max_rows=500)
+    return (
+        _environment()
+        .get_template("report.html.j2")
+        .render(
+            lang=lang,
+            title=title,
+            css=_CSS,
+            plotlyjs=get_plotlyjs(),
+            created=created,
+            summary=summary_sentences(bundle),
+            sentences=comparison_sentences(bundle),
+            figures=[_figure_html(f, i) for i, f in enumerate(figures_for(bundle))],
+            table=table_html,
+            every_kpi=every,
+            table_heading=_(heading.get(bundle.kind, heading["other"])),
+            manifest=_manifest_html(bundle.manifest),
+        )
+    )
 
 
 def write_report(
-    source: Any, out_html: str | Path, title: str | None = None, scenario_files: bool = True
+    source: Any,
+    out_html: str | Path,
+    title: str | None = None,
+    scenario_files: bool = True,
+    lang: str | None = None,
 ) -> Path:
     """Write a self-contained HTML report of a results folder or object.
 
@@ -370,6 +428,7 @@ def write_report(
         title: Page title.
         scenario_files: Describe the scenarios from the files the manifest names, when
             they are unchanged since the run (their content hash matches).
+        lang: ``en``, ``ru`` or ``kk`` (default: the language in force).
 
     Returns:
         The written file.
@@ -387,7 +446,7 @@ def write_report(
         raise ResultsError(str(exc), source=str(out)) from None
     if scenario_files and not bundle.scenarios:
         bundle.scenarios = read_scenario_files(bundle.manifest)
-    text = render_html(bundle, title)
+    text = render_html(bundle, title, lang)
     if out.is_dir():
         raise ResultsError("is a folder; give a file name ending in .html", source=str(out))
     parent = out.parent if str(out.parent) else Path()

@@ -12,7 +12,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from courtsim.cli_types import non_negative_int, positive_int, positive_seconds
+from courtsim.cli_types import (
+    add_language_option,
+    non_negative_int,
+    positive_int,
+    positive_seconds,
+)
 from courtsim.experiment.spec import (
     CompareSpec,
     ExperimentError,
@@ -91,6 +96,7 @@ def register(subparsers: Any) -> None:
         help="also write a self-contained HTML briefing (plotly.js embedded, opens offline)",
     )
     c.add_argument("--dry-run", action="store_true", help=_DRY_RUN_HELP)
+    add_language_option(c)
     add_execution_options(c)
     c.set_defaults(func=cmd_compare)
 

@@ -18,7 +18,7 @@ from courtsim.experiment.provenance import now_utc, versions
 from courtsim.experiment.replicate import as_scenario, daily_summary, run_batch, save_tables
 from courtsim.experiment.spec import DEFAULT_DAILY
 from courtsim.experiment.stats import paired_differences, summarise
-from courtsim.experiment.wording import difference_sentence
+from courtsim.experiment.wording import difference_sentence, scenario_subject
 from courtsim.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -218,7 +218,7 @@ def compare(
     parts = []
     for label, _, _, explicit in items[1:]:
         d = paired_differences(batch.kpis, base_label, label)
-        subject = label if explicit else f"Scenario '{label}'"
+        subject = label if explicit else scenario_subject(label)
         d["sentence"] = [
             difference_sentence(
                 subject,
