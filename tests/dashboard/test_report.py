@@ -49,7 +49,7 @@ def test_report_of_each_kind_is_self_contained(results_root, tmp_path, folder, h
 
 def test_run_report_describes_the_scenario_in_plain_language(results_root):
     text = render_html(load_folder(results_root / "run1"))
-    assert "1 court with 3 civil judges receiving about 1,200 new claims a year" in text
+    assert "Courts: 1, civil judges: 3, about 1,200 new claims a year" in text
     assert "One run with seed 1" in text
     assert "Clearance rate" in text
 
@@ -88,7 +88,7 @@ def test_report_of_the_experiments_packages_results(tmp_path, scenarios_dir):
     assert "more_judges compared with baseline" in text
     assert "Scenario &#39;more_judges&#39;" in text
     # the scenario files are unchanged since the run: the report describes them
-    assert "1 court with 3 civil judges" in text
+    assert "Courts: 1, civil judges: 3" in text
     assert "judges.count: 3 -&gt; 6" in text
     cmp.save(tmp_path / "saved")
     again = write_report(tmp_path / "saved", tmp_path / "saved.html").read_text(encoding="utf-8")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from courtsim.errors import ScenarioError
+from courtsim.i18n import N_
 from courtsim.scenario import Scenario, validate_scenario
 
 #: Levers offered, in display order. Channel fields apply when the channel is switched on.
@@ -52,9 +53,9 @@ LABELS: dict[str, str] = {
 }
 
 CHANNEL_NAMES: dict[str, str] = {
-    "pre_court": "Pre-court reconciliation",
-    "in_court": "In-court conciliation",
-    "out_of_court": "Out-of-court mediation during proceedings",
+    "pre_court": N_("Pre-court reconciliation"),
+    "in_court": N_("In-court conciliation"),
+    "out_of_court": N_("Out-of-court mediation during proceedings"),
 }
 
 #: Slider ranges of levers whose schema bounds are validation limits far wider than any

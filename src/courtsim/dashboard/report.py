@@ -38,7 +38,7 @@ from courtsim.dashboard.folders import (
     read_scenario_files,
     to_bundle,
 )
-from courtsim.dashboard.labels import kpi_order
+from courtsim.dashboard.labels import factor_label, kpi_order
 from courtsim.dashboard.tables import kpi_display_table, sweep_aggregate
 from courtsim.errors import ResultsError
 from courtsim.experiment.wording import difference_sentence, scenario_subject
@@ -211,17 +211,27 @@ def summary_sentences(bundle: Bundle) -> list[str]:
         base = bundle.scenarios[names[0]]
         diffs = scenario_differences(base, sc, limit=8)
         desc = " ".join(str(sc.description).split())
+        differs = (
+            _("It differs from {baseline} in: {values}.").format(
+                baseline=names[0], values="; ".join(diffs)
+            )
+            if diffs
+            else ""
+        )
         out.append(
-            f"{name}{': ' + desc if desc and desc != base.description.strip() else ''}. "
-            + (f"It differs from {names[0]} in: " + "; ".join(diffs) + "." if diffs else "")
+            f"{name}{': ' + desc if desc and desc != base.description.strip() else ''}. " + differs
         )
     listed = manifest_scenarios(m)
     if not bundle.scenarios and listed and bundle.kind in ("replicate", "compare"):
         parts = [f"{label}" + (f" ({file})" if file else "") for label, file, _ in listed]
         if bundle.kind == "compare":
-            out.append(f"Baseline: {parts[0]}. Compared with it: {', '.join(parts[1:])}.")
+            out.append(
+                _("Baseline: {baseline}. Compared with it: {others}.").format(
+                    baseline=parts[0], others=", ".join(parts[1:])
+                )
+            )
         else:
-            out.append(f"Scenario: {parts[0]}.")
+            out.append(_("Scenario: {name}.").format(name=parts[0]))
     reps = m.get("reps") or m.get("replications")
     if bundle.kind in ("sweep", "sensitivity"):
         reps = None  # said below, per design point
@@ -245,15 +255,26 @@ def summary_sentences(bundle: Bundle) -> list[str]:
         n_runs = res["run_id"].nunique() if "run_id" in res else len(res)
         failed = len(res) - len(ok_rows(res))
         per = m.get("replications") or m.get("reps")
+        factors = ", ".join(factor_label(f) for f in bundle.factors) or "-"
+        text = _("Sweep over {factors}: {runs} runs").format(factors=factors, runs=n_runs)
+        if per:
+            text += " " + _("({reps} replications per design point, seed {seed})").format(
+                reps=per, seed=m.get("seed", "?")
+            )
+        if failed:
+            text += ", " + _("{n} result rows failed (left out)").format(n=failed)
         out.append(
-            f"Sweep over {', '.join(bundle.factors) or 'no factor'}: {n_runs} runs"
-            + (f" ({per} replications per design point, seed {m.get('seed', '?')})" if per else "")
-            + (f", {failed} result rows failed (left out)" if failed else "")
-            + ". Figures show the mean over replications (averaged over any other factor)."
+            text
+            + ". "
+            + _("Figures show the mean over replications (averaged over any other factor).")
         )
     if bundle.kind == "sensitivity" and bundle.indices is not None:
         methods = ", ".join(dict.fromkeys(bundle.indices["method"].astype(str)))
-        out.append(f"Sensitivity indices ({methods}) for {len(bundle.factors)} factors.")
+        out.append(
+            _("Sensitivity indices ({methods}) for {n} factors.").format(
+                methods=methods, n=len(bundle.factors)
+            )
+        )
     return out
 
 
