@@ -44,8 +44,25 @@ def _cmd_dashboard(args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     from courtsim.dashboard.report import write_report
 
-    out = write_report(Path(args.results_dir), Path(args.html), title=args.title)
-    print(f"Wrote {out} ({out.stat().st_size / 1e6:.1f} MB, opens offline)")
+    if not (args.html or args.pdf or args.figures):
+        raise CourtsimError(
+            "say what to write: --html OUT.html, --pdf OUT.pdf and/or --figures DIR",
+            source="courtsim report",
+        )
+    source = Path(args.results_dir)
+    if args.html:
+        out = write_report(source, Path(args.html), title=args.title)
+        print(f"Wrote {out} ({out.stat().st_size / 1e6:.1f} MB, opens offline)")
+    if args.pdf:
+        from courtsim.dashboard.export import export_pdf
+
+        pdf = export_pdf(source, Path(args.pdf), title=args.title)
+        print(f"Wrote {pdf} ({pdf.stat().st_size / 1e6:.1f} MB)")
+    if args.figures:
+        from courtsim.dashboard.export import export_figures
+
+        files = export_figures(source, Path(args.figures), fmt=args.figure_format)
+        print(f"Wrote {len(files)} {args.figure_format.upper()} figures to {args.figures}/")
     return 0
 
 
@@ -79,12 +96,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     r = subparsers.add_parser(
         "report",
-        help="write a self-contained HTML report of a results folder",
+        help="write a results folder's briefing: HTML (offline), PDF, figures as PNG/SVG",
         description="Write a static HTML report (plotly.js embedded, opens offline) of a run, "
         "replications, a comparison, a sweep or a sensitivity analysis.",
     )
     r.add_argument("results_dir", metavar="RESULTS_DIR", help="results folder (any kind)")
-    r.add_argument("--html", required=True, metavar="OUT.html", help="the report file to write")
+    r.add_argument("--html", metavar="OUT.html", help="the HTML report to write")
+    r.add_argument("--pdf", metavar="OUT.pdf", help="the briefing as PDF (printed by Chromium)")
+    r.add_argument("--figures", metavar="DIR", help="write every figure as an image to DIR")
+    r.add_argument(
+        "--figure-format", choices=("png", "svg"), default="png", help="image format (png)"
+    )
     r.add_argument("--title", help="page title")
     add_language_option(r)
     r.set_defaults(func=_cmd_report)

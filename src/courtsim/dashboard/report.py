@@ -429,6 +429,29 @@ def _render(bundle: Bundle, title: str | None, lang: str) -> str:
     )
 
 
+def load_bundle(source: Any, target: str, scenario_files: bool = True) -> Bundle:
+    """Return the bundle of a results folder or object, with its scenarios when known.
+
+    Args:
+        source: A results folder or object.
+        target: The file being written, for error messages.
+        scenario_files: Read the scenario files the manifest names (when unchanged).
+
+    Returns:
+        The bundle.
+
+    Raises:
+        ResultsError: The source cannot be read.
+    """
+    try:
+        bundle = to_bundle(source)
+    except TypeError as exc:
+        raise ResultsError(str(exc), source=target) from None
+    if scenario_files and not bundle.scenarios:
+        bundle.scenarios = read_scenario_files(bundle.manifest)
+    return bundle
+
+
 def write_report(
     source: Any,
     out_html: str | Path,
@@ -461,13 +484,7 @@ def write_report(
         >>> write_report(courtsim.compare(base, [pilot], reps=10, seed=1), "briefing.html")
     """
     out = Path(out_html)
-    try:
-        bundle = to_bundle(source)
-    except TypeError as exc:
-        raise ResultsError(str(exc), source=str(out)) from None
-    if scenario_files and not bundle.scenarios:
-        bundle.scenarios = read_scenario_files(bundle.manifest)
-    text = render_html(bundle, title, lang)
+    text = render_html(load_bundle(source, str(out), scenario_files), title, lang)
     if out.is_dir():
         raise ResultsError("is a folder; give a file name ending in .html", source=str(out))
     parent = out.parent if str(out.parent) else Path()
