@@ -257,6 +257,8 @@ def kpi_tables(summary: pd.DataFrame) -> Any:
     """
     from dash import html
 
+    from courtsim.i18n import _
+
     present = set(summary["metric"])
     key = [k for k in TABLE_KEY_KPIS if k in present]
     rest = [k for k in kpi_order(present) if k not in key]
@@ -265,7 +267,7 @@ def kpi_tables(summary: pd.DataFrame) -> Any:
         parts.append(
             html.Details(
                 [
-                    html.Summary(f"Every other KPI ({len(rest)})"),
+                    html.Summary(_("Every other KPI ({n})").format(n=len(rest))),
                     table(kpi_display_table(summary, rest), max_rows=500),
                 ]
             )
