@@ -21,7 +21,7 @@ import plotly.graph_objects as go
 
 from courtsim.dashboard import figures as F
 from courtsim.dashboard.describe import KEY_METRICS
-from courtsim.dashboard.folders import Bundle, to_bundle
+from courtsim.dashboard.folders import Bundle, localise, to_bundle
 from courtsim.dashboard.labels import measure
 from courtsim.errors import CourtsimError
 
@@ -128,7 +128,7 @@ def plot(source: Any, kind: str | None = None, metric: str | None = None) -> go.
     Raises:
         CourtsimError: An unknown kind, or one the result has no data for.
     """
-    bundle = to_bundle(source)
+    bundle = localise(to_bundle(source))
     kind = kind or DEFAULT_PLOT[bundle.kind]
     if kind not in PLOTS:
         raise CourtsimError(

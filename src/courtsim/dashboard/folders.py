@@ -8,6 +8,7 @@ the dashboard's live :class:`~courtsim.dashboard.live.Replications`).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,6 +67,8 @@ class Bundle:
     factors: list[str] = field(default_factory=list)
     indices: pd.DataFrame | None = None
     scenarios: dict[str, Scenario] = field(default_factory=dict)
+    #: Shown name -> the label the results store, after :func:`localise`.
+    aliases: dict[str, str] = field(default_factory=dict)
 
     def scenario_names(self) -> list[str]:
         """Return the scenarios shown, baseline first (as the manifest lists them)."""
@@ -366,6 +369,60 @@ def load_folder(path: str | Path) -> Bundle:
             )
         b.factors = list(dict.fromkeys(b.indices["factor"].astype(str)))
     return b
+
+
+def localise(bundle: Bundle) -> Bundle:
+    """Return the bundle with scenario labels in the language in force, where given.
+
+    A compare manifest may carry a label per language for a scenario (``labels``, from an
+    experiment file's ``label: {en: ..., ru: ..., kk: ...}``); every table's ``scenario``
+    column, the scenarios and the manifest then use the shown label. Without labels in
+    that language the bundle is returned as it is.
+
+    Args:
+        bundle: The results.
+
+    Returns:
+        A renamed copy, or ``bundle``.
+    """
+    from courtsim.i18n import current
+
+    lang = current()
+    items = bundle.manifest.get("scenarios")
+    names = {
+        str(it["label"]): str(it["labels"][lang])
+        for it in (items if isinstance(items, list) else [])
+        if isinstance(it, dict) and isinstance(it.get("labels"), dict) and it["labels"].get(lang)
+    }
+    names = {k: v for k, v in names.items() if k != v and k not in bundle.aliases.values()}
+    if not names:
+        return bundle
+
+    def rename(df: pd.DataFrame | None) -> pd.DataFrame | None:
+        if df is None or "scenario" not in df:
+            return df
+        return df.assign(scenario=df["scenario"].astype(str).replace(names))
+
+    manifest = dict(bundle.manifest)
+    manifest["scenarios"] = [
+        {**it, "label": names.get(str(it.get("label")), it.get("label"))}
+        if isinstance(it, dict)
+        else it
+        for it in items
+    ]
+    if manifest.get("baseline") in names:
+        manifest["baseline"] = names[manifest["baseline"]]
+    return dataclasses.replace(
+        bundle,
+        manifest=manifest,
+        summary=rename(bundle.summary),
+        daily_summary=rename(bundle.daily_summary),
+        ttd=rename(bundle.ttd),
+        comparison=rename(bundle.comparison),
+        kpis=rename(bundle.kpis),
+        scenarios={names.get(k, k): v for k, v in bundle.scenarios.items()},
+        aliases={**bundle.aliases, **{v: k for k, v in names.items()}},
+    )
 
 
 def to_bundle(source: Any, title: str | None = None) -> Bundle:

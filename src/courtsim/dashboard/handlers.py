@@ -407,6 +407,9 @@ def draw_comparison(bundle: Bundle) -> Outputs:
     """Return the comparison tab's sentences, figures and table for a comparison."""
     from dash import html
 
+    from courtsim.dashboard.folders import localise
+
+    bundle = localise(bundle)
     sentences = comparison_sentences(bundle)
     table_ = bundle.comparison if bundle.comparison is not None else pd.DataFrame()
     summary = bundle.summary if bundle.summary is not None else pd.DataFrame(columns=["metric"])

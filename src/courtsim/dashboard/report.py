@@ -33,6 +33,7 @@ from courtsim.dashboard.describe import (
 )
 from courtsim.dashboard.folders import (
     Bundle,
+    localise,
     manifest_scenarios,
     ok_rows,
     read_scenario_files,
@@ -97,6 +98,7 @@ def figures_for(bundle: Bundle, metric: str | None = None) -> list[go.Figure]:
     Returns:
         The figures.
     """
+    bundle = localise(bundle)
     if bundle.kind == "sweep" and bundle.results is not None:
         limit = statutory_limit(bundle)
         out = []
@@ -304,15 +306,16 @@ def comparison_sentences(
         if current() == "en":
             out[str(scen)] = [str(x) for x in rows["sentence"] if isinstance(x, str) and x]
         else:  # the saved sentences are English: say them again in the language in force
-            out[str(scen)] = [_sentence_again(str(scen), r) for r in rows.itertuples()]
+            saved = bundle.aliases.get(str(scen), str(scen))
+            out[str(scen)] = [_sentence_again(str(scen), saved, r) for r in rows.itertuples()]
     return out
 
 
-def _sentence_again(scen: str, row: Any) -> str:
-    # A labelled scenario's saved sentence starts with its label; others were named
-    # "Scenario '<name>'" (in the language the comparison ran in).
+def _sentence_again(scen: str, saved: str, row: Any) -> str:
+    # A labelled scenario's saved sentence starts with its label (as saved); others were
+    # named "Scenario '<name>'" (in the language the comparison ran in).
     english = str(getattr(row, "sentence", "") or "")
-    subject = scen if english.startswith(scen) else scenario_subject(scen)
+    subject = scen if english.startswith(saved) else scenario_subject(scen)
     return difference_sentence(
         subject,
         str(row.metric),
@@ -383,6 +386,7 @@ def render_html(bundle: Bundle, title: str | None = None, lang: str | None = Non
 
 
 def _render(bundle: Bundle, title: str | None, lang: str) -> str:
+    bundle = localise(bundle)
     names = list(bundle.scenarios) or [
         label for label, _l, _h in manifest_scenarios(bundle.manifest)
     ]

@@ -19,6 +19,7 @@ from courtsim.experiment.replicate import as_scenario, daily_summary, run_batch,
 from courtsim.experiment.spec import DEFAULT_DAILY
 from courtsim.experiment.stats import paired_differences, summarise
 from courtsim.experiment.wording import difference_sentence, scenario_subject
+from courtsim.i18n import current
 from courtsim.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -175,6 +176,7 @@ def compare(
     progress: bool = True,
     baseline_label: str | None = None,
     timeout_s: float = 10.0,
+    translations: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Comparison:
     """Compare scenarios with a baseline, paired replicate by replicate.
 
@@ -191,6 +193,8 @@ def compare(
         progress: Show a progress bar on stderr.
         baseline_label: Label of the baseline (default its scenario name).
         timeout_s: Seconds to wait for the Dask scheduler and a first worker.
+        translations: Labels in other languages, ``{label: {"ru": ..., "kk": ...}}``:
+            reports and the dashboard show the one of the language in force.
 
     Returns:
         The comparison: differences with 95% CIs and sentences, every run's KPIs, daily
@@ -218,7 +222,11 @@ def compare(
     parts = []
     for label, _, _, explicit in items[1:]:
         d = paired_differences(batch.kpis, base_label, label)
-        subject = label if explicit else scenario_subject(label)
+        subject = (
+            (translations or {}).get(label, {}).get(current(), label)
+            if explicit
+            else scenario_subject(label)
+        )
         d["sentence"] = [
             difference_sentence(
                 subject,
@@ -237,7 +245,13 @@ def compare(
         "kind": "compare",
         "baseline": base_label,
         "scenarios": [
-            {"label": label, "name": sc.name, "file": file, "hash": sc.content_hash()}
+            {
+                "label": label,
+                "name": sc.name,
+                "file": file,
+                "hash": sc.content_hash(),
+                **({"labels": dict(translations[label])} if label in (translations or {}) else {}),
+            }
             for label, sc, file, _ in items
         ],
         "seed": int(seed),

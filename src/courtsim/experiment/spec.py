@@ -71,10 +71,34 @@ class Factor(_Spec):
 
 
 class ScenarioRef(_Spec):
-    """A scenario file named by a compare experiment, with an optional label."""
+    """A scenario file named by a compare experiment, with an optional label.
+
+    The label may be given in several languages, ``{en: ..., ru: ..., kk: ...}``: the
+    English one names the scenario in tables and files, and reports and the dashboard
+    show the one of the language in force.
+    """
 
     file: str = Field(min_length=1, description="Scenario file, relative to the experiment file.")
-    label: str | None = Field(default=None, description="Name used in tables and sentences.")
+    label: str | dict[Literal["en", "ru", "kk"], str] | None = Field(
+        default=None, description="Name used in tables and sentences (or one per language)."
+    )
+
+    @model_validator(mode="after")
+    def _english(self) -> ScenarioRef:
+        if isinstance(self.label, dict) and not self.label.get("en"):
+            raise ValueError(
+                "a label in several languages needs an English one ('en'), which names the "
+                "scenario in tables and files"
+            )
+        return self
+
+    def name(self) -> str | None:
+        """Return the label that names the scenario (the English one)."""
+        return self.label["en"] if isinstance(self.label, dict) else self.label
+
+    def translations(self) -> dict[str, str]:
+        """Return the label in each language it is given in (empty for a plain label)."""
+        return dict(self.label) if isinstance(self.label, dict) else {}
 
 
 class _Common(_Spec):
