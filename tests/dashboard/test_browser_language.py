@@ -20,6 +20,7 @@ LABELS = {
     "kk": "Істерді қарау коэффициенті",
 }
 TABS = {"ru": "Исследование сценария", "kk": "Сценарийді зерттеу"}
+RUN = {"ru": "Запустить", "kk": "Іске қосу"}
 # a decimal comma, thousands (if any) grouped by a (no-break) space: "31,5", "1 234,5"
 LOCALE_NUMBER = re.compile(r"^\d{1,3}(?:[\u00a0\u202f ]\d{3})*,\d$")
 
@@ -53,6 +54,7 @@ def test_switch_to_russian_then_kazakh(dashboard, tmp_path):
             assert LOCALE_NUMBER.match(value[0]), value
             assert driver.execute_script("return document.documentElement.lang") == lang
             assert TABS[lang] in driver.find_element(By.ID, "tabs").text
+            assert driver.find_element(By.ID, "ex-run").text == RUN[lang]
             table = driver.find_element(By.ID, "ex-table").text
             assert LABELS[lang] in table
             assert "Clearance rate" not in table

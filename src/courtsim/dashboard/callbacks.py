@@ -14,7 +14,7 @@ from dash import ALL, Input, Output, State, callback_context, no_update
 
 from courtsim.dashboard import handlers as H
 from courtsim.dashboard.context import AppContext
-from courtsim.i18n import LANGS, language
+from courtsim.i18n import LANGS, _, language
 
 
 def _outputs(result: dict[str, Any], names: list[str]) -> tuple[Any, ...]:
@@ -70,6 +70,16 @@ def _language(app: dash.Dash, ctx: AppContext) -> None:
     )
     def relabel(lang: Any) -> tuple[Any, ...]:
         return _outputs(H.page_texts(lang), texts)
+
+    @app.callback(
+        Output({"type": "i18n", "msg": ALL, "n": ALL}, "children"),
+        Input("lang", "value"),
+        State({"type": "i18n", "msg": ALL, "n": ALL}, "id"),
+        prevent_initial_call=True,
+    )
+    def texts_(lang: Any, ids: list[dict[str, Any]]) -> list[str]:
+        with _language_of(lang):
+            return [_(str(i["msg"])) for i in ids]
 
     app.clientside_callback(
         "function(lang) { document.documentElement.lang = lang; return lang; }",

@@ -6,6 +6,7 @@ Builders here return Dash components and do no work of their own: the levers com
 
 from __future__ import annotations
 
+import itertools
 import math
 import uuid
 from typing import Any
@@ -45,6 +46,21 @@ HEADER = (
 )
 #: Largest file the browser sends (base64 adds a third; the server reads at most 2 MB).
 UPLOAD_SEND_BYTES = 1_400_000
+
+
+_TEXT_IDS = itertools.count()
+
+
+def T(message: str) -> html.Span:
+    """Return a fixed text of the page, translated now and again on a language switch.
+
+    Args:
+        message: The English text (a catalog message).
+
+    Returns:
+        A span the language switch's callback finds by its ``i18n`` id.
+    """
+    return html.Span(_(message), id={"type": "i18n", "msg": message, "n": next(_TEXT_IDS)})
 
 
 def placeholder_figure(text: str) -> go.Figure:
@@ -221,8 +237,12 @@ def table(df: pd.DataFrame, max_rows: int = 100) -> html.Table:
 def _downloads(prefix: str) -> html.Div:
     return html.Div(
         [
-            html.Button("Download briefing (HTML)", id=f"{prefix}-dl-html", className="secondary"),
-            html.Button("Download tables (CSV)", id=f"{prefix}-dl-csv", className="secondary"),
+            html.Button(
+                T(N_("Download briefing (HTML)")), id=f"{prefix}-dl-html", className="secondary"
+            ),
+            html.Button(
+                T(N_("Download tables (CSV)")), id=f"{prefix}-dl-csv", className="secondary"
+            ),
             dcc.Download(id=f"{prefix}-download"),
         ]
     )
@@ -231,7 +251,7 @@ def _downloads(prefix: str) -> html.Div:
 def _number(id_: str, label: str, value: int, lo: int, hi: int | None = None) -> html.Div:
     return html.Div(
         [
-            html.Label(label, htmlFor=id_),
+            html.Label(T(label), htmlFor=id_),
             dcc.Input(id=id_, type="number", value=value, min=lo, max=hi, step=1, debounce=True),
         ],
         className="field",
@@ -245,7 +265,7 @@ def _bounds(key: str) -> tuple[int, int | None]:
 
 def _run_block(prefix: str, label: str) -> list[Any]:
     return [
-        html.Button(label, id=f"{prefix}-run", className="primary", n_clicks=0),
+        html.Button(T(label), id=f"{prefix}-run", className="primary", n_clicks=0),
         html.Div(
             [
                 html.Progress(id=f"{prefix}-progress", value="0", max="1"),
@@ -270,7 +290,7 @@ def explorer_tab(ctx: AppContext) -> dcc.Tab:
     horizon = first.horizon_days if first else 365
     controls = html.Div(
         [
-            html.H3("Scenario"),
+            html.H3(T(N_("Scenario"))),
             dcc.Dropdown(
                 id="ex-scenario",
                 options=[{"label": n, "value": n} for n in names],
@@ -291,11 +311,11 @@ def explorer_tab(ctx: AppContext) -> dcc.Tab:
             ),
             html.Div(id="ex-upload-msg"),
             dcc.Store(id="ex-source", data={"shipped": names[0]} if names else None),
-            html.H3("Levers"),
+            html.H3(T(N_("Levers"))),
             html.Div(levers, id="ex-levers"),
             html.Div(
                 [
-                    html.Label("Reconciliation channels switched on"),
+                    html.Label(T(N_("Reconciliation channels switched on"))),
                     dcc.Checklist(
                         id="ex-channels",
                         options=ch_options,
@@ -308,16 +328,16 @@ def explorer_tab(ctx: AppContext) -> dcc.Tab:
                 className="field",
                 style=ch_style,
             ),
-            html.H3("Run"),
+            html.H3(T(N_("Run"))),
             html.Div(
                 [
-                    _number("ex-days", "Days", horizon, *_bounds("horizon_days")),
-                    _number("ex-reps", "Replications", 10, 1, ctx.limits.max_replications),
-                    _number("ex-seed", "Seed", 1, 0),
+                    _number("ex-days", N_("Days"), horizon, *_bounds("horizon_days")),
+                    _number("ex-reps", N_("Replications"), 10, 1, ctx.limits.max_replications),
+                    _number("ex-seed", N_("Seed"), 1, 0),
                 ],
                 className="inline",
             ),
-            *_run_block("ex", "Run"),
+            *_run_block("ex", N_("Run")),
         ],
         className="controls",
     )
@@ -361,19 +381,19 @@ def comparison_tab(ctx: AppContext) -> dcc.Tab:
     saved = [p for p, kind in list_folders(ctx.results_root) if kind == "compare"]
     controls = html.Div(
         [
-            html.H3("Baseline"),
+            html.H3(T(N_("Baseline"))),
             dcc.Dropdown(id="cmp-baseline", options=names, value=base, clearable=False),
-            html.H3("Pilots"),
+            html.H3(T(N_("Pilots"))),
             dcc.Dropdown(id="cmp-pilots", options=names, value=pilots, multi=True),
             html.Div(
                 [
-                    _number("cmp-reps", "Replications", 5, 1, ctx.limits.max_replications),
-                    _number("cmp-seed", "Seed", 1, 0),
+                    _number("cmp-reps", N_("Replications"), 5, 1, ctx.limits.max_replications),
+                    _number("cmp-seed", N_("Seed"), 1, 0),
                 ],
                 className="inline",
             ),
-            *_run_block("cmp", "Compare"),
-            html.H3("Or open a saved comparison"),
+            *_run_block("cmp", N_("Compare")),
+            html.H3(T(N_("Or open a saved comparison"))),
             dcc.Dropdown(id="cmp-saved", options=saved, placeholder="results folder"),
         ],
         className="controls",
@@ -411,7 +431,7 @@ def sweep_tab(ctx: AppContext) -> dcc.Tab:
     folders = [{"label": f"{p} ({kind})", "value": p} for p, kind in list_folders(ctx.results_root)]
     controls = html.Div(
         [
-            html.H3("Results folder"),
+            html.H3(T(N_("Results folder"))),
             dcc.Dropdown(id="sw-folder", options=folders, placeholder="choose a folder"),
             html.Div(
                 [
@@ -420,11 +440,11 @@ def sweep_tab(ctx: AppContext) -> dcc.Tab:
                 ],
                 className="field",
             ),
-            html.Button("Open", id="sw-open", className="secondary", n_clicks=0),
-            html.Button("Refresh list", id="sw-refresh", className="secondary", n_clicks=0),
+            html.Button(T(N_("Open")), id="sw-open", className="secondary", n_clicks=0),
+            html.Button(T(N_("Refresh list")), id="sw-refresh", className="secondary", n_clicks=0),
             html.Div(id="sw-msg"),
             dcc.Store(id="sw-view"),
-            html.H3("Show"),
+            html.H3(T(N_("Show"))),
             html.Div([html.Label("KPI"), dcc.Dropdown(id="sw-metric")], className="field"),
             html.Div([html.Label("x axis"), dcc.Dropdown(id="sw-x")], className="field"),
             html.Div(
