@@ -104,11 +104,23 @@ def export_figures(
     heights = [int(f.layout.height or 450) for f in figs]
     try:
         pio.write_images(figs, paths, format=fmt, scale=scale, width=widths, height=heights)
+        # Under a heavy load kaleido can leave a figure unwritten without an error: write
+        # those once more, one by one, and fail loudly if one is still missing.
+        for f, path, w, h in zip(figs, paths, widths, heights, strict=True):
+            if not path.is_file() or path.stat().st_size == 0:
+                pio.write_image(f, path, format=fmt, scale=scale, width=w, height=h)
     except Exception as exc:  # kaleido raises its own types; say what failed, once
         raise CourtsimError(
             f"the static export of the figures failed ({type(exc).__name__}: {exc})",
             source=str(out),
         ) from None
+    missing = [p.name for p in paths if not p.is_file() or p.stat().st_size == 0]
+    if missing:
+        raise CourtsimError(
+            f"the static export did not write {', '.join(missing)} (the browser may be "
+            "overloaded); try again",
+            source=str(out),
+        )
     return paths
 
 
