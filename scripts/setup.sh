@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up courtsim on a fresh Debian machine: a virtual environment in .venv with
 # courtsim and its extras, and (when run as root) Debian's Chromium and ChromeDriver
-# for the dashboard's browser tests. Usage: bash scripts/setup.sh [PYTHON] [VENV]
+# for the dashboard's browser tests and the PDF/PNG/SVG export. Usage: bash scripts/setup.sh [PYTHON] [VENV]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python=${1:-python3}
@@ -19,5 +19,5 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 "$venv/bin/python" -m pip install -q --upgrade pip
-"$venv/bin/python" -m pip install -q -e ".[dev,dashboard,distributed]"
+"$venv/bin/python" -m pip install -q -e ".[dev,dashboard,distributed,export]"
 echo "courtsim is installed in $venv ($("$venv/bin/python" --version))"

@@ -5,7 +5,8 @@ Public API (see ``docs/`` and the README)::
     import courtsim
     sc = courtsim.load_scenario("scenarios/baseline.yaml")
     sc = sc.with_overrides({"judges.count": 50})
-    res = courtsim.simulate(sc, seed=1)
+    res = courtsim.simulate(sc, seed=1)      # or simulate("scenarios/baseline.yaml")
+    res.plot()                               # a plotly figure; res.plot("ttd") ...
     res.save("results/run1")
 """
 
@@ -18,13 +19,15 @@ from courtsim.runner import simulate
 from courtsim.scenario import Scenario, load_scenario
 
 if TYPE_CHECKING:
-    from courtsim.experiment import allocate, compare, find_level, replicate
+    from courtsim.experiment import allocate, compare, find_level, replicate, sensitivity, sweep
+
+_EXPERIMENTS = {"allocate", "compare", "find_level", "replicate", "sweep", "sensitivity"}
 
 
 def __getattr__(name: str) -> Any:
     # The experiment runners pull in scipy.stats and executors; import them on first use
     # so that `courtsim run` and `import courtsim` start fast.
-    if name in {"allocate", "compare", "find_level", "replicate"}:
+    if name in _EXPERIMENTS:
         from courtsim import experiment
 
         return getattr(experiment, name)
@@ -44,5 +47,7 @@ __all__ = [
     "load_result",
     "load_scenario",
     "replicate",
+    "sensitivity",
     "simulate",
+    "sweep",
 ]

@@ -12,8 +12,9 @@ from typing import Any
 
 import yaml
 
-from courtsim.cli_types import non_negative_int, output_path, positive_int
+from courtsim.cli_types import add_language_option, non_negative_int, output_path, positive_int
 from courtsim.errors import CourtsimError, ScenarioError
+from courtsim.i18n import language
 from courtsim.interrupts import Terminated, terminate_descendants, terminate_on_sigterm
 from courtsim.kpi_table import format_kpis, format_region_table
 from courtsim.result import check_output_dir
@@ -190,6 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument(
         "--by-region", action="store_true", help="show the main KPIs of every region, a line each"
     )
+    add_language_option(run)
     run.set_defaults(func=_cmd_run)
 
     val = sub.add_parser("validate", help="check scenario files without running them")
@@ -213,7 +215,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        with terminate_on_sigterm():
+        with terminate_on_sigterm(), language(getattr(args, "lang", None)):
             return int(args.func(args))
     except Terminated:
         terminate_descendants()

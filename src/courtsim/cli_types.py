@@ -97,3 +97,19 @@ def output_path(text: str) -> str:
             f"the path is {len(text.encode())} bytes long; at most {PATH_MAX_BYTES} are accepted"
         )
     return text
+
+
+def add_language_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--lang {en,ru,kk}``: the language of the command's tables, sentences and reports.
+
+    Args:
+        parser: A sub-command's parser.
+    """
+    from courtsim.i18n import LANGS
+
+    parser.add_argument(
+        "--lang",
+        choices=tuple(LANGS),
+        default=None,
+        help="language of tables, sentences and reports: en (default), ru, kk",
+    )

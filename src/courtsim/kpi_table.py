@@ -5,79 +5,109 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from courtsim.i18n import N_, _, number
+
+#: Display units, marked for the catalog ("%" and "0-1" read the same in every language).
+UNITS = (
+    N_("cases"),
+    N_("days"),
+    N_("KZT"),
+    N_("hours"),
+    N_("disputes"),
+    N_("per year"),
+    N_("sessions"),
+    N_("settings"),
+)
+
+
+def unit_text(unit: str) -> str:
+    """Return a unit in the language in force ("days" -> "дн.")."""
+    return _(unit) if unit in UNITS else unit
+
+
 #: (key, label, unit, format) in print order; sections start with a ``None`` key.
 KPI_LINES: tuple[tuple[str | None, str, str, str], ...] = (
-    (None, "Caseload (CEPEJ)", "", ""),
-    ("incoming", "Incoming claims", "cases", "{:,.0f}"),
-    ("resolved", "Resolved (incl. returned claims)", "cases", "{:,.0f}"),
-    ("pending_start", "Pending at start of window", "cases", "{:,.0f}"),
-    ("pending_end", "Pending at end", "cases", "{:,.0f}"),
-    ("clearance_rate", "Clearance rate", "%", "{:.1f}"),
-    ("disposition_time_days", "Disposition time (365 x pending / resolved)", "days", "{:.1f}"),
-    (None, "Time to disposition (CourTools 3, disposed cases)", "", ""),
-    ("ttd_mean_days", "Mean", "days", "{:.1f}"),
-    ("ttd_median_days", "Median", "days", "{:.1f}"),
-    ("ttd_p90_days", "90th percentile", "days", "{:.1f}"),
-    ("share_within_30_days", "Within 30 days", "%", "pct"),
-    ("share_within_60_days", "Within 60 days", "%", "pct"),
-    ("share_within_90_days", "Within 90 days", "%", "pct"),
-    ("share_within_statutory_limit", "Within the CPC art. 183 limit", "%", "pct"),
-    (None, "Pending caseload at end (CourTools 4)", "", ""),
-    ("pending_age_mean_days", "Mean age", "days", "{:.1f}"),
-    ("backlog_cases", "Backlog: pending beyond the statutory limit", "cases", "{:,.0f}"),
-    ("backlog_share", "Backlog share of pending", "%", "pct"),
-    (None, "Outcomes (share of disposed cases)", "", ""),
-    ("share_judgment", "Judgment", "%", "pct"),
-    ("share_settled", "Settled (all channels)", "%", "pct"),
-    ("share_withdrawal", "Withdrawn", "%", "pct"),
-    ("share_returned", "Claims returned (share of resolved)", "%", "pct"),
-    ("appeal_rate_judgments", "Judgments appealed", "%", "pct"),
-    ("appeal_rate_settlements", "Settlements appealed", "%", "pct"),
-    (None, "Reconciliation (share of disposed cases, by channel)", "", ""),
-    ("share_settlement", "Settlement agreement approved by the trial judge", "%", "pct"),
-    ("share_settled_conciliation", "Conciliation at acceptance", "%", "pct"),
-    ("share_settled_mediation", "Mediation during proceedings", "%", "pct"),
-    ("share_settled_participatory", "Participatory procedure (lawyers)", "%", "pct"),
-    ("settled_pre_court", "Disputes settled before filing", "disputes", "{:,.0f}"),
+    (None, N_("Caseload (CEPEJ)"), "", ""),
+    ("incoming", N_("Incoming claims"), "cases", "{:,.0f}"),
+    ("resolved", N_("Resolved (incl. returned claims)"), "cases", "{:,.0f}"),
+    ("pending_start", N_("Pending at start of window"), "cases", "{:,.0f}"),
+    ("pending_end", N_("Pending at end"), "cases", "{:,.0f}"),
+    ("clearance_rate", N_("Clearance rate"), "%", "{:.1f}"),
+    ("disposition_time_days", N_("Disposition time (365 x pending / resolved)"), "days", "{:.1f}"),
+    (None, N_("Time to disposition (CourTools 3, disposed cases)"), "", ""),
+    ("ttd_mean_days", N_("Mean"), "days", "{:.1f}"),
+    ("ttd_median_days", N_("Median"), "days", "{:.1f}"),
+    ("ttd_p90_days", N_("90th percentile"), "days", "{:.1f}"),
+    ("share_within_30_days", N_("Within 30 days"), "%", "pct"),
+    ("share_within_60_days", N_("Within 60 days"), "%", "pct"),
+    ("share_within_90_days", N_("Within 90 days"), "%", "pct"),
+    ("share_within_statutory_limit", N_("Within the CPC art. 183 limit"), "%", "pct"),
+    (None, N_("Pending caseload at end (CourTools 4)"), "", ""),
+    ("pending_age_mean_days", N_("Mean age"), "days", "{:.1f}"),
+    ("backlog_cases", N_("Backlog: pending beyond the statutory limit"), "cases", "{:,.0f}"),
+    ("backlog_share", N_("Backlog share of pending"), "%", "pct"),
+    (None, N_("Outcomes (share of disposed cases)"), "", ""),
+    ("share_judgment", N_("Judgment"), "%", "pct"),
+    ("share_settled", N_("Settled (all channels)"), "%", "pct"),
+    ("share_withdrawal", N_("Withdrawn"), "%", "pct"),
+    ("share_returned", N_("Claims returned (share of resolved)"), "%", "pct"),
+    ("appeal_rate_judgments", N_("Judgments appealed"), "%", "pct"),
+    ("appeal_rate_settlements", N_("Settlements appealed"), "%", "pct"),
+    (None, N_("Reconciliation (share of disposed cases, by channel)"), "", ""),
+    ("share_settlement", N_("Settlement agreement approved by the trial judge"), "%", "pct"),
+    ("share_settled_conciliation", N_("Conciliation at acceptance"), "%", "pct"),
+    ("share_settled_mediation", N_("Mediation during proceedings"), "%", "pct"),
+    ("share_settled_participatory", N_("Participatory procedure (lawyers)"), "%", "pct"),
+    ("settled_pre_court", N_("Disputes settled before filing"), "disputes", "{:,.0f}"),
     (
         "reconciliation_share_incl_pre_court",
-        "Reconciled, counting pre-court settlements",
+        N_("Reconciled, counting pre-court settlements"),
         "%",
         "pct",
     ),
     (
         "declined_conciliation",
-        "Conciliation referrals declined (no free judge)",
+        N_("Conciliation referrals declined (no free judge)"),
         "cases",
         "{:,.0f}",
     ),
-    ("declined_mediation", "Mediation referrals declined (no free mediator)", "cases", "{:,.0f}"),
-    (None, "Sessions in the judges' calendars", "", ""),
-    ("sessions_per_judge_month", "Sessions held per judge per month", "sessions", "{:.1f}"),
-    ("lead_time_mean_days", "Lead time from booking to session", "days", "{:.1f}"),
-    ("adjournment_rate", "Sessions adjourned", "%", "pct"),
-    ("trial_date_certainty", "Trial date certainty (CourTools 5)", "settings", "{:.2f}"),
-    ("share_in_absentia", "Judgments in absentia", "%", "pct"),
-    ("sessions_saved", "Sessions saved by settlements and withdrawals", "sessions", "{:,.0f}"),
-    ("pending_per_judge", "Pending per judge at end", "cases", "{:.1f}"),
-    ("refiled", "Returned claims refiled", "cases", "{:,.0f}"),
-    ("enforcement_cases", "Sent to enforcement proceedings", "cases", "{:,.0f}"),
-    (None, "Appeal instance", "", ""),
-    ("appeals_received", "Appeals received", "cases", "{:,.0f}"),
-    ("appeal_clearance_rate", "Appeal clearance rate", "%", "{:.1f}"),
-    ("appeal_disposition_time_days", "Appeal disposition time", "days", "{:.1f}"),
-    ("appeal_share_corrected", "Appealed decisions corrected", "%", "pct"),
-    (None, "Resources and cost (CourTools 10)", "", ""),
-    ("slot_utilisation", "Judges' session slots used", "%", "pct"),
-    ("judge_utilisation", "Judges' desk hours used", "%", "pct"),
-    ("utilisation_conciliation_judges", "Conciliation judge utilisation", "%", "pct"),
-    ("utilisation_mediators_retired_judge", "Retired-judge mediator utilisation", "%", "pct"),
-    ("utilisation_mediators_professional", "Professional mediator utilisation", "%", "pct"),
-    ("utilisation_mediators_public", "Public mediator utilisation", "%", "pct"),
-    ("judge_hours_saved", "Trial judges' hours saved by settlements", "hours", "{:,.0f}"),
-    ("cost_court_per_case_kzt", "Court cost per resolved case", "KZT", "{:,.0f}"),
-    ("cost_parties_per_case_kzt", "Parties' cost per disposed case", "KZT", "{:,.0f}"),
-    ("mean_trust_end", "Litigants' mean trust in conciliation at end", "0-1", "{:.2f}"),
+    (
+        "declined_mediation",
+        N_("Mediation referrals declined (no free mediator)"),
+        "cases",
+        "{:,.0f}",
+    ),
+    (None, N_("Sessions in the judges' calendars"), "", ""),
+    ("sessions_per_judge_month", N_("Sessions held per judge per month"), "sessions", "{:.1f}"),
+    ("lead_time_mean_days", N_("Lead time from booking to session"), "days", "{:.1f}"),
+    ("adjournment_rate", N_("Sessions adjourned"), "%", "pct"),
+    ("trial_date_certainty", N_("Trial date certainty (CourTools 5)"), "settings", "{:.2f}"),
+    ("share_in_absentia", N_("Judgments in absentia"), "%", "pct"),
+    (
+        "sessions_saved",
+        N_("Sessions saved by settlements and withdrawals"),
+        "sessions",
+        "{:,.0f}",
+    ),
+    ("pending_per_judge", N_("Pending per judge at end"), "cases", "{:.1f}"),
+    ("refiled", N_("Returned claims refiled"), "cases", "{:,.0f}"),
+    ("enforcement_cases", N_("Sent to enforcement proceedings"), "cases", "{:,.0f}"),
+    (None, N_("Appeal instance"), "", ""),
+    ("appeals_received", N_("Appeals received"), "cases", "{:,.0f}"),
+    ("appeal_clearance_rate", N_("Appeal clearance rate"), "%", "{:.1f}"),
+    ("appeal_disposition_time_days", N_("Appeal disposition time"), "days", "{:.1f}"),
+    ("appeal_share_corrected", N_("Appealed decisions corrected"), "%", "pct"),
+    (None, N_("Resources and cost (CourTools 10)"), "", ""),
+    ("slot_utilisation", N_("Judges' session slots used"), "%", "pct"),
+    ("judge_utilisation", N_("Judges' desk hours used"), "%", "pct"),
+    ("utilisation_conciliation_judges", N_("Conciliation judge utilisation"), "%", "pct"),
+    ("utilisation_mediators_retired_judge", N_("Retired-judge mediator utilisation"), "%", "pct"),
+    ("utilisation_mediators_professional", N_("Professional mediator utilisation"), "%", "pct"),
+    ("utilisation_mediators_public", N_("Public mediator utilisation"), "%", "pct"),
+    ("judge_hours_saved", N_("Trial judges' hours saved by settlements"), "hours", "{:,.0f}"),
+    ("cost_court_per_case_kzt", N_("Court cost per resolved case"), "KZT", "{:,.0f}"),
+    ("cost_parties_per_case_kzt", N_("Parties' cost per disposed case"), "KZT", "{:,.0f}"),
+    ("mean_trust_end", N_("Litigants' mean trust in conciliation at end"), "0-1", "{:.2f}"),
 )
 
 
@@ -95,6 +125,7 @@ def format_kpis(kpis: dict[str, float], title: str = "", skip_unused: bool = Tru
     """
     lines = [title] if title else []
     for key, label, unit, fmt in KPI_LINES:
+        label = _(label)
         if key is None:
             lines.append(f"\n{label}")
             continue
@@ -104,7 +135,13 @@ def format_kpis(kpis: dict[str, float], title: str = "", skip_unused: bool = Tru
         missing = v is None or (isinstance(v, float) and math.isnan(v))
         if missing and skip_unused and key.startswith("utilisation_"):
             continue
-        lines.append(f"  {label:<48} {_format_value(v, fmt):>12} {unit}")
+        if missing:
+            txt = _("n/a")
+        elif fmt == "pct":
+            txt = number(100 * v, 1)
+        else:
+            txt = number(v, 2 if ".2f" in fmt else 1 if ".1f" in fmt else 0)
+        lines.append(f"  {label:<48} {txt:>12} {unit_text(unit)}")
     return "\n".join(lines)
 
 

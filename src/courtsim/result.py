@@ -187,7 +187,7 @@ class Result:
     daily: pd.DataFrame
     cases: pd.DataFrame
     kpis: dict[str, float]
-    manifest: dict[str, Any] = field(default_factory=dict)
+    manifest: dict[str, Any] = field(default_factory=dict, repr=False)
     _region_kpis: pd.DataFrame | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -203,6 +203,44 @@ class Result:
                 self.scenario.reporting.warmup_days,
             )
         return self._region_kpis
+
+    def _fields(self) -> dict[str, Any]:
+        return {
+            "scenario": self.scenario.name,
+            "seed": self.seed,
+            "replicate": self.replicate,
+            "days": self.scenario.horizon_days,
+            "cases": len(self.cases),
+        }
+
+    def __repr__(self) -> str:
+        from courtsim.dashboard.display import short_repr
+
+        return short_repr("Result", self._fields(), self.kpis)
+
+    def _repr_html_(self) -> str:
+        from courtsim.dashboard.display import html_table, kpi_items
+
+        rows = [("KPI", "value"), *kpi_items(self.kpis)]
+        hint = ".plot() draws pending cases; .plot('ttd'), .plot('channels'); .kpis has every KPI"
+        return html_table(f"courtsim run: {self.scenario.name}", self._fields(), rows, hint)
+
+    def plot(self, kind: str | None = None, metric: str | None = None) -> Any:
+        """Return a plotly figure of the run, as the dashboard draws it.
+
+        Args:
+            kind: ``pending`` (default), ``ttd``, ``in_time``, ``channels`` or ``utilisation``.
+            metric: Daily series for ``pending`` (default ``n_pending``).
+
+        Returns:
+            A ``plotly.graph_objects.Figure``.
+
+        Raises:
+            CourtsimError: An unknown kind.
+        """
+        from courtsim.dashboard.display import plot
+
+        return plot(self, kind, metric)
 
     def save(self, out: str | Path, overwrite: bool = False) -> Path:
         """Write Parquet tables, KPIs (national and per region), the scenario and ``manifest.json``.
@@ -226,9 +264,7 @@ class Result:
             (tmp / "scenario.yaml").write_text(scenario_to_yaml(self.scenario), encoding="utf-8")
             self.region_kpis.to_parquet(tmp / REGION_KPIS_FILE)
             manifest = dict(self.manifest)
-            manifest["files"] = {
-                f: sha256_file(tmp / f) for f in (*RESULT_FILES, REGION_KPIS_FILE)
-            }
+            manifest["files"] = {f: sha256_file(tmp / f) for f in (*RESULT_FILES, REGION_KPIS_FILE)}
             (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str))
 
         write_atomically(out, write, overwrite)

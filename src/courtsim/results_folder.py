@@ -193,7 +193,9 @@ def enclosing_results_folder(path: Path) -> Path | None:
 
 
 #: The first line of every HTML report courtsim writes: the mark that lets it replace one.
-REPORT_MARKER = "<!DOCTYPE html><html lang='en'><head><meta name='generator' content='courtsim'>"
+#: The first bytes of every report courtsim writes (in any language): what marks a file
+#: as an earlier report that may be replaced.
+REPORT_MARKER = "<!DOCTYPE html><!-- courtsim report -->"
 
 
 def is_report(path: Path) -> bool:

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
+from courtsim.errors import ScenarioError
 from courtsim.metrics import kpis as compute_kpis
 from courtsim.model import CourtModel
 from courtsim.resources import check_fits
 from courtsim.result import Result, build_manifest
-from courtsim.scenario import Scenario
+from courtsim.scenario import Scenario, load_scenario
 
 
-def simulate(scenario: Scenario, seed: int = 0, replicate: int = 0) -> Result:
+def simulate(scenario: Scenario | str | Path, seed: int = 0, replicate: int = 0) -> Result:
     """Run one scenario to its horizon.
 
     Args:
-        scenario: The scenario.
+        scenario: The scenario, or the path of a scenario file.
         seed: Master seed (>= 0).
         replicate: Replicate number; replicate r uses ``SeedSequence(seed, spawn_key=(r,))``.
 
@@ -23,12 +25,22 @@ def simulate(scenario: Scenario, seed: int = 0, replicate: int = 0) -> Result:
         The result, with daily and case tables, KPIs over the reporting window and a manifest.
 
     Raises:
-        ScenarioError: The run would not fit in memory (:func:`courtsim.resources.check_fits`).
+        ScenarioError: The file cannot be loaded, ``scenario`` is neither a scenario nor a
+            path, or the run would not fit in memory (:func:`courtsim.resources.check_fits`).
 
     Example:
-        >>> res = simulate(load_scenario("scenarios/baseline.yaml"), seed=1)
+        >>> res = simulate("scenarios/baseline.yaml", seed=1)
         >>> res.kpis["clearance_rate"]
     """
+    if isinstance(scenario, str | Path):
+        scenario = load_scenario(scenario)
+    elif not isinstance(scenario, Scenario):
+        raise ScenarioError(
+            "simulate() takes a Scenario or the path of a scenario file, not an object of "
+            f"type {type(scenario).__name__}",
+            source="simulate()",
+            field="scenario",
+        )
     check_fits(scenario, source=f"scenario '{scenario.name}'")  # before any allocation
     t0 = time.perf_counter()
     model = CourtModel.from_scenario(scenario, seed=seed, replicate=replicate)

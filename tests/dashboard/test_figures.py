@@ -138,7 +138,7 @@ def test_sweep_line_and_heatmap():
     agg = sweep_aggregate(res, ["judges.count"], "clearance_rate")
     fig = F.sweep_line(agg, "judges.count", "clearance_rate")
     assert list(fig.data[0].x) == [20, 25, 30]
-    assert fig.layout.xaxis.title.text == "judges.count"
+    assert fig.layout.xaxis.title.text == "Civil judges"  # a label, not the dotted key
     assert fig.layout.yaxis.title.text == "Clearance rate (%)"
     assert_no_nan(fig)
     agg2 = sweep_aggregate(res, ["judges.count", "filings.per_year"], "clearance_rate")
@@ -147,7 +147,7 @@ def test_sweep_line_and_heatmap():
     heat = F.sweep_heatmap(agg2, "judges.count", "filings.per_year", "clearance_rate")
     assert heat.data[0].type == "heatmap"
     assert np.asarray(heat.data[0].z).shape == (2, 3)
-    assert heat.layout.yaxis.title.text == "filings.per_year"
+    assert heat.layout.yaxis.title.text == "New claims per year"
 
 
 def test_sweep_aggregate_leaves_failed_runs_out():
@@ -160,7 +160,7 @@ def test_sweep_aggregate_leaves_failed_runs_out():
 def test_sensitivity_bars():
     fig = F.sensitivity_bars(sensitivity_indices(), "clearance_rate")
     assert [t.name for t in fig.data] == ["S1", "ST"]
-    assert list(fig.data[0].x) == ["judges.count", "filings.per_year"]
+    assert list(fig.data[0].x) == ["Civil judges", "New claims per year"]
     assert fig.layout.yaxis.title.text == "Sobol index (share of the KPI's variance)"
     assert "Sobol indices" in fig.layout.title.subtitle.text
     morris = F.sensitivity_bars(sensitivity_indices(), "clearance_rate", "morris")

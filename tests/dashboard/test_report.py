@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from plotly.offline import get_plotlyjs
 
 from courtsim.dashboard.folders import list_folders, load_folder
 from courtsim.dashboard.report import render_html, write_report
@@ -48,7 +49,7 @@ def test_report_of_each_kind_is_self_contained(results_root, tmp_path, folder, h
 
 def test_run_report_describes_the_scenario_in_plain_language(results_root):
     text = render_html(load_folder(results_root / "run1"))
-    assert "1 court with 3 civil judges receiving about 1,200 new claims a year" in text
+    assert "Courts: 1, civil judges: 3, about 1,200 new claims a year" in text
     assert "One run with seed 1" in text
     assert "Clearance rate" in text
 
@@ -56,7 +57,7 @@ def test_run_report_describes_the_scenario_in_plain_language(results_root):
 def test_comparison_report_has_the_sentences(results_root):
     text = render_html(load_folder(results_root / "experiments" / "compare1"))
     assert "<h3>more_judges</h3>" in text
-    assert "Scenario &#x27;more_judges&#x27; lowers the disposition time (CEPEJ)" in text
+    assert "Scenario &#39;more_judges&#39; lowers the disposition time (CEPEJ)" in text
 
 
 def test_report_of_live_replications_names_the_pilot_and_its_differences(tiny_reps, tmp_path):
@@ -85,9 +86,9 @@ def test_report_of_the_experiments_packages_results(tmp_path, scenarios_dir):
     cmp = compare(base, [pilot], reps=2, seed=3, workers=1)
     text = write_report(cmp, tmp_path / "cmp.html").read_text(encoding="utf-8")
     assert "more_judges compared with baseline" in text
-    assert "Scenario &#x27;more_judges&#x27;" in text
+    assert "Scenario &#39;more_judges&#39;" in text
     # the scenario files are unchanged since the run: the report describes them
-    assert "1 court with 3 civil judges" in text
+    assert "Courts: 1, civil judges: 3" in text
     assert "judges.count: 3 -&gt; 6" in text
     cmp.save(tmp_path / "saved")
     again = write_report(tmp_path / "saved", tmp_path / "saved.html").read_text(encoding="utf-8")
@@ -115,3 +116,40 @@ def test_a_changed_scenario_file_is_not_described(tmp_path, results_root):
     text = write_report(folder, tmp_path / "r.html").read_text(encoding="utf-8")
     assert "Baseline: baseline" in text
     assert "civil judges receiving" not in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "kpi", "sentence"),
+    [
+        ("en", "What the pilots change", "Clearance rate", "lowers the disposition time"),
+        ("ru", "Что меняют пилоты", "Коэффициент рассмотрения дел", "расчётный срок рассмотрения"),
+        ("kk", "Пилоттар нені өзгертеді", "Істерді қарау коэффициенті", "қараудың есептік мерзімі"),
+    ],
+)
+def test_report_in_each_language_is_offline_with_a_matching_lang(
+    results_root, tmp_path, lang, heading, kpi, sentence
+):
+    out = write_report(results_root / "experiments" / "compare1", tmp_path / "r.html", lang=lang)
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith(f'<!DOCTYPE html>\n<html lang="{lang}">')
+    assert heading in text
+    assert kpi in text
+    assert sentence in text
+    assert not re.search(r"<script[^>]+src=", text)
+    assert '<script type="text/javascript">' + get_plotlyjs()[:300] in text  # not escaped
+    assert _plots(text) == 5
+    if lang != "en":  # the words a reader sees are not English
+        for english in ("What the pilots change", "Key performance indicators", "Provenance"):
+            assert english not in text
+
+
+def test_report_language_cli_and_bad_language(results_root, tmp_path, capsys):
+    from courtsim.cli import main
+
+    out = tmp_path / "ru.html"
+    assert main(["report", str(results_root / "run1"), "--html", str(out), "--lang", "ru"]) == 0
+    assert '<html lang="ru">' in out.read_text(encoding="utf-8")
+    with pytest.raises(SystemExit) as exc:
+        main(["report", str(results_root / "run1"), "--html", str(out), "--lang", "de"])
+    assert exc.value.code == 2
+    assert "invalid choice: 'de'" in capsys.readouterr().err

@@ -15,10 +15,16 @@ from dash import ALL, Input, Output, State, callback_context, no_update
 from courtsim.dashboard import handlers as H
 from courtsim.dashboard.context import AppContext
 from courtsim.dashboard.decisions_tab import register_decision_callbacks
+from courtsim.i18n import LANGS, _, language
 
 
 def _outputs(result: dict[str, Any], names: list[str]) -> tuple[Any, ...]:
     return tuple(result.get(n, no_update) for n in names)
+
+
+def _language_of(lang: Any) -> Any:
+    # A value the page should never send (it comes from a fixed menu) falls back to English.
+    return language(lang if lang in LANGS else "en")
 
 
 def _trigger() -> str | None:
@@ -47,6 +53,79 @@ def register_callbacks(app: dash.Dash, ctx: AppContext) -> None:
     _sweep(app, ctx)
     _downloads(app, ctx)
     register_decision_callbacks(app, ctx)
+    _language(app, ctx)
+
+
+def _language(app: dash.Dash, ctx: AppContext) -> None:
+    """The language switch: the page's texts, and the open results drawn again."""
+    texts = ["title", "sub", "lang_label", "tab_explorer", "tab_comparison", "tab_sweep"]
+
+    @app.callback(
+        Output("header-title", "children"),
+        Output("header-sub", "children"),
+        Output("lang-label", "children"),
+        Output("tab-explorer", "label"),
+        Output("tab-comparison", "label"),
+        Output("tab-sweep", "label"),
+        Input("lang", "value"),
+        prevent_initial_call=True,
+    )
+    def relabel(lang: Any) -> tuple[Any, ...]:
+        return _outputs(H.page_texts(lang), texts)
+
+    @app.callback(
+        Output({"type": "i18n", "msg": ALL, "n": ALL}, "children"),
+        Input("lang", "value"),
+        State({"type": "i18n", "msg": ALL, "n": ALL}, "id"),
+        prevent_initial_call=True,
+    )
+    def texts_(lang: Any, ids: list[dict[str, Any]]) -> list[str]:
+        with _language_of(lang):
+            return [_(str(i["msg"])) for i in ids]
+
+    app.clientside_callback(
+        "function(lang) { document.documentElement.lang = lang; return lang; }",
+        Output("lang", "title"),
+        Input("lang", "value"),
+    )
+    for prefix, outs, ids in (
+        ("ex", _EX_DRAWN, _EX_IDS),
+        ("cmp", _CMP_DRAWN, _CMP_IDS),
+    ):
+        _redraw(app, ctx, prefix, outs, ids)
+
+
+def _redraw(
+    app: dash.Dash, ctx: AppContext, prefix: str, outs: list[str], ids: list[tuple[str, str]]
+) -> None:
+    @app.callback(
+        *[Output(i, prop, allow_duplicate=True) for i, prop in ids],
+        Input("lang", "value"),
+        State(f"{prefix}-view", "data"),
+        prevent_initial_call=True,
+    )
+    def redraw(lang: Any, view: Any) -> tuple[Any, ...]:
+        return _outputs(H.redraw(ctx, view, lang, prefix), outs)
+
+
+_EX_DRAWN = ["cards", "pending", "ttd", "channels_fig", "util", "table"]
+_EX_IDS = [
+    ("ex-cards", "children"),
+    ("ex-pending", "figure"),
+    ("ex-ttd", "figure"),
+    ("ex-channels-fig", "figure"),
+    ("ex-util", "figure"),
+    ("ex-table", "children"),
+]
+_CMP_DRAWN = ["sentences", "diff", "pending", "channels", "util", "table"]
+_CMP_IDS = [
+    ("cmp-sentences", "children"),
+    ("cmp-diff", "figure"),
+    ("cmp-pending", "figure"),
+    ("cmp-channels", "figure"),
+    ("cmp-util", "figure"),
+    ("cmp-table", "children"),
+]
 
 
 def _progress(app: dash.Dash, ctx: AppContext, prefix: str) -> None:
@@ -101,12 +180,14 @@ def _explorer(app: dash.Dash, ctx: AppContext) -> None:
         State("ex-days", "value"),
         State("ex-reps", "value"),
         State("ex-seed", "value"),
+        State("lang", "value"),
         running=_running("ex"),
         prevent_initial_call=True,
     )
     def run(_n: int, token: Any, source: Any, ids: Any, values: Any, *rest: Any) -> tuple[Any, ...]:
-        channels, days, reps, seed = rest
-        result = H.run_explorer(ctx, token, source, ids, values, channels, days, reps, seed)
+        channels, days, reps, seed, lang = rest
+        with _language_of(lang):
+            result = H.run_explorer(ctx, token, source, ids, values, channels, days, reps, seed)
         return _outputs(result, outs)
 
     _progress(app, ctx, "ex")
@@ -131,12 +212,14 @@ def _comparison(app: dash.Dash, ctx: AppContext) -> None:
         State("cmp-pilots", "value"),
         State("cmp-reps", "value"),
         State("cmp-seed", "value"),
+        State("lang", "value"),
         running=_running("cmp"),
         prevent_initial_call=True,
     )
     def compare(_n: int, saved: Any, token: Any, *rest: Any) -> tuple[Any, ...]:
-        baseline, pilots, reps, seed = rest
-        result = H.run_comparison(ctx, token, _trigger(), baseline, pilots, reps, seed, saved)
+        baseline, pilots, reps, seed, lang = rest
+        with _language_of(lang):
+            result = H.run_comparison(ctx, token, _trigger(), baseline, pilots, reps, seed, saved)
         return _outputs(result, outs)
 
     _progress(app, ctx, "cmp")
@@ -209,9 +292,12 @@ def _download(app: dash.Dash, ctx: AppContext, prefix: str) -> None:
         State("sw-metric", "value"),
         State("sw-x", "value"),
         State("sw-y", "value"),
+        State("lang", "value"),
         prevent_initial_call=True,
     )
-    def download(_h: Any, _c: Any, view: Any, metric: Any, x: Any, y: Any) -> tuple[Any, ...]:
+    def download(_h: Any, _c: Any, view: Any, *rest: Any) -> tuple[Any, ...]:
+        metric, x, y, lang = rest
         what = "html" if _trigger() == f"{prefix}-dl-html" else "csv"
         extra = {"metric": metric, "x": x, "y": y} if prefix == "sw" else None
-        return _outputs(H.download(ctx, what, view, extra), ["download", "status"])
+        with _language_of(lang):
+            return _outputs(H.download(ctx, what, view, extra), ["download", "status"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from courtsim.cli_types import non_negative_int, output_path
+from courtsim.cli_types import add_language_option, non_negative_int, output_path
 from courtsim.errors import CourtsimError
 
 
@@ -45,11 +45,26 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from courtsim.dashboard.report import write_report
     from courtsim.experiment.sequential import Target
 
+    if not (args.html or args.pdf or args.figures):
+        raise CourtsimError(
+            "say what to write: --html OUT.html, --pdf OUT.pdf and/or --figures DIR",
+            source="courtsim report",
+        )
     targets = [Target.parse(t) for t in args.target]
-    out = write_report(
-        Path(args.results_dir), Path(args.html), args.title, kpis=args.kpi, targets=targets
-    )
-    print(f"Wrote {out} ({out.stat().st_size / 1e6:.1f} MB, opens offline)")
+    source = Path(args.results_dir)
+    if args.html:
+        out = write_report(source, Path(args.html), args.title, kpis=args.kpi, targets=targets)
+        print(f"Wrote {out} ({out.stat().st_size / 1e6:.1f} MB, opens offline)")
+    if args.pdf:
+        from courtsim.dashboard.export import export_pdf
+
+        pdf = export_pdf(source, Path(args.pdf), title=args.title)
+        print(f"Wrote {pdf} ({pdf.stat().st_size / 1e6:.1f} MB)")
+    if args.figures:
+        from courtsim.dashboard.export import export_figures
+
+        files = export_figures(source, Path(args.figures), fmt=args.figure_format)
+        print(f"Wrote {len(files)} {args.figure_format.upper()} figures to {args.figures}/")
     return 0
 
 
@@ -83,18 +98,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     r = subparsers.add_parser(
         "report",
-        help="write a self-contained HTML report of a results folder",
+        help="write a results folder's briefing: HTML (offline), PDF, figures as PNG/SVG",
         description="Write a static HTML report (plotly.js embedded, opens offline) of a run, "
         "replications, a comparison, a sweep, a sensitivity analysis, a staffing search or an "
         "allocation.",
     )
     r.add_argument("results_dir", metavar="RESULTS_DIR", help="results folder (any kind)")
+    r.add_argument("--html", type=output_path, metavar="OUT.html", help="the HTML report to write")
     r.add_argument(
-        "--html",
+        "--pdf",
         type=output_path,
-        required=True,
-        metavar="OUT.html",
-        help="the report file to write",
+        metavar="OUT.pdf",
+        help="the briefing as PDF (printed by Chromium)",
+    )
+    r.add_argument(
+        "--figures", type=output_path, metavar="DIR", help="write every figure as an image to DIR"
+    )
+    r.add_argument(
+        "--figure-format", choices=("png", "svg"), default="png", help="image format (png)"
     )
     r.add_argument("--title", help="page title")
     r.add_argument(
@@ -111,4 +132,5 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="KPI<=VALUE",
         help="draw a KPI target on the sweep figures of that KPI, e.g. ttd_mean_days<=60",
     )
+    add_language_option(r)
     r.set_defaults(func=_cmd_report)

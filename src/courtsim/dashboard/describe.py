@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from courtsim.dashboard.levers import CHANNEL_NAMES
+from courtsim.i18n import _, date, number
 from courtsim.scenario import Scenario
 
 #: KPIs a briefing leads with, in order.
@@ -33,22 +34,23 @@ SENTENCE_METRICS: tuple[str, ...] = (
 )
 
 
-def _plural(n: float, word: str) -> str:
-    return f"{n:,.0f} {word}" + ("" if round(n) == 1 else "s")
-
-
 def _channel_sentence(data: dict[str, Any], pol: dict[str, Any]) -> str:
     t = str(pol.get("type"))
-    name = CHANNEL_NAMES.get(t, t.replace("_", " "))
-    parts = [f"{name} from day {pol.get('start_day', 0)}"]
+    name = _(CHANNEL_NAMES[t]) if t in CHANNEL_NAMES else t.replace("_", " ")
+    parts = [_("{channel} from day {day}").format(channel=name, day=pol.get("start_day", 0))]
     if "p_offer" in pol:
-        parts.append(f"offered to {100 * float(pol['p_offer']):.0f}% of eligible cases")
+        parts.append(
+            _("offered to {pct}% of eligible cases").format(
+                pct=number(100 * float(pol["p_offer"]), 0)
+            )
+        )
     if t == "in_court":
         n = (data.get("conciliation") or {}).get("judges_per_court")
         if n is not None:
-            parts.append(_plural(n, "conciliation judge") + " per court")
+            parts.append(_("conciliation judges per court: {n}").format(n=number(n, 0)))
     if pol.get("case_types"):
-        parts.append("for " + ", ".join(str(c).replace("_", " ") for c in pol["case_types"]))
+        types = ", ".join(str(c).replace("_", " ") for c in pol["case_types"])
+        parts.append(_("for {case_types}").format(case_types=types))
     return ", ".join(parts)
 
 
@@ -64,28 +66,33 @@ def describe_scenario(sc: Scenario) -> list[str]:
     data = sc.as_dict()
     out = []
     desc = " ".join(str(sc.description).split())
-    out.append(f"{sc.name}: {desc}" if desc else f"Scenario {sc.name}.")
-    courts = len(sc.courts)
+    out.append(f"{sc.name}: {desc}" if desc else _("Scenario {name}.").format(name=sc.name))
     out.append(
-        f"{_plural(courts, 'court')} with {_plural(sc.judges.count, 'civil judge')} receiving "
-        f"about {sc.filings.per_year:,.0f} new claims a year, simulated for "
-        f"{sc.horizon_days:,} days from {sc.start_date:%d %B %Y}; KPIs cover days "
-        f"{sc.reporting.warmup_days + 1}-{sc.horizon_days}."
+        _(
+            "Courts: {courts}, civil judges: {judges}, about {claims} new claims a year; "
+            "simulated for {days} days from {start}; KPIs cover days {first}-{last}."
+        ).format(
+            courts=number(len(sc.courts), 0),
+            judges=number(sc.judges.count, 0),
+            claims=number(sc.filings.per_year, 0),
+            days=number(sc.horizon_days, 0),
+            start=date(sc.start_date),
+            first=sc.reporting.warmup_days + 1,
+            last=sc.horizon_days,
+        )
     )
     mix = sorted(sc.case_types.items(), key=lambda kv: -kv[1].share)[:4]
-    out.append(
-        "Largest case types: "
-        + ", ".join(f"{k.replace('_', ' ')} {100 * v.share:.0f}%" for k, v in mix)
-        + "."
-    )
+    types = ", ".join(f"{k.replace('_', ' ')} {number(100 * v.share, 0)}%" for k, v in mix)
+    out.append(_("Largest case types: {case_types}.").format(case_types=types))
     pols = [p for p in data.get("policies") or () if isinstance(p, dict)]
     if pols:
-        out.append(
-            "Reconciliation channels: " + "; ".join(_channel_sentence(data, p) for p in pols) + "."
-        )
+        channels = "; ".join(_channel_sentence(data, p) for p in pols)
+        out.append(_("Reconciliation channels: {channels}.").format(channels=channels))
     else:
         out.append(
-            "No reconciliation pilot: cases settle only by agreement approved by the trial judge."
+            _(
+                "No reconciliation pilot: cases settle only by agreement approved by the trial judge."
+            )
         )
     return out
 

@@ -8,6 +8,7 @@ the dashboard's live :class:`~courtsim.dashboard.live.Replications`).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,40 @@ class Bundle:
     factors: list[str] = field(default_factory=list)
     indices: pd.DataFrame | None = None
     scenarios: dict[str, Scenario] = field(default_factory=dict)
+    #: Shown name -> the label the results store, after :func:`localise`.
+    aliases: dict[str, str] = field(default_factory=dict)
+
+    def scenario_names(self) -> list[str]:
+        """Return the scenarios shown, baseline first (as the manifest lists them)."""
+        names = [label for label, _, _ in manifest_scenarios(self.manifest)]
+        names += list(self.scenarios)
+        for df in (self.daily_summary, self.summary, self.kpis, self.comparison):
+            if df is not None and "scenario" in df:
+                names += [str(x) for x in pd.unique(df["scenario"])]
+        return list(dict.fromkeys(names))
+
+    def baseline(self) -> str | None:
+        """Return the reference scenario of a comparison (None for other kinds)."""
+        if self.kind != "compare":
+            return None
+        names = self.scenario_names()
+        return str(self.manifest.get("baseline") or (names[0] if names else "")) or None
+
+    def colours(self) -> dict[str, str]:
+        """Return one colour per scenario, the baseline grey, for every figure of the bundle."""
+        from courtsim.dashboard.figures import scenario_colours
+
+        return scenario_colours(self.scenario_names(), self.baseline())
+
+    def start_date(self) -> Any:
+        """Return the date of day 1 when the scenarios are known and agree, else None."""
+        dates = {sc.start_date for sc in self.scenarios.values()}
+        return dates.pop() if len(dates) == 1 else None
+
+    def warmup_days(self) -> int:
+        """Return the warm-up the scenarios share (0 when unknown or different)."""
+        days = {sc.reporting.warmup_days for sc in self.scenarios.values()}
+        return int(days.pop()) if len(days) == 1 else 0
 
     def metrics(self) -> list[str]:
         """Return the KPI names available (sweep: its metrics; sensitivity: indexed KPIs)."""
@@ -333,6 +368,60 @@ def load_folder(path: str | Path) -> Bundle:
     return b
 
 
+def localise(bundle: Bundle) -> Bundle:
+    """Return the bundle with scenario labels in the language in force, where given.
+
+    A compare manifest may carry a label per language for a scenario (``labels``, from an
+    experiment file's ``label: {en: ..., ru: ..., kk: ...}``); every table's ``scenario``
+    column, the scenarios and the manifest then use the shown label. Without labels in
+    that language the bundle is returned as it is.
+
+    Args:
+        bundle: The results.
+
+    Returns:
+        A renamed copy, or ``bundle``.
+    """
+    from courtsim.i18n import current
+
+    lang = current()
+    items = bundle.manifest.get("scenarios")
+    names = {
+        str(it["label"]): str(it["labels"][lang])
+        for it in (items if isinstance(items, list) else [])
+        if isinstance(it, dict) and isinstance(it.get("labels"), dict) and it["labels"].get(lang)
+    }
+    names = {k: v for k, v in names.items() if k != v and k not in bundle.aliases.values()}
+    if not names:
+        return bundle
+
+    def rename(df: pd.DataFrame | None) -> pd.DataFrame | None:
+        if df is None or "scenario" not in df:
+            return df
+        return df.assign(scenario=df["scenario"].astype(str).replace(names))
+
+    manifest = dict(bundle.manifest)
+    manifest["scenarios"] = [
+        {**it, "label": names.get(str(it.get("label")), it.get("label"))}
+        if isinstance(it, dict)
+        else it
+        for it in items
+    ]
+    if manifest.get("baseline") in names:
+        manifest["baseline"] = names[manifest["baseline"]]
+    return dataclasses.replace(
+        bundle,
+        manifest=manifest,
+        summary=rename(bundle.summary),
+        daily_summary=rename(bundle.daily_summary),
+        ttd=rename(bundle.ttd),
+        comparison=rename(bundle.comparison),
+        kpis=rename(bundle.kpis),
+        scenarios={names.get(k, k): v for k, v in bundle.scenarios.items()},
+        aliases={**bundle.aliases, **{v: k for k, v in names.items()}},
+    )
+
+
 def to_bundle(source: Any, title: str | None = None) -> Bundle:
     """Make a bundle from a folder path or a results object.
 
@@ -355,6 +444,22 @@ def to_bundle(source: Any, title: str | None = None) -> Bundle:
         return load_folder(Path(source))
     if hasattr(source, "cases") and hasattr(source, "scenario"):
         return from_result(source, title)
+    if hasattr(source, "indices") and hasattr(source, "runs"):  # a SensitivityOutcome
+        return Bundle(
+            kind="sensitivity",
+            title=title or str(source.runs.plan.name),
+            manifest=dict(source.runs.manifest),
+            indices=source.indices,
+            factors=list(dict.fromkeys(source.indices["factor"].astype(str))),
+        )
+    if hasattr(source, "results") and hasattr(source, "plan"):  # a SweepOutcome
+        return Bundle(
+            kind="sweep",
+            title=title or str(source.plan.name),
+            manifest=dict(source.manifest),
+            results=source.results,
+            factors=[f for f in source.plan.factors if f in source.results.columns],
+        )
     scenarios = dict(getattr(source, "scenarios", None) or {})
     manifest = dict(getattr(source, "manifest", None) or {})
     name = title or str(manifest.get("name") or next(iter(scenarios), "results"))

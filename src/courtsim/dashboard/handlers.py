@@ -22,7 +22,7 @@ from courtsim.dashboard import figures as F
 from courtsim.dashboard.context import AppContext
 from courtsim.dashboard.describe import KEY_METRICS
 from courtsim.dashboard.folders import Bundle, list_folders, load_folder, ok_rows, to_bundle
-from courtsim.dashboard.labels import kpi_order, measure
+from courtsim.dashboard.labels import factor_label, kpi_order, measure
 from courtsim.dashboard.layout import kpi_cards, lever_panel, message, placeholder_figure, table
 from courtsim.dashboard.levers import channel_types, field_bounds
 from courtsim.dashboard.live import Replications
@@ -223,7 +223,7 @@ def run_explorer(
         ``view`` (id of the run, for downloads), ``status``, ``cards``, the figures
         ``pending``, ``ttd``, ``channels_fig``, ``util`` and ``table``.
     """
-    sc = build_scenario(ctx, source, lever_ids, lever_values, channels, days)
+    sc = with_warmup(build_scenario(ctx, source, lever_ids, lever_values, channels, days))
     n = as_int(reps, "replications", 1, ctx.limits.max_replications)
     s = as_int(seed, "seed", 0)
     check_run_budget([sc], n, ctx.limits)
@@ -241,6 +241,67 @@ def run_explorer(
     return out
 
 
+#: Days the explorer leaves out of its KPIs and figures when a scenario sets no warm-up of
+#: its own: the initial pending caseload ages and clears over the first months, a start-up
+#: transient a briefing should not read as a trend (assumption: about one statutory limit
+#: and a half, CPC art. 183 two months, domain.md §3).
+EXPLORER_WARMUP_DAYS = 90
+
+
+def with_warmup(sc: Scenario) -> Scenario:
+    """Return the scenario with the explorer's warm-up, unless it has one or is too short.
+
+    Args:
+        sc: The scenario built from the explorer's controls.
+
+    Returns:
+        ``sc`` with ``reporting.warmup_days`` = :data:`EXPLORER_WARMUP_DAYS` when it had
+        none and its horizon is at least twice as long; otherwise ``sc``.
+    """
+    if sc.reporting.warmup_days or sc.horizon_days < 2 * EXPLORER_WARMUP_DAYS:
+        return sc
+    return sc.with_overrides({"reporting.warmup_days": EXPLORER_WARMUP_DAYS}, source="explorer")
+
+
+#: KPIs the explorer's and the comparison's tables lead with; the rest sit in an expander.
+TABLE_KEY_KPIS: tuple[str, ...] = (
+    *KEY_METRICS,
+    "pending_end",
+    "ttd_mean_days",
+    "share_within_60_days",
+    "judge_utilisation",
+)
+
+
+def kpi_tables(summary: pd.DataFrame) -> Any:
+    """Return the key KPIs' table, in units, and an expander with every other KPI.
+
+    Args:
+        summary: KPI summary (``[scenario,] metric, mean, ci_low, ci_high``).
+
+    Returns:
+        A Dash component.
+    """
+    from dash import html
+
+    from courtsim.i18n import _
+
+    present = set(summary["metric"])
+    key = [k for k in TABLE_KEY_KPIS if k in present]
+    rest = [k for k in kpi_order(present) if k not in key]
+    parts = [table(kpi_display_table(summary, key))]
+    if rest:
+        parts.append(
+            html.Details(
+                [
+                    html.Summary(_("Every other KPI ({n})").format(n=len(rest))),
+                    table(kpi_display_table(summary, rest), max_rows=500),
+                ]
+            )
+        )
+    return html.Div(parts)
+
+
 def _limit(sc: Scenario) -> float:
     weights: dict[float, float] = {}
     for ct in sc.case_types.values():
@@ -254,11 +315,13 @@ def draw_replications(reps: Replications) -> Outputs:
     summary = reps.summary
     return {
         "cards": kpi_cards(summary),
-        "pending": F.pending_over_time(reps.daily_summary),
+        "pending": F.pending_over_time(
+            reps.daily_summary, start_date=sc.start_date, from_day=sc.reporting.warmup_days
+        ),
         "ttd": F.ttd_histogram(reps.ttd, _limit(sc)),
         "channels_fig": F.settlement_channels(summary),
         "util": F.utilisation(summary),
-        "table": table(kpi_display_table(summary, kpi_order(set(summary["metric"])))),
+        "table": kpi_tables(summary),
     }
 
 
@@ -273,6 +336,49 @@ def poll_progress(ctx: AppContext, token: Any, prefix: str) -> Outputs:
         "max": str(max(total, 1)),
         "text": f"Running: {done} of {total} simulations done",
     }
+
+
+def redraw(ctx: AppContext, view: Any, lang: Any, prefix: str) -> Outputs:
+    """Draw the explorer's or the comparison's current results again in another language.
+
+    Nothing is run again: the results are the page's stored view.
+
+    Args:
+        ctx: The app's state.
+        view: The view id the page holds (None before any run).
+        lang: ``en``, ``ru`` or ``kk``.
+        prefix: ``ex`` (explorer) or ``cmp`` (comparison).
+
+    Returns:
+        The tab's outputs (nothing when there is no view yet).
+    """
+    from courtsim.i18n import check_language, language
+
+    lang = check_language(lang, "language switch")
+    if not view:
+        return {}
+    try:
+        stored = ctx.views.get(view, "view")
+    except CourtsimError:  # expired: the next run draws in the new language
+        return {}
+    with language(lang):
+        if prefix == "ex":
+            return draw_replications(stored)
+        return draw_comparison(to_bundle(stored))
+
+
+def page_texts(lang: Any) -> Outputs:
+    """Return the page's fixed texts (title, tab labels) in a language."""
+    from courtsim.dashboard.layout import HEADER, TAB_LABELS
+    from courtsim.i18n import _, check_language, language
+
+    with language(check_language(lang, "language switch")):
+        return {
+            "title": _(HEADER[0]),
+            "sub": _(HEADER[1]),
+            "lang_label": _("Language"),
+            **{f"tab_{k}": _(v) for k, v in TAB_LABELS.items()},
+        }
 
 
 # ---------------------------------------------------------------- comparison
@@ -328,6 +434,9 @@ def draw_comparison(bundle: Bundle) -> Outputs:
     """Return the comparison tab's sentences, figures and table for a comparison."""
     from dash import html
 
+    from courtsim.dashboard.folders import localise
+
+    bundle = localise(bundle)
     sentences = comparison_sentences(bundle)
     table_ = bundle.comparison if bundle.comparison is not None else pd.DataFrame()
     summary = bundle.summary if bundle.summary is not None else pd.DataFrame(columns=["metric"])
@@ -338,16 +447,24 @@ def draw_comparison(bundle: Bundle) -> Outputs:
         )
         for scen, lines in sentences.items()
     ]
+    colours = bundle.colours()
     return {
         "sentences": blocks
         or message("No sentence: the comparison has none of the key KPIs.", "info"),
-        "diff": F.differences(table_, list(KEY_METRICS)),
-        "pending": F.pending_over_time(bundle.daily_summary)
+        "diff": F.differences(table_, list(KEY_METRICS), colours=colours),
+        "pending": F.pending_over_time(
+            bundle.daily_summary,
+            colours=colours,
+            start_date=bundle.start_date(),
+            from_day=bundle.warmup_days(),
+        )
         if bundle.daily_summary is not None
         else placeholder_figure("No daily series in these results"),
-        "channels": F.settlement_channels(summary),
-        "util": F.utilisation(summary),
-        "table": table(kpi_table(bundle)),
+        "channels": F.settlement_channels(summary, colours=colours),
+        "util": F.utilisation(summary, colours=colours),
+        "table": kpi_tables(summary)
+        if "metric" in summary and len(summary)
+        else table(kpi_table(bundle)),
     }
 
 
@@ -388,9 +505,9 @@ def open_folder(
         "message": message(f"Opened {rel}: a {bundle.kind}{note}.", "ok"),
         "metric_options": [{"label": measure(k).label, "value": k} for k in metrics],
         "metric": first,
-        "x_options": factors,
+        "x_options": [{"label": factor_label(f), "value": f} for f in factors],
         "x": factors[0] if factors else None,
-        "y_options": factors,
+        "y_options": [{"label": factor_label(f), "value": f} for f in factors],
         "y": factors[1] if len(factors) > 1 and bundle.kind == "sweep" else None,
     }
 

@@ -11,7 +11,8 @@ import math
 import re
 from dataclasses import dataclass
 
-from courtsim.kpi_table import KPI_LINES
+from courtsim.i18n import N_, _, number
+from courtsim.kpi_table import KPI_LINES, unit_text
 
 
 @dataclass(frozen=True)
@@ -34,9 +35,32 @@ class Measure:
         """Return the factor from stored value to displayed value (100 for shares)."""
         return 100.0 if self.is_share else 1.0
 
+    def bounds(self) -> tuple[float, float]:
+        """Return the values the stored measure can take: 0-1 for shares, >= 0 for counts.
+
+        A level's confidence interval is intersected with this range before it is shown:
+        the true mean lies in it, so the intersection covers it at least as often as the
+        t-interval does, and "Backlog -1 to 3" becomes "0 to 3".
+        """
+        if self.is_share:
+            return 0.0, 1.0
+        if self.unit in _NON_NEGATIVE_UNITS:
+            return 0.0, math.inf
+        return -math.inf, math.inf
+
+    @property
+    def text(self) -> str:
+        """Return the label in the language in force."""
+        return _(self.label)
+
+    @property
+    def unit_label(self) -> str:
+        """Return the unit in the language in force ("days" -> "дн.")."""
+        return unit_text(self.unit)
+
     def title(self) -> str:
-        """Return ``label (unit)`` for an axis title."""
-        return f"{self.label} ({self.unit})" if self.unit else self.label
+        """Return ``label (unit)`` for an axis title, in the language in force."""
+        return f"{self.text} ({self.unit_label})" if self.unit else self.text
 
     def format(self, value: float | None) -> str:
         """Return a value as displayed text with its unit, ``n/a`` when undefined.
@@ -48,42 +72,98 @@ class Measure:
             E.g. ``"97.1 %"``, ``"34.2 days"``, ``"87,502 KZT"``.
         """
         if value is None or (isinstance(value, float) and math.isnan(value)):
-            return "n/a"
+            return _("n/a")
         v = value * self.scale()
-        txt = f"{v:,.0f}" if self.unit in ("cases", "KZT") or abs(v) >= 1000 else f"{v:.1f}"
-        return f"{txt} {self.unit}".strip()
+        txt = number(v, 0 if self.unit in ("cases", "KZT") or abs(v) >= 1000 else 1)
+        return f"{txt} {self.unit_label}".strip()
+
+
+#: Units of quantities that cannot be negative (counts, durations, money, percentages).
+_NON_NEGATIVE_UNITS = frozenset({"cases", "disputes", "days", "hours", "KZT", "%", "per year"})
+
+
+def clip_interval(key: str, low: float, high: float) -> tuple[float, float]:
+    """Return a level's confidence interval intersected with the values it can take.
+
+    Args:
+        key: KPI or series name.
+        low: Lower end (stored units).
+        high: Upper end.
+
+    Returns:
+        The clipped interval (see :meth:`Measure.bounds`).
+    """
+    lo, hi = measure(key).bounds()
+    return min(max(low, lo), hi), max(min(high, hi), lo)
+
+
+#: Reader-facing names of swept factors (dotted scenario keys); others are derived.
+FACTOR_LABELS: dict[str, str] = {
+    "judges.count": N_("Civil judges"),
+    "filings.per_year": N_("New claims per year"),
+    "conciliation.judges_per_court": N_("Conciliation judges per court"),
+    "mediators.retired_judge.per_court": N_("Retired-judge mediators per court"),
+    "mediators.professional.per_court": N_("Professional mediators per court"),
+    "mediators.public.per_court": N_("Public mediators per court"),
+    "reconciliation.propensity_plaintiff": N_("Plaintiffs' propensity to reconcile"),
+    "reconciliation.propensity_defendant": N_("Defendants' propensity to reconcile"),
+}
+
+
+def factor_label(key: str) -> str:
+    """Return how a swept factor reads on an axis, not as its dotted key.
+
+    Args:
+        key: Dotted scenario key, e.g. ``conciliation.judges_per_court``.
+
+    Returns:
+        E.g. "Conciliation judges per court"; an unlisted key reads as its parts,
+        "Case types general: settle hazard per month".
+    """
+    if key in FACTOR_LABELS:
+        return _(FACTOR_LABELS[key])
+    *parents, last = key.replace("[", ".").replace("]", "").split(".")
+    words = last.replace("_", " ")
+    if parents:
+        head = " ".join(p.replace("_", " ") for p in parents)
+        return f"{head[:1].upper()}{head[1:]}: {words}"
+    return f"{words[:1].upper()}{words[1:]}"
 
 
 # Measures the terminal table does not list (yet): the pilots' KPIs and the daily series.
 _EXTRA: dict[str, tuple[str, str, bool]] = {
-    "window_days": ("KPI window", "days", False),
-    "disposed": ("Disposed cases", "cases", False),
-    "case_turnover_ratio": ("Case turnover ratio", "per year", False),
-    "pending_age_median_days": ("Median age of pending cases", "days", False),
-    "share_settlement": ("Settled by agreement before the trial judge", "%", True),
-    "share_settled_conciliation": ("Settled with a conciliation judge", "%", True),
-    "share_settled_mediation": ("Settled in mediation", "%", True),
-    "share_settled_participatory": ("Settled by participatory procedure", "%", True),
-    "settled_pre_court": ("Disputes settled before filing", "cases", False),
-    "utilisation_conciliation_judges": ("Conciliation judge utilisation", "%", True),
-    "utilisation_mediators_retired_judge": ("Retired-judge mediator utilisation", "%", True),
-    "utilisation_mediators_professional": ("Professional mediator utilisation", "%", True),
-    "utilisation_mediators_public": ("Public mediator utilisation", "%", True),
-    "reconciliation_share_incl_pre_court": ("Reconciled, all channels incl. pre-court", "%", True),
-    "diverted_pre_court_share": ("Disputes kept out of court (settled pre-court)", "%", True),
-    "judge_hours_saved": ("Trial-judge hours saved", "hours", False),
-    "mean_trust_end": ("Trust in conciliation at the end", "%", True),
-    "n_pre_court": ("Disputes in pre-court reconciliation", "cases", False),
-    "cost_total_per_case_kzt": ("Total cost per case (court + parties)", "KZT", False),
-    "n_pending": ("Pending cases", "cases", False),
-    "n_backlog": ("Backlog: pending beyond the statutory limit", "cases", False),
-    "n_in_conciliation": ("Cases in conciliation", "cases", False),
-    "n_in_mediation": ("Cases in mediation", "cases", False),
-    "n_queued_for_judge": ("Cases waiting for their judge", "cases", False),
-    "mean_age_pending": ("Mean age of pending cases", "days", False),
-    "new_filed": ("New claims per day", "cases", False),
-    "new_disposed": ("Cases disposed per day", "cases", False),
-    "ttd_days": ("Time to disposition", "days", False),
+    "window_days": (N_("KPI window"), "days", False),
+    "disposed": (N_("Disposed cases"), "cases", False),
+    "case_turnover_ratio": (N_("Case turnover ratio"), "per year", False),
+    "pending_age_median_days": (N_("Median age of pending cases"), "days", False),
+    "share_settlement": (N_("Settled by agreement before the trial judge"), "%", True),
+    "share_settled_conciliation": (N_("Settled with a conciliation judge"), "%", True),
+    "share_settled_mediation": (N_("Settled in mediation"), "%", True),
+    "share_settled_participatory": (N_("Settled by participatory procedure"), "%", True),
+    "settled_pre_court": (N_("Disputes settled before filing"), "cases", False),
+    "utilisation_conciliation_judges": (N_("Conciliation judge utilisation"), "%", True),
+    "utilisation_mediators_retired_judge": (N_("Retired-judge mediator utilisation"), "%", True),
+    "utilisation_mediators_professional": (N_("Professional mediator utilisation"), "%", True),
+    "utilisation_mediators_public": (N_("Public mediator utilisation"), "%", True),
+    "reconciliation_share_incl_pre_court": (
+        N_("Reconciled, all channels incl. pre-court"),
+        "%",
+        True,
+    ),
+    "diverted_pre_court_share": (N_("Disputes kept out of court (settled pre-court)"), "%", True),
+    "judge_hours_saved": (N_("Trial-judge hours saved"), "hours", False),
+    "mean_trust_end": (N_("Trust in conciliation at the end"), "%", True),
+    "n_pre_court": (N_("Disputes in pre-court reconciliation"), "cases", False),
+    "cost_total_per_case_kzt": (N_("Total cost per case (court + parties)"), "KZT", False),
+    "n_pending": (N_("Pending cases"), "cases", False),
+    "n_backlog": (N_("Backlog: pending beyond the statutory limit"), "cases", False),
+    "n_in_conciliation": (N_("Cases in conciliation"), "cases", False),
+    "n_in_mediation": (N_("Cases in mediation"), "cases", False),
+    "n_queued_for_judge": (N_("Cases waiting for their judge"), "cases", False),
+    "mean_age_pending": (N_("Mean age of pending cases"), "days", False),
+    "new_filed": (N_("New claims per day"), "cases", False),
+    "new_disposed": (N_("Cases disposed per day"), "cases", False),
+    "ttd_days": (N_("Time to disposition"), "days", False),
 }
 
 _AGE_BAND = re.compile(r"^pending_age_share_(?P<lo>\d+|over)_(?P<hi>\d+)_days$")
@@ -109,32 +189,35 @@ CARD_KPIS: tuple[str, ...] = (
 
 #: Utilisation KPIs of court actors, in display order, with the actor's name.
 UTILISATION: dict[str, str] = {
-    "slot_utilisation": "Trial judges: sessions",
-    "judge_utilisation": "Trial judges: desk",
-    "utilisation_conciliation_judges": "Conciliation judges",
-    "utilisation_mediators_retired_judge": "Mediators: retired judges",
-    "utilisation_mediators_professional": "Mediators: professional",
-    "utilisation_mediators_public": "Mediators: public",
+    "slot_utilisation": N_("Trial judges: sessions"),
+    "judge_utilisation": N_("Trial judges: desk"),
+    "utilisation_conciliation_judges": N_("Conciliation judges"),
+    "utilisation_mediators_retired_judge": N_("Mediators: retired judges"),
+    "utilisation_mediators_professional": N_("Mediators: professional"),
+    "utilisation_mediators_public": N_("Mediators: public"),
+}
+
+
+#: The terminal table names some lines under a section heading ("Mean" under "Time to
+#: disposition"); a chart or a card shows them alone, so these labels say it all.
+_STANDALONE: dict[str, str] = {
+    "ttd_mean_days": N_("Time to disposition: mean"),
+    "ttd_median_days": N_("Time to disposition: median"),
+    "ttd_p90_days": N_("Time to disposition: 90th percentile"),
+    "share_within_30_days": N_("Decided within 30 days"),
+    "share_within_60_days": N_("Decided within 60 days"),
+    "share_within_90_days": N_("Decided within 90 days"),
+    "share_within_statutory_limit": N_("Decided within the CPC art. 183 limit"),
+    "pending_age_mean_days": N_("Mean age of pending cases"),
 }
 
 
 def _table_measures() -> dict[str, Measure]:
-    # The terminal table names some lines under a section heading ("Mean" under "Time to
-    # disposition"); a chart or a card shows them alone, so the section goes in the label.
-    out: dict[str, Measure] = {}
-    section = ""
-    for key, label, unit, fmt in KPI_LINES:
-        if key is None:
-            section = label
-            continue
-        if section.startswith("Time to disposition") and label.startswith("Within"):
-            label = f"Decided {label[:1].lower()}{label[1:]}"
-        elif section.startswith("Time to disposition"):
-            label = f"Time to disposition: {label[:1].lower()}{label[1:]}"
-        elif key == "pending_age_mean_days":
-            label = "Mean age of pending cases"
-        out[key] = Measure(key, label, unit, fmt == "pct")
-    return out
+    return {
+        key: Measure(key, _STANDALONE.get(key, label), unit, fmt == "pct")
+        for key, label, unit, fmt in KPI_LINES
+        if key is not None
+    }
 
 
 _MEASURES = {k: Measure(k, *v) for k, v in _EXTRA.items()} | _table_measures()

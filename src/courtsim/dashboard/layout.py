@@ -6,6 +6,7 @@ Builders here return Dash components and do no work of their own: the levers com
 
 from __future__ import annotations
 
+import itertools
 import math
 import uuid
 from typing import Any
@@ -16,7 +17,7 @@ from dash import dcc, html
 
 from courtsim.dashboard.context import AppContext
 from courtsim.dashboard.folders import list_folders
-from courtsim.dashboard.labels import CARD_KPIS, SETTLEMENT_CHANNELS, measure
+from courtsim.dashboard.labels import CARD_KPIS, SETTLEMENT_CHANNELS, clip_interval, measure
 from courtsim.dashboard.levers import (
     CHANNEL_NAMES,
     Lever,
@@ -25,11 +26,41 @@ from courtsim.dashboard.levers import (
     field_bounds,
     levers_for,
 )
+from courtsim.i18n import LANGS, N_, _, current
 from courtsim.scenario import Scenario
 
 _GRAPH_CONFIG = {"displaylogo": False}
+#: Tab labels, by tab value (translated where the page is drawn).
+TAB_LABELS: dict[str, str] = {
+    "explorer": N_("Scenario explorer"),
+    "comparison": N_("Pilot comparison"),
+    "sweep": N_("Sweep viewer"),
+}
+#: The page's title and subtitle.
+HEADER = (
+    N_("courtsim: civil caseload briefing"),
+    N_(
+        "Simulated civil cases in Kazakhstan's first-instance courts, before and with the "
+        "Supreme Court's reconciliation pilots."
+    ),
+)
 #: Largest file the browser sends (base64 adds a third; the server reads at most 2 MB).
 UPLOAD_SEND_BYTES = 1_400_000
+
+
+_TEXT_IDS = itertools.count()
+
+
+def T(message: str) -> html.Span:
+    """Return a fixed text of the page, translated now and again on a language switch.
+
+    Args:
+        message: The English text (a catalog message).
+
+    Returns:
+        A span the language switch's callback finds by its ``i18n`` id.
+    """
+    return html.Span(_(message), id={"type": "i18n", "msg": message, "n": next(_TEXT_IDS)})
 
 
 def placeholder_figure(text: str) -> go.Figure:
@@ -130,7 +161,7 @@ def lever_panel(sc: Scenario) -> tuple[list[Any], list[dict[str, str]], list[str
 
 
 def _fmt(m: Any, v: float) -> str:
-    return m.format(v).removesuffix(m.unit).strip()
+    return m.format(v).removesuffix(m.unit_label).strip()
 
 
 def kpi_cards(summary: pd.DataFrame, scenario: str | None = None) -> list[html.Div]:
@@ -157,19 +188,21 @@ def kpi_cards(summary: pd.DataFrame, scenario: str | None = None) -> list[html.D
         m, r = measure(key), rows[key]
         value = float(r["mean"])
         parts: list[Any] = [
-            html.Div(m.label, className="card-label"),
+            html.Div(m.text, className="card-label"),
             html.Div(
-                [_fmt(m, value), html.Span(f" {m.unit}", className="card-ci")],
+                [_fmt(m, value), html.Span(f" {m.unit_label}", className="card-ci")],
                 className="card-value",
                 id=f"card-{key}",
             ),
         ]
         lo, hi = r.get("ci_low", math.nan), r.get("ci_high", math.nan)
         if isinstance(lo, float) and not math.isnan(lo):
-            parts.append(html.Div(f"95% CI {_fmt(m, lo)} to {_fmt(m, hi)}", className="card-ci"))
+            low, high = clip_interval(key, lo, hi)
+            ci = _("{low} to {high}").format(low=_fmt(m, low), high=_fmt(m, high))
+            parts.append(html.Div(f"{_('95% CI')} {ci}", className="card-ci"))
         if key in ("reconciliation_share_incl_pre_court", "share_settled"):
             detail = [
-                f"{measure(c).label}: {_fmt(measure(c), float(rows[c]['mean']))}%"
+                f"{measure(c).text}: {_fmt(measure(c), float(rows[c]['mean']))}%"
                 for c in SETTLEMENT_CHANNELS
                 if c in rows and float(rows[c]["mean"]) > 0
             ]
@@ -204,8 +237,12 @@ def table(df: pd.DataFrame, max_rows: int = 100) -> html.Table:
 def _downloads(prefix: str) -> html.Div:
     return html.Div(
         [
-            html.Button("Download briefing (HTML)", id=f"{prefix}-dl-html", className="secondary"),
-            html.Button("Download tables (CSV)", id=f"{prefix}-dl-csv", className="secondary"),
+            html.Button(
+                T(N_("Download briefing (HTML)")), id=f"{prefix}-dl-html", className="secondary"
+            ),
+            html.Button(
+                T(N_("Download tables (CSV)")), id=f"{prefix}-dl-csv", className="secondary"
+            ),
             dcc.Download(id=f"{prefix}-download"),
         ]
     )
@@ -214,7 +251,7 @@ def _downloads(prefix: str) -> html.Div:
 def _number(id_: str, label: str, value: int, lo: int, hi: int | None = None) -> html.Div:
     return html.Div(
         [
-            html.Label(label, htmlFor=id_),
+            html.Label(T(label), htmlFor=id_),
             dcc.Input(id=id_, type="number", value=value, min=lo, max=hi, step=1, debounce=True),
         ],
         className="field",
@@ -228,7 +265,7 @@ def _bounds(key: str) -> tuple[int, int | None]:
 
 def _run_block(prefix: str, label: str) -> list[Any]:
     return [
-        html.Button(label, id=f"{prefix}-run", className="primary", n_clicks=0),
+        html.Button(T(label), id=f"{prefix}-run", className="primary", n_clicks=0),
         html.Div(
             [
                 html.Progress(id=f"{prefix}-progress", value="0", max="1"),
@@ -253,7 +290,7 @@ def explorer_tab(ctx: AppContext) -> dcc.Tab:
     horizon = first.horizon_days if first else 365
     controls = html.Div(
         [
-            html.H3("Scenario"),
+            html.H3(T(N_("Scenario"))),
             dcc.Dropdown(
                 id="ex-scenario",
                 options=[{"label": n, "value": n} for n in names],
@@ -274,11 +311,11 @@ def explorer_tab(ctx: AppContext) -> dcc.Tab:
             ),
             html.Div(id="ex-upload-msg"),
             dcc.Store(id="ex-source", data={"shipped": names[0]} if names else None),
-            html.H3("Levers"),
+            html.H3(T(N_("Levers"))),
             html.Div(levers, id="ex-levers"),
             html.Div(
                 [
-                    html.Label("Reconciliation channels switched on"),
+                    html.Label(T(N_("Reconciliation channels switched on"))),
                     dcc.Checklist(
                         id="ex-channels",
                         options=ch_options,
@@ -291,16 +328,16 @@ def explorer_tab(ctx: AppContext) -> dcc.Tab:
                 className="field",
                 style=ch_style,
             ),
-            html.H3("Run"),
+            html.H3(T(N_("Run"))),
             html.Div(
                 [
-                    _number("ex-days", "Days", horizon, *_bounds("horizon_days")),
-                    _number("ex-reps", "Replications", 10, 1, ctx.limits.max_replications),
-                    _number("ex-seed", "Seed", 1, 0),
+                    _number("ex-days", N_("Days"), horizon, *_bounds("horizon_days")),
+                    _number("ex-reps", N_("Replications"), 10, 1, ctx.limits.max_replications),
+                    _number("ex-seed", N_("Seed"), 1, 0),
                 ],
                 className="inline",
             ),
-            *_run_block("ex", "Run"),
+            *_run_block("ex", N_("Run")),
         ],
         className="controls",
     )
@@ -322,7 +359,8 @@ def explorer_tab(ctx: AppContext) -> dcc.Tab:
         className="results",
     )
     return dcc.Tab(
-        label="Scenario explorer",
+        id="tab-explorer",
+        label=_(TAB_LABELS["explorer"]),
         value="explorer",
         children=html.Div([controls, results], className="row page"),
     )
@@ -343,19 +381,19 @@ def comparison_tab(ctx: AppContext) -> dcc.Tab:
     saved = [p for p, kind in list_folders(ctx.results_root) if kind == "compare"]
     controls = html.Div(
         [
-            html.H3("Baseline"),
+            html.H3(T(N_("Baseline"))),
             dcc.Dropdown(id="cmp-baseline", options=names, value=base, clearable=False),
-            html.H3("Pilots"),
+            html.H3(T(N_("Pilots"))),
             dcc.Dropdown(id="cmp-pilots", options=names, value=pilots, multi=True),
             html.Div(
                 [
-                    _number("cmp-reps", "Replications", 5, 1, ctx.limits.max_replications),
-                    _number("cmp-seed", "Seed", 1, 0),
+                    _number("cmp-reps", N_("Replications"), 5, 1, ctx.limits.max_replications),
+                    _number("cmp-seed", N_("Seed"), 1, 0),
                 ],
                 className="inline",
             ),
-            *_run_block("cmp", "Compare"),
-            html.H3("Or open a saved comparison"),
+            *_run_block("cmp", N_("Compare")),
+            html.H3(T(N_("Or open a saved comparison"))),
             dcc.Dropdown(id="cmp-saved", options=saved, placeholder="results folder"),
         ],
         className="controls",
@@ -381,7 +419,8 @@ def comparison_tab(ctx: AppContext) -> dcc.Tab:
         className="results",
     )
     return dcc.Tab(
-        label="Pilot comparison",
+        id="tab-comparison",
+        label=_(TAB_LABELS["comparison"]),
         value="compare",
         children=html.Div([controls, results], className="row page"),
     )
@@ -392,7 +431,7 @@ def sweep_tab(ctx: AppContext) -> dcc.Tab:
     folders = [{"label": f"{p} ({kind})", "value": p} for p, kind in list_folders(ctx.results_root)]
     controls = html.Div(
         [
-            html.H3("Results folder"),
+            html.H3(T(N_("Results folder"))),
             dcc.Dropdown(id="sw-folder", options=folders, placeholder="choose a folder"),
             html.Div(
                 [
@@ -401,11 +440,11 @@ def sweep_tab(ctx: AppContext) -> dcc.Tab:
                 ],
                 className="field",
             ),
-            html.Button("Open", id="sw-open", className="secondary", n_clicks=0),
-            html.Button("Refresh list", id="sw-refresh", className="secondary", n_clicks=0),
+            html.Button(T(N_("Open")), id="sw-open", className="secondary", n_clicks=0),
+            html.Button(T(N_("Refresh list")), id="sw-refresh", className="secondary", n_clicks=0),
             html.Div(id="sw-msg"),
             dcc.Store(id="sw-view"),
-            html.H3("Show"),
+            html.H3(T(N_("Show"))),
             html.Div([html.Label("KPI"), dcc.Dropdown(id="sw-metric")], className="field"),
             html.Div([html.Label("x axis"), dcc.Dropdown(id="sw-x")], className="field"),
             html.Div(
@@ -443,7 +482,8 @@ def sweep_tab(ctx: AppContext) -> dcc.Tab:
         className="results",
     )
     return dcc.Tab(
-        label="Sweep viewer",
+        id="tab-sweep",
+        label=_(TAB_LABELS["sweep"]),
         value="sweep",
         children=html.Div([controls, results], className="row page"),
     )
@@ -457,11 +497,21 @@ def build_layout(ctx: AppContext) -> html.Div:
         [
             html.Div(
                 [
-                    html.H1("courtsim: civil caseload briefing"),
-                    html.P(
-                        "Simulated civil cases in Kazakhstan's first-instance courts, before "
-                        "and with the Supreme Court's reconciliation pilots."
+                    html.Div(
+                        [
+                            html.Span(_("Language"), id="lang-label"),
+                            dcc.RadioItems(
+                                id="lang",
+                                options=[{"label": n, "value": k} for k, n in LANGS.items()],
+                                value=current(),
+                                inline=True,
+                            ),
+                        ],
+                        className="lang-switch",
+                        style={"display": "flex", "gap": "8px", "justifyContent": "flex-end"},
                     ),
+                    html.H1(_(HEADER[0]), id="header-title"),
+                    html.P(_(HEADER[1]), id="header-sub"),
                 ],
                 className="header",
             ),

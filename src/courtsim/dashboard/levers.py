@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from courtsim.errors import ScenarioError
+from courtsim.i18n import N_
 from courtsim.scenario import Scenario, validate_scenario
 
 #: Levers offered, in display order. Channel fields apply when the channel is switched on.
@@ -52,9 +53,19 @@ LABELS: dict[str, str] = {
 }
 
 CHANNEL_NAMES: dict[str, str] = {
-    "pre_court": "Pre-court reconciliation",
-    "in_court": "In-court conciliation",
-    "out_of_court": "Out-of-court mediation during proceedings",
+    "pre_court": N_("Pre-court reconciliation"),
+    "in_court": N_("In-court conciliation"),
+    "out_of_court": N_("Out-of-court mediation during proceedings"),
+}
+
+#: Slider ranges of levers whose schema bounds are validation limits far wider than any
+#: plausible value: the propensities are non-monetary preferences in claim shares (the
+#: schema allows -10 to 10; calibrated values are around 0.1-0.2, domain.md §6, so a
+#: preference worth more than half the claim either way is implausible: assumption).
+#: A scenario whose value lies outside widens the range to include it.
+PLAUSIBLE: dict[str, tuple[float, float]] = {
+    "reconciliation.propensity_plaintiff": (-0.5, 0.5),
+    "reconciliation.propensity_defendant": (-0.5, 0.5),
 }
 
 _POLICY_KEY = re.compile(r"^policies\[(?P<type>[a-z_]+)\]\.(?P<field>[a-z_]+)$")
@@ -227,6 +238,10 @@ def levers_for(scenario: Scenario, schema: dict[str, Any] | None = None) -> list
         kind: Literal["int", "float"] = "int" if f["type"] == "integer" else "float"
         lo = _bound(f, "minimum", "exclusiveMinimum")
         hi = _bound(f, "maximum", "exclusiveMaximum")
+        if key in PLAUSIBLE:
+            p_lo, p_hi = PLAUSIBLE[key]
+            lo = max(min(p_lo, float(value)), lo if lo is not None else -math.inf)
+            hi = min(max(p_hi, float(value)), hi if hi is not None else math.inf)
         if kind == "int":
             step = 1.0
         elif lo is not None and hi is not None:

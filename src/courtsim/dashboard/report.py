@@ -10,6 +10,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import json
 import os
@@ -18,6 +19,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
@@ -32,16 +34,19 @@ from courtsim.dashboard.describe import (
 )
 from courtsim.dashboard.folders import (
     Bundle,
+    localise,
     manifest_scenarios,
     ok_rows,
     read_scenario_files,
     to_bundle,
 )
-from courtsim.dashboard.labels import kpi_order
+from courtsim.dashboard.labels import factor_label, kpi_order
 from courtsim.dashboard.tables import kpi_display_table, sweep_aggregate
 from courtsim.dashboard.targets import check_report_kpis, draw_target
 from courtsim.errors import ResultsError
 from courtsim.experiment.sequential import Target
+from courtsim.experiment.wording import difference_sentence, scenario_subject
+from courtsim.i18n import N_, _, current, language, ngettext
 from courtsim.kpi_table import KPI_LINES
 from courtsim.results_folder import REPORT_MARKER, check_report_target
 
@@ -49,12 +54,14 @@ from courtsim.results_folder import REPORT_MARKER, check_report_target
 TABLE_KPIS = tuple(k for k, *_ in KPI_LINES if k is not None)
 
 _KIND_TITLES = {
-    "run": "Simulation run",
-    "replicate": "Replicated simulation",
-    "compare": "Pilots compared with the baseline",
-    "sweep": "Parameter sweep",
-    "sensitivity": "Sensitivity analysis",
+    "run": N_("Simulation run"),
+    "replicate": N_("Replicated simulation"),
+    "compare": N_("Pilots compared with the baseline"),
+    "sweep": N_("Parameter sweep"),
+    "sensitivity": N_("Sensitivity analysis"),
 }
+
+_RESULTS = N_("Results")
 
 _CSS = """
 body{font-family:"Segoe UI","Helvetica Neue",Arial,sans-serif;max-width:1100px;margin:24px auto;
@@ -68,7 +75,7 @@ th:first-child,td:first-child{text-align:left}th{background:#f4f6f8}
 """
 
 
-def _statutory_limit(bundle: Bundle) -> float | None:
+def statutory_limit(bundle: Bundle) -> float | None:
     """Return the time limit that applies to most cases (by share), if scenarios are known."""
     for sc in bundle.scenarios.values():
         weights: Counter[float] = Counter()
@@ -102,17 +109,17 @@ def figures_for(
     Returns:
         The figures.
     """
+    bundle = localise(bundle)
     chosen = [metric] if metric else list(kpis or [])
     if bundle.kind == "sweep" and bundle.results is not None:
-        present = bundle.metrics()
-        metrics = chosen or [m for m in KEY_METRICS if m in present][:4]
+        limit = statutory_limit(bundle)
         out = []
-        for m in metrics or present[:4]:
+        for m in chosen or report_metrics(bundle):
             agg, factors = _agg_for(bundle, m)
             if len(factors) >= 2:
                 fig = F.sweep_heatmap(agg, factors[0], factors[1], m)
             elif factors:
-                fig = F.sweep_line(agg, factors[0], m)
+                fig = F.sweep_line(agg, factors[0], m, limit_days=limit)
             else:
                 continue
             for t in targets or ():
@@ -121,22 +128,46 @@ def figures_for(
             out.append(fig)
         return out
     if bundle.kind == "sensitivity" and bundle.indices is not None:
-        present = bundle.metrics()
-        metrics = chosen or ([m for m in KEY_METRICS if m in present] or present)
+        metrics = chosen or report_metrics(bundle)
         methods = list(dict.fromkeys(bundle.indices["method"].astype(str))) or ["sobol"]
-        return [F.sensitivity_bars(bundle.indices, m, how) for m in metrics[:4] for how in methods]
+        return [F.sensitivity_bars(bundle.indices, m, how) for m in metrics for how in methods]
+    colours = bundle.colours()
     out = []
     if bundle.comparison is not None and len(bundle.comparison):
-        out.append(F.differences(bundle.comparison, [*KEY_METRICS]))
+        out.append(F.differences(bundle.comparison, [*KEY_METRICS], colours=colours))
     if bundle.daily_summary is not None:
-        out.append(F.pending_over_time(bundle.daily_summary, "n_pending", bundle.title))
+        out.append(
+            F.pending_over_time(
+                bundle.daily_summary,
+                "n_pending",
+                bundle.title,
+                colours=colours,
+                start_date=bundle.start_date(),
+                from_day=bundle.warmup_days(),
+            )
+        )
     if bundle.ttd is not None:
-        out.append(F.ttd_histogram(bundle.ttd, _statutory_limit(bundle), bundle.title))
+        out.append(
+            F.ttd_histogram(bundle.ttd, statutory_limit(bundle), bundle.title, colours=colours)
+        )
     if bundle.summary is not None:
-        out.append(F.ttd_shares(bundle.summary, bundle.title))
-        out.append(F.settlement_channels(bundle.summary, bundle.title))
-        out.append(F.utilisation(bundle.summary, bundle.title))
+        out.append(F.ttd_shares(bundle.summary, bundle.title, colours=colours))
+        out.append(F.settlement_channels(bundle.summary, bundle.title, colours=colours))
+        out.append(F.utilisation(bundle.summary, bundle.title, colours=colours))
     return out
+
+
+def report_metrics(bundle: Bundle) -> list[str]:
+    """Return the KPIs a sweep or sensitivity report draws: every one, key KPIs first.
+
+    Args:
+        bundle: A sweep or sensitivity bundle.
+
+    Returns:
+        KPI names.
+    """
+    present = bundle.metrics()
+    return [m for m in KEY_METRICS if m in present] + [m for m in present if m not in KEY_METRICS]
 
 
 def _table_html(df: pd.DataFrame, max_rows: int = 80) -> str:
@@ -200,43 +231,70 @@ def summary_sentences(bundle: Bundle) -> list[str]:
         base = bundle.scenarios[names[0]]
         diffs = scenario_differences(base, sc, limit=8)
         desc = " ".join(str(sc.description).split())
+        differs = (
+            _("It differs from {baseline} in: {values}.").format(
+                baseline=names[0], values="; ".join(diffs)
+            )
+            if diffs
+            else ""
+        )
         out.append(
-            f"{name}{': ' + desc if desc and desc != base.description.strip() else ''}. "
-            + (f"It differs from {names[0]} in: " + "; ".join(diffs) + "." if diffs else "")
+            f"{name}{': ' + desc if desc and desc != base.description.strip() else ''}. " + differs
         )
     listed = manifest_scenarios(m)
     if not bundle.scenarios and listed and bundle.kind in ("replicate", "compare"):
         parts = [f"{label}" + (f" ({file})" if file else "") for label, file, _ in listed]
         if bundle.kind == "compare":
-            out.append(f"Baseline: {parts[0]}. Compared with it: {', '.join(parts[1:])}.")
+            out.append(
+                _("Baseline: {baseline}. Compared with it: {others}.").format(
+                    baseline=parts[0], others=", ".join(parts[1:])
+                )
+            )
         else:
-            out.append(f"Scenario: {parts[0]}.")
+            out.append(_("Scenario: {name}.").format(name=parts[0]))
     reps = m.get("reps") or m.get("replications")
     if bundle.kind in ("sweep", "sensitivity"):
         reps = None  # said below, per design point
     if bundle.kind == "run":
-        out.append(f"One run with seed {m.get('seed', '?')}, replicate {m.get('replicate', 0)}.")
+        out.append(
+            _("One run with seed {seed}, replicate {replicate}.").format(
+                seed=m.get("seed", "?"), replicate=m.get("replicate", 0)
+            )
+        )
     elif reps:
         out.append(
-            f"{reps} replications per scenario with master seed {m.get('seed', '?')}; "
-            "replicate r of every scenario uses the same random numbers, so differences are "
-            "paired. Intervals are 95% confidence intervals of the mean; bands span the "
-            "10th-90th percentiles of replications."
+            _(
+                "{reps} replications per scenario with master seed {seed}; replicate r of "
+                "every scenario uses the same random numbers, so differences are paired. "
+                "Intervals are 95% confidence intervals of the mean; bands span the "
+                "10th-90th percentiles of replications."
+            ).format(reps=reps, seed=m.get("seed", "?"))
         )
     if bundle.kind == "sweep" and bundle.results is not None:
         res = bundle.results
         n_runs = res["run_id"].nunique() if "run_id" in res else len(res)
         failed = len(res) - len(ok_rows(res))
         per = m.get("replications") or m.get("reps")
+        factors = ", ".join(factor_label(f) for f in bundle.factors) or "-"
+        text = _("Sweep over {factors}: {runs} runs").format(factors=factors, runs=n_runs)
+        if per:
+            text += " " + _("({reps} replications per design point, seed {seed})").format(
+                reps=per, seed=m.get("seed", "?")
+            )
+        if failed:
+            text += ", " + _("{n} result rows failed (left out)").format(n=failed)
         out.append(
-            f"Sweep over {', '.join(bundle.factors) or 'no factor'}: {n_runs} runs"
-            + (f" ({per} replications per design point, seed {m.get('seed', '?')})" if per else "")
-            + (f", {failed} result rows failed (left out)" if failed else "")
-            + ". Figures show the mean over replications (averaged over any other factor)."
+            text
+            + ". "
+            + _("Figures show the mean over replications (averaged over any other factor).")
         )
     if bundle.kind == "sensitivity" and bundle.indices is not None:
         methods = ", ".join(dict.fromkeys(bundle.indices["method"].astype(str)))
-        out.append(f"Sensitivity indices ({methods}) for {len(bundle.factors)} factors.")
+        out.append(
+            _("Sensitivity indices ({methods}) for {n} factors.").format(
+                methods=methods, n=len(bundle.factors)
+            )
+        )
     return out
 
 
@@ -263,8 +321,27 @@ def comparison_sentences(
     sel["_rank"] = sel["metric"].map(rank)
     for scen, rows in sel.groupby("scenario", sort=False):
         rows = rows.sort_values("_rank", kind="stable")
-        out[str(scen)] = [str(x) for x in rows["sentence"] if isinstance(x, str) and x]
+        if current() == "en":
+            out[str(scen)] = [str(x) for x in rows["sentence"] if isinstance(x, str) and x]
+        else:  # the saved sentences are English: say them again in the language in force
+            saved = bundle.aliases.get(str(scen), str(scen))
+            out[str(scen)] = [_sentence_again(str(scen), saved, r) for r in rows.itertuples()]
     return out
+
+
+def _sentence_again(scen: str, saved: str, row: Any) -> str:
+    # A labelled scenario's saved sentence starts with its label (as saved); others were
+    # named "Scenario '<name>'" (in the language the comparison ran in).
+    english = str(getattr(row, "sentence", "") or "")
+    subject = scen if english.startswith(saved) else scenario_subject(scen)
+    return difference_sentence(
+        subject,
+        str(row.metric),
+        float(row.diff_mean),
+        (float(row.diff_ci_low), float(row.diff_ci_high)),
+        float(row.rel_diff_mean),
+        (float(row.rel_ci_low), float(row.rel_ci_high)),
+    )
 
 
 def _manifest_html(manifest: dict[str, Any]) -> str:
@@ -275,9 +352,10 @@ def _manifest_html(manifest: dict[str, Any]) -> str:
             rows.append((f"scenario {label}", f"{h or ''}" + (f" ({file})" if file else "")))
     versions = manifest.get("versions") or {}
     rows.extend((f"version {k}", v) for k, v in versions.items())
-    table = _table_html(pd.DataFrame(rows, columns=["field", "value"])) if rows else ""
+    table = _table_html(pd.DataFrame(rows, columns=[_("field"), _("value")])) if rows else ""
     text = html.escape(json.dumps(manifest, indent=2, default=str, sort_keys=True))
-    return f"{table}<details><summary>Full manifest.json</summary><pre>{text}</pre></details>"
+    summary = html.escape(_("Full manifest.json"))
+    return f"{table}<details><summary>{summary}</summary><pre>{text}</pre></details>"
 
 
 def _figure_html(fig: go.Figure, i: int) -> str:
@@ -293,9 +371,23 @@ def _figure_html(fig: go.Figure, i: int) -> str:
     )
 
 
+@functools.lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("courtsim.dashboard", "templates"),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(gettext=_, ngettext=ngettext, newstyle=False)  # type: ignore[attr-defined]
+    return env
+
+
 def render_html(
     bundle: Bundle,
     title: str | None = None,
+    lang: str | None = None,
     kpis: list[str] | None = None,
     targets: list[Target] | None = None,
 ) -> str:
@@ -304,47 +396,100 @@ def render_html(
     Args:
         bundle: The results.
         title: Page title (default: kind and name).
+        lang: ``en``, ``ru`` or ``kk`` (default: the language in force); the page's
+            ``lang`` attribute, its words and its number formats follow it.
         kpis: KPIs drawn in sweep and sensitivity figures (default: the key KPIs).
         targets: KPI targets drawn as lines on the figures of their KPI.
 
     Returns:
         The HTML text (plotly.js embedded; no network needed to open it).
+
+    Raises:
+        CourtsimError: An unknown language.
     """
-    names = list(bundle.scenarios) or [label for label, _, _ in manifest_scenarios(bundle.manifest)]
+    with language(lang) as lang_:
+        return _render(bundle, title, lang_, kpis, targets)
+
+
+def _render(
+    bundle: Bundle,
+    title: str | None,
+    lang: str,
+    kpis: list[str] | None = None,
+    targets: list[Target] | None = None,
+) -> str:
+    bundle = localise(bundle)
+    names = list(bundle.scenarios) or [
+        label for label, _l, _h in manifest_scenarios(bundle.manifest)
+    ]
     if title is None and bundle.kind == "compare" and len(names) > 1:
         first, *others = names
-        title = f"{', '.join(others)} compared with {first}"
-    title = title or f"{_KIND_TITLES.get(bundle.kind, 'Results')}: {bundle.title}"
-    parts = [
-        "<h2>Summary</h2>",
-        "".join(f"<p>{html.escape(s)}</p>" for s in summary_sentences(bundle)),
-    ]
-    sentences = comparison_sentences(bundle)
-    if sentences:
-        parts.append("<h2>What the pilots change</h2>")
-        for scen, lines in sentences.items():
-            parts.append(f"<h3>{html.escape(scen)}</h3><ul class='sentences'>")
-            parts.extend(f"<li>{html.escape(s)}</li>" for s in lines)
-            parts.append("</ul>")
-    figs = figures_for(bundle, kpis=kpis, targets=targets)
-    if figs:
-        parts.append("<h2>Figures</h2>")
-        parts.extend(_figure_html(f, i) for i, f in enumerate(figs))
+        title = _("{pilots} compared with {baseline}").format(
+            pilots=", ".join(others), baseline=first
+        )
+    kind_title = _KIND_TITLES.get(bundle.kind, _RESULTS)
+    title = title or f"{_(kind_title)}: {bundle.title}"
+    created = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     table = kpi_table(bundle)
+    table_html = every = ""
+    heading = {
+        "sweep": N_("Results by factor"),
+        "sensitivity": N_("Sensitivity indices"),
+        "other": N_("Key performance indicators"),
+    }
     if len(table):
-        heading = {"sweep": "Results by factor", "sensitivity": "Sensitivity indices"}
-        parts.append(f"<h2>{heading.get(bundle.kind, 'Key performance indicators')}</h2>")
         if bundle.kind in ("sweep", "sensitivity") or bundle.summary is None:
-            parts.append(_table_html(table))
+            table_html = _table_html(table)
         else:  # the terminal table's KPIs first, every KPI on request
             main = kpi_display_table(
                 bundle.summary, [k for k in TABLE_KPIS if k in set(bundle.summary["metric"])]
             )
-            parts.append(_table_html(main))
-            parts.append("<details><summary>Every KPI</summary>")
-            parts.append(_table_html(table, max_rows=500))
-            parts.append("</details>")
-    return page_html(title, "\n".join(parts), bundle.manifest)
+            table_html, every = _table_html(main), _table_html(table, max_rows=500)
+    return (
+        _environment()
+        .get_template("report.html.j2")
+        .render(
+            marker=REPORT_MARKER,
+            lang=lang,
+            title=title,
+            css=_CSS,
+            plotlyjs=get_plotlyjs(),
+            created=created,
+            summary=summary_sentences(bundle),
+            sentences=comparison_sentences(bundle),
+            figures=[
+                _figure_html(f, i)
+                for i, f in enumerate(figures_for(bundle, kpis=kpis, targets=targets))
+            ],
+            table=table_html,
+            every_kpi=every,
+            table_heading=_(heading.get(bundle.kind, heading["other"])),
+            manifest=_manifest_html(bundle.manifest),
+        )
+    )
+
+
+def load_bundle(source: Any, target: str, scenario_files: bool = True) -> Bundle:
+    """Return the bundle of a results folder or object, with its scenarios when known.
+
+    Args:
+        source: A results folder or object.
+        target: The file being written, for error messages.
+        scenario_files: Read the scenario files the manifest names (when unchanged).
+
+    Returns:
+        The bundle.
+
+    Raises:
+        ResultsError: The source cannot be read.
+    """
+    try:
+        bundle = to_bundle(source)
+    except TypeError as exc:
+        raise ResultsError(str(exc), source=target) from None
+    if scenario_files and not bundle.scenarios:
+        bundle.scenarios = read_scenario_files(bundle.manifest)
+    return bundle
 
 
 def page_html(title: str, body: str, manifest: dict[str, Any]) -> str:
@@ -361,7 +506,7 @@ def page_html(title: str, body: str, manifest: dict[str, Any]) -> str:
     created = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     return "\n".join(
         [
-            REPORT_MARKER + "<meta charset='utf-8'>",
+            REPORT_MARKER + "<html lang='en'><head><meta charset='utf-8'>",
             f"<title>{html.escape(title)}</title><style>{_CSS}</style>",
             f"<script type='text/javascript'>{get_plotlyjs()}</script></head><body>",
             f"<h1>{html.escape(title)}</h1>",
@@ -381,6 +526,7 @@ def write_report(
     scenario_files: bool = True,
     kpis: list[str] | None = None,
     targets: list[Target] | None = None,
+    lang: str | None = None,
 ) -> Path:
     """Write a self-contained HTML report of a results folder or object.
 
@@ -398,6 +544,7 @@ def write_report(
             they are unchanged since the run (their content hash matches).
         kpis: KPIs drawn in sweep and sensitivity figures (``--kpi``).
         targets: KPI targets drawn as lines (``--target kpi<=60``).
+        lang: ``en``, ``ru`` or ``kk`` (default: the language in force).
 
     Returns:
         The written file.
@@ -414,14 +561,9 @@ def write_report(
         from courtsim.dashboard.decisions import write_decision_html
 
         return write_decision_html(source, out, title)
-    try:
-        bundle = to_bundle(source)
-    except TypeError as exc:
-        raise ResultsError(str(exc), source=str(out)) from None
-    if scenario_files and not bundle.scenarios:
-        bundle.scenarios = read_scenario_files(bundle.manifest)
+    bundle = load_bundle(source, str(out), scenario_files)
     check_report_kpis(bundle, kpis or [], targets or [])
-    return write_html_atomic(out, render_html(bundle, title, kpis, targets))
+    return write_html_atomic(out, render_html(bundle, title, lang, kpis, targets))
 
 
 def write_html_atomic(out: Path, text: str) -> Path:

@@ -15,9 +15,10 @@ import math
 
 import pandas as pd
 
-from courtsim.dashboard.labels import kpi_order, measure
+from courtsim.dashboard.labels import clip_interval, kpi_order, measure
 from courtsim.experiment.stats import paired_differences, summarise
-from courtsim.experiment.wording import difference_sentence
+from courtsim.experiment.wording import difference_sentence, scenario_subject
+from courtsim.i18n import _
 
 SUMMARY_COLUMNS = ("metric", "n", "mean", "sd", "ci_low", "ci_high", "p10", "p90")
 DAILY_SUMMARY_COLUMNS = ("day", "metric", "mean", "ci_low", "ci_high", "p10", "p90")
@@ -91,7 +92,7 @@ def paired_comparison(kpis: pd.DataFrame, baseline: str) -> pd.DataFrame:
         d = paired_differences(kpis, baseline, scen)
         d["sentence"] = [
             difference_sentence(
-                f"Scenario '{scen}'",
+                scenario_subject(scen),
                 r.metric,
                 r.diff_mean,
                 (r.diff_ci_low, r.diff_ci_high),
@@ -129,18 +130,20 @@ def kpi_display_table(summary: pd.DataFrame, metrics: list[str] | None = None) -
     rows = []
     for key in keys:
         m = measure(key)
-        row: dict[str, str] = {"KPI": m.label, "unit": m.unit}
+        row: dict[str, str] = {_("KPI"): m.text, _("unit"): m.unit_label}
         for scen in scenarios:
-            name = scen or "mean"
+            name = scen or _("mean")
             r = records.get((scen, key))
             if r is None:
-                row[name] = "n/a"
+                row[name] = _("n/a")
                 continue
-            row[name] = m.format(float(r["mean"])).removesuffix(m.unit).strip()
+            row[name] = m.format(float(r["mean"])).removesuffix(m.unit_label).strip()
             if has_ci and not math.isnan(float(r["ci_low"])):
-                lo = m.format(float(r["ci_low"])).removesuffix(m.unit).strip()
-                hi = m.format(float(r["ci_high"])).removesuffix(m.unit).strip()
-                row[f"{name} 95% CI" if scen else "95% CI"] = f"{lo} to {hi}"
+                low, high = clip_interval(key, float(r["ci_low"]), float(r["ci_high"]))
+                lo = m.format(low).removesuffix(m.unit_label).strip()
+                hi = m.format(high).removesuffix(m.unit_label).strip()
+                ci = _("95% CI")
+                row[f"{name} {ci}" if scen else ci] = _("{low} to {high}").format(low=lo, high=hi)
         rows.append(row)
     return pd.DataFrame(rows).fillna("")
 

@@ -8,6 +8,7 @@ See ``docs/experiments.md``.
 from courtsim.experiment.allocate import AllocationResult, allocate
 from courtsim.experiment.compare import Comparison, compare
 from courtsim.experiment.replicate import ReplicateResult, replicate
+from courtsim.experiment.sensitivity import SensitivityOutcome, sensitivity
 from courtsim.experiment.spec import ExperimentError, RunsFailedError, load_experiment
 from courtsim.experiment.sweep import SweepOutcome, sweep
 from courtsim.experiment.target import TargetResult, find_level
@@ -18,6 +19,7 @@ __all__ = [
     "ExperimentError",
     "ReplicateResult",
     "RunsFailedError",
+    "SensitivityOutcome",
     "SweepOutcome",
     "TargetResult",
     "allocate",
@@ -25,5 +27,6 @@ __all__ = [
     "find_level",
     "load_experiment",
     "replicate",
+    "sensitivity",
     "sweep",
 ]

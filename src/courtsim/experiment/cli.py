@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from courtsim.cli_types import (
+    add_language_option,
     non_negative_int,
     output_path,
     positive_int,
@@ -99,6 +100,7 @@ def register(subparsers: Any) -> None:
         help="also write a self-contained HTML briefing (plotly.js embedded, opens offline)",
     )
     c.add_argument("--dry-run", action="store_true", help=_DRY_RUN_HELP)
+    add_language_option(c)
     add_execution_options(c)
     c.set_defaults(func=cmd_compare)
 
@@ -155,8 +157,12 @@ def _compare_inputs(args: argparse.Namespace) -> dict[str, Any]:
         if args.warmup is not None:
             extra["reporting.warmup_days"] = args.warmup
 
+        translations: dict[str, dict[str, str]] = {}
+
         def ref(r: str | ScenarioRef, field: str) -> tuple[str | None, Any]:
-            file, label = (r, None) if isinstance(r, str) else (r.file, r.label)
+            file, label = (r, None) if isinstance(r, str) else (r.file, r.name())
+            if isinstance(r, ScenarioRef) and label and r.translations():
+                translations[label] = r.translations()
             sc, _ = load_base(exp, file, field)
             return label, sc.with_overrides(extra, source="--set") if extra else sc
 
@@ -166,6 +172,7 @@ def _compare_inputs(args: argparse.Namespace) -> dict[str, Any]:
         return {
             "baseline": base,
             "baseline_label": base_label,
+            "translations": translations,
             "others": dict(others) if labelled else [sc for _, sc in others],
             "reps": args.reps or spec.replications,
             "seed": args.seed if args.seed is not None else spec.seed,

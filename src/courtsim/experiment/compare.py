@@ -18,7 +18,8 @@ from courtsim.experiment.provenance import now_utc, versions
 from courtsim.experiment.replicate import as_scenario, daily_summary, run_batch, save_tables
 from courtsim.experiment.spec import DEFAULT_DAILY
 from courtsim.experiment.stats import paired_differences, summarise
-from courtsim.experiment.wording import difference_sentence
+from courtsim.experiment.wording import difference_sentence, scenario_subject
+from courtsim.i18n import current
 from courtsim.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -65,6 +66,43 @@ class Comparison:
     daily_summary: pd.DataFrame
     baseline: str
     manifest: dict[str, Any] = field(default_factory=dict)
+
+    def _fields(self) -> dict[str, Any]:
+        others = [str(s) for s in pd.unique(self.table["scenario"])]
+        return {"baseline": self.baseline, "scenarios": others, "reps": self.manifest.get("reps")}
+
+    def __repr__(self) -> str:
+        from courtsim.dashboard.display import short_repr
+
+        return short_repr("Comparison", self._fields())
+
+    def _repr_html_(self) -> str:
+        from courtsim.dashboard.display import REPR_KPIS, html_table
+
+        rows: list[tuple[str, ...]] = [("scenario", "sentence")]
+        t = self.table[self.table["metric"].isin(REPR_KPIS)]
+        rows += [(str(r.scenario), str(r.sentence)) for r in t.itertuples()]
+        hint = ".plot() draws the change against the baseline; .table has every KPI"
+        return html_table("courtsim comparison", self._fields(), rows, hint)
+
+    def plot(self, kind: str | None = None, metric: str | None = None) -> Any:
+        """Return a plotly figure of the results, as the dashboard draws it.
+
+        Args:
+            kind: ``differences`` (default), ``pending``, ``in_time``, ``channels`` or
+                ``utilisation``.
+            metric: The one KPI of ``differences`` (default the key KPIs), or the daily
+                series of ``pending``.
+
+        Returns:
+            A ``plotly.graph_objects.Figure``.
+
+        Raises:
+            CourtsimError: An unknown kind.
+        """
+        from courtsim.dashboard.display import plot
+
+        return plot(self, kind, metric)
 
     def sentences(self, metrics: Sequence[str] | None = None) -> list[str]:
         """Return the plain-language sentences, scenario by scenario.
@@ -135,9 +173,10 @@ def compare(
     daily: Sequence[str] = DEFAULT_DAILY,
     workers: int | None = None,
     scheduler: str | Client | None = None,
-    progress: bool = False,
+    progress: bool = True,
     baseline_label: str | None = None,
     timeout_s: float = 10.0,
+    translations: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Comparison:
     """Compare scenarios with a baseline, paired replicate by replicate.
 
@@ -154,6 +193,8 @@ def compare(
         progress: Show a progress bar on stderr.
         baseline_label: Label of the baseline (default its scenario name).
         timeout_s: Seconds to wait for the Dask scheduler and a first worker.
+        translations: Labels in other languages, ``{label: {"ru": ..., "kk": ...}}``:
+            reports and the dashboard show the one of the language in force.
 
     Returns:
         The comparison: differences with 95% CIs and sentences, every run's KPIs, daily
@@ -181,7 +222,11 @@ def compare(
     parts = []
     for label, _, _, explicit in items[1:]:
         d = paired_differences(batch.kpis, base_label, label)
-        subject = label if explicit else f"Scenario '{label}'"
+        subject = (
+            (translations or {}).get(label, {}).get(current(), label)
+            if explicit
+            else scenario_subject(label)
+        )
         d["sentence"] = [
             difference_sentence(
                 subject,
@@ -200,7 +245,13 @@ def compare(
         "kind": "compare",
         "baseline": base_label,
         "scenarios": [
-            {"label": label, "name": sc.name, "file": file, "hash": sc.content_hash()}
+            {
+                "label": label,
+                "name": sc.name,
+                "file": file,
+                "hash": sc.content_hash(),
+                **({"labels": dict(translations[label])} if label in (translations or {}) else {}),
+            }
             for label, sc, file, _ in items
         ],
         "seed": int(seed),

@@ -153,9 +153,9 @@ def load_base(exp: Experiment, ref: str, field_name: str) -> tuple[Scenario, Pat
     Raises:
         ExperimentError: The scenario cannot be loaded, or ``set:`` does not fit it.
     """
-    path = exp.resolve(ref)
+    path = Path(ref) if ref in exp.inline else exp.resolve(ref)
     try:
-        sc = load_scenario(path)
+        sc = exp.inline[ref] if ref in exp.inline else load_scenario(path)
     except ScenarioError as exc:
         raise ExperimentError(
             f"the scenario named here cannot be used: {exc}", source=str(exp.path), field=field_name

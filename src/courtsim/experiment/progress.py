@@ -1,10 +1,10 @@
-"""A progress line on stderr: runs done, failures, elapsed time and time left."""
+"""Progress of an experiment's runs, drawn with ``tqdm.auto``: a widget in Jupyter, a bar on a terminal."""
 
 from __future__ import annotations
 
 import sys
 import time
-from typing import TextIO
+from typing import Any, TextIO
 
 
 def _clock(seconds: float) -> str:
@@ -17,8 +17,9 @@ def _clock(seconds: float) -> str:
 class Progress:
     """Counts finished runs and shows a progress bar.
 
-    On a terminal the bar redraws in place; otherwise (a log file, CI) a line is printed at
-    most every ``interval_s`` seconds and at the end.
+    The bar is ``tqdm.auto``'s: a widget in Jupyter, redrawn in place on a terminal. When
+    the stream is not a terminal (a log file, CI) it is redrawn at most every
+    ``interval_s`` seconds, so a log gets a line now and then rather than a line per run.
 
     Args:
         total: Runs in the experiment.
@@ -26,7 +27,7 @@ class Progress:
         already_done: Runs finished before this session (resumed), counted as done.
         stream: Where to write (default stderr).
         enabled: Whether to show anything.
-        interval_s: Seconds between lines when the stream is not a terminal.
+        interval_s: Seconds between redraws when the stream is not a terminal.
     """
 
     def __init__(
@@ -45,24 +46,33 @@ class Progress:
         self.failed = 0
         self.stream = stream if stream is not None else sys.stderr
         self.enabled = enabled and total > 0
-        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
-        self.interval_s = interval_s
         self.t0 = time.monotonic()
-        self._last = -1e9
+        self._bar: Any = None
+        if self.enabled:
+            from tqdm.auto import tqdm  # imported on use: `courtsim run` never needs it
+
+            tty = bool(getattr(self.stream, "isatty", lambda: False)())
+            self._bar = tqdm(
+                total=total,
+                initial=already_done,
+                desc=label,
+                unit="run",
+                bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} runs"
+                "{postfix} [{elapsed} elapsed, {remaining} left]",
+                file=self.stream,
+                mininterval=0.1 if tty else interval_s,
+                dynamic_ncols=True,
+            )
 
     def line(self) -> str:
-        """Return the current progress line."""
-        width = 24
-        frac = self.done / self.total if self.total else 1.0
-        filled = int(frac * width)
-        bar = "#" * filled + "-" * (width - filled)
+        """Return the current progress as one line of text (runs done, failures, time left)."""
         elapsed = time.monotonic() - self.t0
         ran = self.done - self.skipped
         left = self.total - self.done
         eta = _clock(elapsed / ran * left) if ran > 0 else "?"
         fails = f", {self.failed} failed" if self.failed else ""
         return (
-            f"{self.label}: [{bar}] {self.done}/{self.total} runs{fails}, "
+            f"{self.label}: {self.done}/{self.total} runs{fails}, "
             f"{_clock(elapsed)} elapsed, {eta} left"
         )
 
@@ -74,19 +84,13 @@ class Progress:
         """
         self.done += 1
         self.failed += 0 if ok else 1
-        if not self.enabled:
-            return
-        now = time.monotonic()
-        if self.tty:
-            self.stream.write("\r" + self.line())
-            self.stream.flush()
-        elif now - self._last >= self.interval_s or self.done == self.total:
-            self.stream.write(self.line() + "\n")
-            self.stream.flush()
-            self._last = now
+        if self._bar is not None:
+            if not ok:
+                self._bar.set_postfix_str(f"{self.failed} failed", refresh=False)
+            self._bar.update(1)
 
     def close(self) -> None:
-        """End the bar's line."""
-        if self.enabled and self.tty:
-            self.stream.write("\n")
-            self.stream.flush()
+        """Draw the final state and end the bar."""
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None

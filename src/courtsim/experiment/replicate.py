@@ -234,6 +234,40 @@ class ReplicateResult:
     daily_summary: pd.DataFrame
     manifest: dict[str, Any] = field(default_factory=dict)
 
+    def _fields(self) -> dict[str, Any]:
+        m = self.manifest
+        return {"scenario": m.get("scenario_name"), "reps": m.get("reps"), "seed": m.get("seed")}
+
+    def __repr__(self) -> str:
+        from courtsim.dashboard.display import short_repr
+
+        means = dict(zip(self.summary["metric"], self.summary["mean"], strict=True))
+        return short_repr("ReplicateResult", self._fields(), means)
+
+    def _repr_html_(self) -> str:
+        from courtsim.dashboard.display import html_table, summary_rows
+
+        hint = ".plot() draws pending cases with 10-90% bands; .summary has every KPI"
+        name = f"courtsim replications: {self.manifest.get('scenario_name')}"
+        return html_table(name, self._fields(), summary_rows(self.summary), hint)
+
+    def plot(self, kind: str | None = None, metric: str | None = None) -> Any:
+        """Return a plotly figure of the results, as the dashboard draws it.
+
+        Args:
+            kind: ``pending`` (default), ``in_time``, ``channels`` or ``utilisation``.
+            metric: Daily series for ``pending`` (default ``n_pending``).
+
+        Returns:
+            A ``plotly.graph_objects.Figure``.
+
+        Raises:
+            CourtsimError: An unknown kind.
+        """
+        from courtsim.dashboard.display import plot
+
+        return plot(self, kind, metric)
+
     def save(self, out: str | Path, overwrite: bool = False) -> Path:
         """Write the four tables as Parquet and ``manifest.json`` to a new folder.
 
@@ -291,7 +325,7 @@ def replicate(
     daily: Sequence[str] = DEFAULT_DAILY,
     workers: int | None = None,
     scheduler: str | Client | None = None,
-    progress: bool = False,
+    progress: bool = True,
     timeout_s: float = 10.0,
 ) -> ReplicateResult:
     """Run replicates ``0..reps-1`` of a scenario and summarise them.

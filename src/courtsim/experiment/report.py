@@ -9,6 +9,7 @@ import pandas as pd
 
 from courtsim.experiment.stats import summarise
 from courtsim.experiment.wording import PERCENT_KPIS, is_fraction
+from courtsim.i18n import N_, _, number
 from courtsim.kpi_table import KPI_LINES
 
 #: KPIs printed by default (all are saved).
@@ -24,13 +25,13 @@ HEADLINE_KPIS = (
 )
 _LABELS = {k: label for k, label, _, _ in KPI_LINES if k is not None} | {
     # The KPI table's labels lean on its section headings; these stand alone.
-    "ttd_mean_days": "Time to disposition, mean (days)",
-    "ttd_median_days": "Time to disposition, median (days)",
-    "ttd_p90_days": "Time to disposition, 90th percentile (days)",
-    "pending_age_mean_days": "Age of pending cases, mean (days)",
-    "disposition_time_days": "Disposition time, CEPEJ (days)",
-    "share_within_statutory_limit": "Disposed within the CPC art. 183 limit",
-    "cost_total_per_case_kzt": "Total cost per case (KZT)",
+    "ttd_mean_days": N_("Time to disposition, mean (days)"),
+    "ttd_median_days": N_("Time to disposition, median (days)"),
+    "ttd_p90_days": N_("Time to disposition, 90th percentile (days)"),
+    "pending_age_mean_days": N_("Age of pending cases, mean (days)"),
+    "disposition_time_days": N_("Disposition time, CEPEJ (days)"),
+    "share_within_statutory_limit": N_("Disposed within the CPC art. 183 limit"),
+    "cost_total_per_case_kzt": N_("Total cost per case (KZT)"),
 }
 
 
@@ -43,7 +44,7 @@ def label(metric: str) -> str:
     Returns:
         The label of the KPI table, or the name.
     """
-    return _LABELS.get(metric, metric)
+    return _(_LABELS[metric]) if metric in _LABELS else metric
 
 
 def fmt(v: float, metric: str, signed: bool = False) -> str:
@@ -58,16 +59,20 @@ def fmt(v: float, metric: str, signed: bool = False) -> str:
         The text.
     """
     if v is None or (isinstance(v, float) and math.isnan(v)):
-        return "n/a"
-    sign = "+" if signed else ""
+        return _("n/a")
+    sign = "+" if signed and v >= 0 else ""
     if is_fraction(metric):
-        return f"{100 * v:{sign}.1f}%" if not signed else f"{100 * v:{sign}.1f} pp"
+        pct = sign + number(100 * v, 1)
+        points = _("pp")  # percentage points
+        return f"{pct}%" if not signed else f"{pct} {points}"
     if metric in PERCENT_KPIS:
-        return f"{v:{sign}.1f}"
+        return sign + number(v, 1)
     a = abs(v)
     if a >= 1000:
-        return f"{v:{sign},.0f}"
-    return f"{v:{sign}.1f}" if a >= 10 or v == 0 else f"{v:{sign}.3g}"
+        return sign + number(v, 0)
+    if a >= 10 or v == 0:
+        return sign + number(v, 1)
+    return sign + number(v, 3 if a < 0.01 else 2 if a < 1 else 1)
 
 
 def headline(available: Sequence[str], chosen: Sequence[str] | None) -> list[str]:
@@ -99,19 +104,27 @@ def comparison_text(table: pd.DataFrame, baseline: str, metrics: Sequence[str]) 
     lines = []
     for scenario, t in table.groupby("scenario", sort=False):
         t = t.set_index("metric")
-        lines.append(f"\n{scenario} vs {baseline} (paired replicates, 95% CI)")
         lines.append(
-            f"  {'KPI':<44} {'baseline':>12} {'scenario':>12}  {'difference (95% CI)':<32} relative"
+            "\n"
+            + _("{scenario} vs {baseline} (paired replicates, 95% CI)").format(
+                scenario=scenario, baseline=baseline
+            )
         )
+        head = (_("KPI"), _("baseline"), _("scenario"), _("difference (95% CI)"), _("relative"))
+        lines.append(f"  {head[0]:<44} {head[1]:>12} {head[2]:>12}  {head[3]:<32} {head[4]}")
         for m in metrics:
             if m not in t.index:
                 continue
             r = t.loc[m]
-            diff = (
-                f"{fmt(r.diff_mean, m, True)} ({fmt(r.diff_ci_low, m, True)} to "
-                f"{fmt(r.diff_ci_high, m, True)})"
+            ci = _("{low} to {high}").format(
+                low=fmt(r.diff_ci_low, m, True), high=fmt(r.diff_ci_high, m, True)
             )
-            rel = "n/a" if math.isnan(r.rel_diff_mean) else f"{100 * r.rel_diff_mean:+.1f}%"
+            diff = f"{fmt(r.diff_mean, m, True)} ({ci})"
+            rel = (
+                _("n/a")
+                if math.isnan(r.rel_diff_mean)
+                else ("+" if r.rel_diff_mean >= 0 else "") + number(100 * r.rel_diff_mean, 1) + "%"
+            )
             lines.append(
                 f"  {label(m):<44.44} {fmt(r.baseline_mean, m):>12} {fmt(r.scenario_mean, m):>12}"
                 f"  {diff:<32} {rel}"

@@ -9,7 +9,9 @@ Morris ``sigma`` has none.
 
 from __future__ import annotations
 
+import tempfile
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,11 +19,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from pydantic import BaseModel
 
 from courtsim.experiment.design import design_rng, salib_problem, to_points
 from courtsim.experiment.plan import Plan, sensitivity_plan
 from courtsim.experiment.provenance import sha256_file
-from courtsim.experiment.spec import SensitivitySpec, load_experiment
+from courtsim.experiment.spec import SensitivitySpec, as_experiment
 from courtsim.experiment.store import RunStore, atomic_write_parquet
 from courtsim.experiment.sweep import SweepOutcome, execute_experiment
 
@@ -202,10 +205,46 @@ class SensitivityOutcome:
     indices: pd.DataFrame
     runs: SweepOutcome
 
+    def __repr__(self) -> str:
+        kpis = list(dict.fromkeys(self.indices["metric"].astype(str)))
+        return (
+            f"SensitivityOutcome(name={self.runs.plan.name!r}, "
+            f"factors={list(self.runs.plan.factors)}, kpis={kpis}, out={str(self.runs.out)!r})"
+        )
+
+    def _repr_html_(self) -> str:
+        from courtsim.dashboard.display import html_table
+
+        top = self.indices[self.indices["index"].isin(["ST", "mu_star"])]
+        rows: list[tuple[str, ...]] = [("KPI", "factor", "index", "value")]
+        rows += [
+            (str(r.metric), str(r.factor), str(r.index), f"{r.value:.3g}") for r in top.itertuples()
+        ]
+        fields = {"factors": ", ".join(self.runs.plan.factors), "out": self.runs.out}
+        hint = ".plot(metric=...) draws one KPI's indices; .indices has them all"
+        return html_table(f"courtsim sensitivity: {self.runs.plan.name}", fields, rows, hint)
+
+    def plot(self, kind: str | None = None, metric: str | None = None) -> Any:
+        """Return a plotly figure of the results, as the dashboard draws it.
+
+        Args:
+            kind: ``sensitivity`` (the default and only kind).
+            metric: The KPI (default the first key KPI present).
+
+        Returns:
+            A ``plotly.graph_objects.Figure``.
+
+        Raises:
+            CourtsimError: An unknown kind.
+        """
+        from courtsim.dashboard.display import plot
+
+        return plot(self, kind, metric)
+
 
 def sensitivity(
-    experiment: str | Path,
-    out: str | Path,
+    experiment: str | Path | Mapping[str, Any] | BaseModel,
+    out: str | Path | None = None,
     workers: int | None = None,
     scheduler: str | Client | None = None,
     resume: bool = False,
@@ -215,8 +254,9 @@ def sensitivity(
     """Run a ``kind: sensitivity`` experiment and compute its indices.
 
     Args:
-        experiment: The experiment file.
-        out: Results folder (``indices.parquet`` plus the runs, as a sweep).
+        experiment: The experiment file, or the same content in memory: a mapping (as
+            the YAML reads; its ``scenario`` may be a ``Scenario`` object) or a spec.
+        out: Results folder (default: a new temporary folder, named in the outcome) (``indices.parquet`` plus the runs, as a sweep).
         workers: Local processes (1 = serial, None = every core).
         scheduler: Dask scheduler address or client.
         resume: Continue an interrupted run in ``out``.
@@ -234,7 +274,9 @@ def sensitivity(
         >>> res = sensitivity("experiments/sensitivity.yaml", "results/sens")
         >>> res.indices.query("index == 'ST'")
     """
-    exp = load_experiment(experiment, expect="sensitivity")
+    exp = as_experiment(experiment, "sensitivity")
+    if out is None:
+        out = tempfile.mkdtemp(prefix="courtsim-sensitivity-")
     plan = sensitivity_plan(exp)
     spec = exp.spec
     if not isinstance(spec, SensitivitySpec):  # pragma: no cover - load_experiment checked

@@ -15,6 +15,8 @@ Every field is documented in ``docs/experiments.md``.
 from __future__ import annotations
 
 import hashlib
+import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -22,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from courtsim.errors import CourtsimError, elide
 from courtsim.loading import MAX_YAML_BYTES, load_yaml, parse_yaml, read_bytes
+from courtsim.scenario import Scenario
 
 #: Daily series kept by default by ``replicate`` and ``compare``.
 DEFAULT_DAILY = ("n_pending", "n_backlog", "new_disposed", "new_filed")
@@ -68,10 +71,34 @@ class Factor(_Spec):
 
 
 class ScenarioRef(_Spec):
-    """A scenario file named by a compare experiment, with an optional label."""
+    """A scenario file named by a compare experiment, with an optional label.
+
+    The label may be given in several languages, ``{en: ..., ru: ..., kk: ...}``: the
+    English one names the scenario in tables and files, and reports and the dashboard
+    show the one of the language in force.
+    """
 
     file: str = Field(min_length=1, description="Scenario file, relative to the experiment file.")
-    label: str | None = Field(default=None, description="Name used in tables and sentences.")
+    label: str | dict[Literal["en", "ru", "kk"], str] | None = Field(
+        default=None, description="Name used in tables and sentences (or one per language)."
+    )
+
+    @model_validator(mode="after")
+    def _english(self) -> ScenarioRef:
+        if isinstance(self.label, dict) and not self.label.get("en"):
+            raise ValueError(
+                "a label in several languages needs an English one ('en'), which names the "
+                "scenario in tables and files"
+            )
+        return self
+
+    def name(self) -> str | None:
+        """Return the label that names the scenario (the English one)."""
+        return self.label["en"] if isinstance(self.label, dict) else self.label
+
+    def translations(self) -> dict[str, str]:
+        """Return the label in each language it is given in (empty for a plain label)."""
+        return dict(self.label) if isinstance(self.label, dict) else {}
 
 
 class _Common(_Spec):
@@ -195,15 +222,20 @@ class Experiment:
     """A validated experiment file, with where it came from.
 
     Args:
-        path: The file.
+        path: The file (for an in-memory spec, a name in angle brackets; relative paths
+            in it are then read from the working directory).
         spec: Its validated content.
         sha256: Hash of the file's bytes (the resume key).
+        inline: Scenarios given as objects, by the name the spec refers to them with.
     """
 
-    def __init__(self, path: Path, spec: Spec, sha256: str):
+    def __init__(
+        self, path: Path, spec: Spec, sha256: str, inline: dict[str, Scenario] | None = None
+    ):
         self.path = path
         self.spec = spec
         self.sha256 = sha256
+        self.inline = dict(inline or {})
 
     def resolve(self, ref: str) -> Path:
         """Return a path named in the file, relative to the file's folder.
@@ -306,6 +338,48 @@ def load_experiment(path: str | Path, expect: str | None = None) -> Experiment:
     data = parse_yaml(text, str(path), ExperimentError)
     spec = validate_experiment(data, str(path), expect)
     return Experiment(path, spec, hashlib.sha256(raw).hexdigest())
+
+
+def as_experiment(experiment: Any, expect: str) -> Experiment:
+    """Return an experiment given as a file, a mapping (as YAML would read) or a spec object.
+
+    In a mapping the ``scenario`` may be a :class:`~courtsim.scenario.Scenario` object
+    instead of a file; relative file names are read from the working directory.
+
+    Args:
+        experiment: A path, a mapping, a spec (``SweepSpec``...), or an ``Experiment``.
+        expect: The kind the caller runs (``sweep``, ``sensitivity``).
+
+    Returns:
+        The experiment; an in-memory one is hashed from its content (and its scenarios').
+
+    Raises:
+        ExperimentError: It is not a valid experiment of that kind.
+    """
+    if isinstance(experiment, Experiment):
+        return experiment
+    if isinstance(experiment, str | Path):
+        return load_experiment(experiment, expect)
+    if isinstance(experiment, BaseModel):
+        experiment = experiment.model_dump(mode="python")
+    if not isinstance(experiment, Mapping):
+        raise ExperimentError(
+            f"expected an experiment file, a mapping or a spec, not {type(experiment).__name__}",
+            source=f"{expect}()",
+        )
+    data = dict(experiment)
+    data.setdefault("kind", expect)
+    inline: dict[str, Scenario] = {}
+    if isinstance(data.get("scenario"), Scenario):
+        sc = data["scenario"]
+        ref = f"<scenario {sc.name}>"
+        inline[ref] = sc
+        data["scenario"] = ref
+    source = f"<in-memory {expect} {data.get('name', '')}>".replace(" >", ">")
+    spec = validate_experiment(data, source, expect)
+    content = json.dumps(spec.model_dump(mode="json"), sort_keys=True, default=str)
+    content += "".join(sc.content_hash() for sc in inline.values())
+    return Experiment(Path(source), spec, hashlib.sha256(content.encode()).hexdigest(), inline)
 
 
 def is_experiment_file(path: str | Path) -> bool:

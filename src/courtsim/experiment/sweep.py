@@ -10,11 +10,14 @@ sweep restarted with ``--resume`` skips finished runs and ends with the same dat
 from __future__ import annotations
 
 import sys
+import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+from pydantic import BaseModel
 
 from courtsim.errors import ResultsError
 from courtsim.experiment.executor import Executor, make_executor
@@ -22,7 +25,7 @@ from courtsim.experiment.frames import coerce, daily_rows, run_rows
 from courtsim.experiment.plan import Plan, sweep_plan
 from courtsim.experiment.progress import Progress
 from courtsim.experiment.provenance import now_utc, sha256_file, versions
-from courtsim.experiment.spec import Experiment, load_experiment
+from courtsim.experiment.spec import Experiment, as_experiment
 from courtsim.experiment.store import RunStore, atomic_write_parquet
 from courtsim.interrupts import deferred_interrupts
 from courtsim.result import check_output_dir
@@ -54,6 +57,40 @@ class SweepOutcome:
     n_failed: int
     n_skipped: int
     manifest: dict[str, Any]
+
+    def __repr__(self) -> str:
+        return (
+            f"SweepOutcome(name={self.plan.name!r}, factors={list(self.plan.factors)}, "
+            f"runs={self.n_ok + self.n_failed}, failed={self.n_failed}, out={str(self.out)!r})"
+        )
+
+    def _repr_html_(self) -> str:
+        from courtsim.dashboard.display import html_table
+
+        fields = {"factors": ", ".join(self.plan.factors), "out": self.out}
+        rows = [
+            ("runs", "failed", "resumed"),
+            (str(self.n_ok), str(self.n_failed), str(self.n_skipped)),
+        ]
+        hint = ".plot(metric=...) draws a KPI against the factors; .results has every row"
+        return html_table(f"courtsim sweep: {self.plan.name}", fields, rows, hint)
+
+    def plot(self, kind: str | None = None, metric: str | None = None) -> Any:
+        """Return a plotly figure of the results, as the dashboard draws it.
+
+        Args:
+            kind: ``sweep`` (the default and only kind).
+            metric: The KPI (default the first key KPI present).
+
+        Returns:
+            A ``plotly.graph_objects.Figure``.
+
+        Raises:
+            CourtsimError: An unknown kind.
+        """
+        from courtsim.dashboard.display import plot
+
+        return plot(self, kind, metric)
 
 
 def open_output(out: Path, exp: Experiment, plan: Plan, kind: str, resume: bool) -> dict | None:
@@ -312,8 +349,8 @@ def execute_experiment(
 
 
 def sweep(
-    experiment: str | Path,
-    out: str | Path,
+    experiment: str | Path | Mapping[str, Any] | BaseModel,
+    out: str | Path | None = None,
     workers: int | None = None,
     scheduler: str | Client | None = None,
     resume: bool = False,
@@ -323,8 +360,9 @@ def sweep(
     """Run a ``kind: sweep`` experiment file.
 
     Args:
-        experiment: The experiment file.
-        out: Results folder (created; or continued with ``resume``).
+        experiment: The experiment file, or the same content in memory: a mapping (as
+            the YAML reads; its ``scenario`` may be a ``Scenario`` object) or a spec.
+        out: Results folder (default: a new temporary folder, named in the outcome) (created; or continued with ``resume``).
         workers: Local processes (1 = serial, None = every core).
         scheduler: Dask scheduler address (``tcp://host:8786``) or client.
         resume: Continue an interrupted sweep in ``out``, skipping finished runs.
@@ -342,7 +380,9 @@ def sweep(
         >>> out = sweep("experiments/conciliation_capacity.yaml", "results/capacity")
         >>> out.results.pivot_table(index="judges.count", columns="metric", values="value")
     """
-    exp = load_experiment(experiment, expect="sweep")
+    exp = as_experiment(experiment, "sweep")
+    if out is None:
+        out = tempfile.mkdtemp(prefix="courtsim-sweep-")
     plan = sweep_plan(exp)
     return execute_experiment(
         exp, plan, out, "sweep", workers, scheduler, resume, progress, timeout_s

@@ -4,42 +4,44 @@ from __future__ import annotations
 
 import math
 
+from courtsim.i18n import N_, _, number
+
 #: How a KPI reads inside a sentence. KPIs missing here read as their name.
 KPI_PHRASES: dict[str, str] = {
-    "incoming": "incoming claims",
-    "resolved": "resolved cases",
-    "disposed": "disposed cases",
-    "pending_start": "pending cases at the start of the window",
-    "pending_end": "pending cases at the end of the run",
-    "clearance_rate": "the clearance rate",
-    "disposition_time_days": "the disposition time (CEPEJ)",
-    "case_turnover_ratio": "the case turnover ratio",
-    "ttd_mean_days": "the mean time to disposition",
-    "ttd_median_days": "the median time to disposition",
-    "ttd_p90_days": "the 90th percentile of time to disposition",
-    "share_within_30_days": "the share of cases disposed within 30 days",
-    "share_within_60_days": "the share of cases disposed within 60 days",
-    "share_within_90_days": "the share of cases disposed within 90 days",
-    "share_within_statutory_limit": "the share of cases disposed within the statutory limit",
-    "pending_age_mean_days": "the mean age of pending cases",
-    "pending_age_median_days": "the median age of pending cases",
-    "backlog_cases": "the backlog (cases pending beyond the statutory limit)",
-    "backlog_share": "the backlog's share of pending cases",
-    "share_judgment": "the share of cases ending in a judgment",
-    "share_settled": "the share of cases settled",
-    "share_settlement": "the share of cases settled by agreement before the judge",
-    "share_settled_conciliation": "the share of cases settled in conciliation",
-    "share_settled_mediation": "the share of cases settled in mediation",
-    "share_settled_participatory": "the share of cases settled by participatory procedure",
-    "share_withdrawal": "the share of claims withdrawn",
-    "share_returned": "the share of claims returned",
-    "settled_pre_court": "disputes settled before court",
-    "appeal_rate_judgments": "the share of judgments appealed",
-    "appeal_rate_settlements": "the share of settlements appealed",
-    "judge_utilisation": "judge utilisation",
-    "cost_court_per_case_kzt": "the court's cost per case",
-    "cost_parties_per_case_kzt": "the parties' cost per case",
-    "cost_total_per_case_kzt": "the total cost per case",
+    "incoming": N_("incoming claims"),
+    "resolved": N_("resolved cases"),
+    "disposed": N_("disposed cases"),
+    "pending_start": N_("pending cases at the start of the window"),
+    "pending_end": N_("pending cases at the end of the run"),
+    "clearance_rate": N_("the clearance rate"),
+    "disposition_time_days": N_("the disposition time (CEPEJ)"),
+    "case_turnover_ratio": N_("the case turnover ratio"),
+    "ttd_mean_days": N_("the mean time to disposition"),
+    "ttd_median_days": N_("the median time to disposition"),
+    "ttd_p90_days": N_("the 90th percentile of time to disposition"),
+    "share_within_30_days": N_("the share of cases disposed within 30 days"),
+    "share_within_60_days": N_("the share of cases disposed within 60 days"),
+    "share_within_90_days": N_("the share of cases disposed within 90 days"),
+    "share_within_statutory_limit": N_("the share of cases disposed within the statutory limit"),
+    "pending_age_mean_days": N_("the mean age of pending cases"),
+    "pending_age_median_days": N_("the median age of pending cases"),
+    "backlog_cases": N_("the backlog (cases pending beyond the statutory limit)"),
+    "backlog_share": N_("the backlog's share of pending cases"),
+    "share_judgment": N_("the share of cases ending in a judgment"),
+    "share_settled": N_("the share of cases settled"),
+    "share_settlement": N_("the share of cases settled by agreement before the judge"),
+    "share_settled_conciliation": N_("the share of cases settled in conciliation"),
+    "share_settled_mediation": N_("the share of cases settled in mediation"),
+    "share_settled_participatory": N_("the share of cases settled by participatory procedure"),
+    "share_withdrawal": N_("the share of claims withdrawn"),
+    "share_returned": N_("the share of claims returned"),
+    "settled_pre_court": N_("disputes settled before court"),
+    "appeal_rate_judgments": N_("the share of judgments appealed"),
+    "appeal_rate_settlements": N_("the share of settlements appealed"),
+    "judge_utilisation": N_("judge utilisation"),
+    "cost_court_per_case_kzt": N_("the court's cost per case"),
+    "cost_parties_per_case_kzt": N_("the parties' cost per case"),
+    "cost_total_per_case_kzt": N_("the total cost per case"),
 }
 
 #: KPIs in percent (0-100): their differences read in points.
@@ -81,16 +83,18 @@ def phrase(metric: str) -> str:
     Returns:
         A phrase such as "the backlog (cases pending beyond the statutory limit)".
     """
-    return KPI_PHRASES.get(metric, metric.replace("_", " "))
+    if metric in KPI_PHRASES:
+        return _(KPI_PHRASES[metric])
+    return metric.replace("_", " ")
 
 
 def _num(x: float) -> str:
-    a = abs(x)
-    if a >= 100:
-        return f"{x:,.0f}"
-    if a >= 10:
-        return f"{x:.0f}"
-    return f"{x:.1f}"
+    return number(x, 0 if abs(x) >= 10 else 1)
+
+
+def scenario_subject(name: str) -> str:
+    """Return how an unlabelled scenario is named in a sentence: "Scenario 'in_court'"."""
+    return _("Scenario '{name}'").format(name=name)
 
 
 def difference_sentence(
@@ -123,22 +127,26 @@ def difference_sentence(
         18% (95% CI 15% to 21%)."
     """
     what = phrase(metric)
-    level = f"{round(confidence * 100):d}% CI"
+    level = _("{level}% CI").format(level=round(confidence * 100))
     if any(math.isnan(v) for v in (diff_mean, *diff_ci)):
         if diff_mean == 0:
-            return f"{subject} leaves {what} unchanged."
-        return f"{subject}: {what} cannot be compared (undefined in too many runs)."
+            return _("{subject} leaves {what} unchanged.").format(subject=subject, what=what)
+        return _("{subject}: {what} cannot be compared (undefined in too many runs).").format(
+            subject=subject, what=what
+        )
     if diff_mean == 0 and diff_ci == (0.0, 0.0):
-        return f"{subject} leaves {what} unchanged (no difference in any replicate)."
+        return _("{subject} leaves {what} unchanged (no difference in any replicate).").format(
+            subject=subject, what=what
+        )
     # Whether the difference is clear is read from the paired difference's interval. The
     # relative interval (delta method) is shown only when it agrees; it does not when the
     # baseline mean is a few rare events (a backlog of 0 or 2 cases), where it degenerates.
     unclear = diff_ci[0] <= 0 <= diff_ci[1]
     rel_agrees = not math.isnan(rel_mean) and (rel_ci[0] <= 0 <= rel_ci[1]) == unclear
     if is_fraction(metric):
-        scale, unit, mean, lo, hi = 100.0, " percentage points", diff_mean, *diff_ci
+        scale, unit, mean, lo, hi = 100.0, " " + _("percentage points"), diff_mean, *diff_ci
     elif metric in PERCENT_KPIS:
-        scale, unit, mean, lo, hi = 1.0, " points", diff_mean, *diff_ci
+        scale, unit, mean, lo, hi = 1.0, " " + _("points"), diff_mean, *diff_ci
     elif rel_agrees:
         scale, unit, mean, lo, hi = 100.0, "%", rel_mean, *rel_ci
     else:
@@ -147,14 +155,22 @@ def difference_sentence(
 
     def interval(a: float, b: float) -> str:
         first = f"{_num(a)}%" if unit == "%" else _num(a)
-        return f"{level} {first} to {_num(b)}{unit}"
+        return _("{level} {low} to {high}").format(level=level, low=first, high=f"{_num(b)}{unit}")
 
     if unclear:
         sign = "+" if mean >= 0 else "-"
-        return (
-            f"{subject} does not clearly change {what}: {sign}{_num(abs(mean))}{unit} "
-            f"({interval(lo, hi)})."
+        return _("{subject} does not clearly change {what}: {change} ({interval}).").format(
+            subject=subject,
+            what=what,
+            change=f"{sign}{_num(abs(mean))}{unit}",
+            interval=interval(lo, hi),
         )
-    verb = "raises" if mean > 0 else "lowers"
     a, b = sorted((abs(lo), abs(hi)))
-    return f"{subject} {verb} {what} by {_num(abs(mean))}{unit} ({interval(a, b)})."
+    template = (
+        _("{subject} raises {what} by {change} ({interval}).")
+        if mean > 0
+        else _("{subject} lowers {what} by {change} ({interval}).")
+    )
+    return template.format(
+        subject=subject, what=what, change=f"{_num(abs(mean))}{unit}", interval=interval(a, b)
+    )

@@ -1,0 +1,65 @@
+"""The dashboard's language switch in a real browser: English, then Russian, then Kazakh."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+
+from courtsim.dashboard.app import create_app
+from tests.dashboard.browser import chromium, needs_browser, serve
+from tests.dashboard.test_browser import card, run_and_wait, set_input, wait
+
+pytestmark = [needs_browser, pytest.mark.slow]
+
+LABELS = {
+    "en": "Clearance rate",
+    "ru": "Коэффициент рассмотрения дел",
+    "kk": "Істерді қарау коэффициенті",
+}
+TABS = {"ru": "Исследование сценария", "kk": "Сценарийді зерттеу"}
+RUN = {"ru": "Запустить", "kk": "Іске қосу"}
+# a decimal comma, thousands (if any) grouped by a (no-break) space: "31,5", "1 234,5"
+LOCALE_NUMBER = re.compile(r"^\d{1,3}(?:[\u00a0\u202f ]\d{3})*,\d$")
+
+
+def texts(driver, selector: str) -> list[str]:
+    return driver.execute_script(
+        "return Array.from(document.querySelectorAll(arguments[0])).map(e => e.textContent);",
+        selector,
+    )
+
+
+@pytest.fixture(scope="module")
+def dashboard(results_root, scenarios_dir):
+    app = create_app(results_dir=results_root, scenarios_dir=scenarios_dir, workers=0, warm=False)
+    with serve(app) as url:
+        yield url
+
+
+def test_switch_to_russian_then_kazakh(dashboard, tmp_path):
+    with chromium(tmp_path) as driver:
+        driver.get(dashboard)
+        wait(driver, EC.element_to_be_clickable((By.ID, "ex-run")))
+        set_input(driver, driver.find_element(By.ID, "ex-reps"), "2")
+        english = run_and_wait(driver, None)
+        assert LABELS["en"] in texts(driver, ".card-label")
+        assert "." in english  # "31.5"
+        for lang in ("ru", "kk"):
+            driver.find_element(By.CSS_SELECTOR, f"#lang input[value='{lang}']").click()
+            wait(driver, lambda d, lang=lang: LABELS[lang] in texts(d, ".card-label"))
+            value = card(driver, "disposition_time_days").split()
+            assert LOCALE_NUMBER.match(value[0]), value
+            assert driver.execute_script("return document.documentElement.lang") == lang
+            assert TABS[lang] in driver.find_element(By.ID, "tabs").text
+            assert driver.find_element(By.ID, "ex-run").text == RUN[lang]
+            table = driver.find_element(By.ID, "ex-table").text
+            assert LABELS[lang] in table
+            assert "Clearance rate" not in table
+            pending_title = driver.execute_script(
+                "return document.querySelector('#ex-pending .gtitle').textContent"
+            )
+            assert re.search("[\u0400-\u04ff]", pending_title), pending_title
+            assert driver.save_screenshot(str(tmp_path / f"dashboard_{lang}.png"))

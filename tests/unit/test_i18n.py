@@ -1,0 +1,123 @@
+"""Message catalogs: every user-facing message in English, Russian and Kazakh, and formats."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+
+from courtsim.errors import CourtsimError
+from courtsim.experiment.wording import difference_sentence
+from courtsim.i18n import LOCALE_DIR, _, check_language, language, money, number
+
+ROOT = Path(__file__).resolve().parents[2]
+LANGS = ("ru", "kk")
+
+
+def _extracted() -> set[str]:
+    method_map = [
+        ("src/courtsim/**.py", "python"),
+        ("src/courtsim/**/templates/**.j2", "jinja2"),
+    ]
+    found = extract_from_dir(
+        str(ROOT), method_map, keywords={"_": None, "N_": None}, comment_tags=()
+    )
+    return {msg for _f, _l, msg, _c, _x in found if isinstance(msg, str) and msg}
+
+
+def _catalog(lang: str):
+    with (LOCALE_DIR / lang / "LC_MESSAGES" / "courtsim.po").open("rb") as f:
+        return read_po(f)
+
+
+def _fields(text: str) -> set[str]:
+    return {f for _t, f, _s, _c in string.Formatter().parse(text) if f}
+
+
+def test_template_lists_every_message_of_the_source():
+    with (LOCALE_DIR / "courtsim.pot").open("rb") as f:
+        template = {m.id for m in read_po(f) if m.id}
+    source = _extracted()
+    assert len(source) > 150
+    assert source - template == set(), "run pybabel extract (docs/translating.md)"
+    assert template - source == set(), "the template lists messages the source no longer has"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_message_is_translated_and_not_left_in_english(lang):
+    cat = _catalog(lang)
+    have = {m.id: m for m in cat if m.id}
+    for msgid in sorted(_extracted()):
+        assert msgid in have, f"{lang}: no entry for {msgid!r}"
+        m = have[msgid]
+        assert m.string, f"{lang}: {msgid!r} is not translated"
+        assert not m.fuzzy, f"{lang}: {msgid!r} is fuzzy"
+        assert m.string != msgid, f"{lang}: {msgid!r} is left as the English source"
+        # a translation with other {fields} than its source would break .format()
+        assert _fields(m.string) == _fields(msgid), (lang, msgid)
+        assert ("%{" in m.string) == ("%{" in msgid), (lang, msgid)  # plotly's templates
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_compiled_catalog_matches_its_source(lang):
+    po = {m.id: m.string for m in _catalog(lang) if m.id}
+    with (LOCALE_DIR / lang / "LC_MESSAGES" / "courtsim.mo").open("rb") as f:
+        mo = {m.id: m.string for m in read_mo(f) if m.id}
+    assert mo == po, "recompile the catalog: pybabel compile (docs/translating.md)"
+
+
+def test_glossary_terms_are_the_catalogs_terms():
+    glossary = (ROOT / "docs" / "glossary.md").read_text(encoding="utf-8")
+    for en, ru, kk in (
+        ("Clearance rate", "Коэффициент рассмотрения дел", "Істерді қарау коэффициенті"),
+        ("conciliation judge", "судья-примиритель", "татуластырушы судья"),
+        ("mediation", "медиация", "медиация"),
+        ("participatory procedure", "партисипативная процедура", "партисипативтік рәсім"),
+    ):
+        assert ru.lower() in glossary.lower()
+        assert kk.lower() in glossary.lower()
+        with language("ru"):
+            assert _(en) == ru
+        with language("kk"):
+            assert _(en) == kk
+    assert "мировое соглашение" in glossary.lower()
+    assert "бітімгершілік келісім" in glossary.lower()
+
+
+def test_numbers_dates_and_tenge_follow_the_language():
+    assert number(1234.5) == "1,234.5"
+    assert money(87502) == "87,502 KZT"
+    with language("ru"):
+        assert number(1234.5) == "1\u00a0234,5"
+        assert money(87502) == "87\u00a0502 ₸"
+        assert number(float("nan")) == "н/д"
+    with language("kk"):
+        assert number(0.25, 2) == "0,25"
+
+
+def test_sentences_have_no_english_words_in_russian_and_kazakh():
+    args = ("Сценарий X", "disposition_time_days", -5.0, (-6.0, -4.0), -0.19, (-0.24, -0.13))
+    assert difference_sentence(*args).startswith("Сценарий X lowers the disposition time")
+    with language("ru"):
+        ru = difference_sentence(*args)
+    with language("kk"):
+        kk = difference_sentence(*args)
+    assert (
+        ru
+        == "Сценарий X снижает расчётный срок рассмотрения (CEPEJ) на 19% (95% ДИ: от 13% до 24%)."
+    )
+    assert "төмендейді" in kk
+    for text in (ru, kk):
+        assert re.findall(r"\b[a-zA-Z]{3,}\b", text.replace("CEPEJ", "")) == []
+
+
+def test_unknown_language_is_a_clear_error():
+    with pytest.raises(CourtsimError, match="unknown language 'de'"):
+        check_language("de")
+    with pytest.raises(CourtsimError, match="choose one of en, ru, kk"), language("xx"):
+        pass
