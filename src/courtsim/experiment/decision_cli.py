@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from courtsim.cli_types import non_negative_int, positive_int
-from courtsim.experiment.cli import EXIT_INTERRUPTED, add_execution_options, check_html_target
+from courtsim.experiment.cli import EXIT_INTERRUPTED, add_execution_options
 from courtsim.experiment.levers import LEVER_HELP, check_level
 from courtsim.experiment.sequential import Budget, DecisionError
+from courtsim.results_folder import check_report_target
 
 
 def _levels(text: str) -> tuple[int, int]:
@@ -120,7 +121,7 @@ def cmd_staffing(args: argparse.Namespace) -> int:
     budget = Budget(args.min_reps, args.step, args.max_reps, max_runs=args.max_runs)
     html = Path(args.html) if args.html else None
     if html is not None:
-        check_html_target(html, args.overwrite)
+        check_report_target(html, args.overwrite)
     try:
         r = find_level(
             sc,
@@ -165,7 +166,7 @@ def cmd_allocate(args: argparse.Namespace) -> int:
     posts = args.posts if args.posts else posts_from_budget(args.budget_kzt, args.cost_per_post_kzt)
     html = Path(args.html) if args.html else None
     if html is not None:
-        check_html_target(html, args.overwrite)
+        check_report_target(html, args.overwrite)
     try:
         a = allocate(
             sc,
