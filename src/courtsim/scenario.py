@@ -172,8 +172,11 @@ def _set_dotted(data: dict[str, Any], key: str, value: Any, source: str) -> None
                 )
             if last:
                 # A partial section merges as `extends:` does: what it does not name is kept.
+                # `_replace: true` replaces the whole mapping, as in a file.
                 old = node.get(part)
-                if isinstance(value, dict) and isinstance(old, dict):
+                if isinstance(value, dict) and value.get("_replace") is True:
+                    node[part] = _normalise({k: v for k, v in value.items() if k != "_replace"})
+                elif isinstance(value, dict) and isinstance(old, dict):
                     node[part] = _normalise(deep_merge(old, value))
                 else:
                     node[part] = _normalise(value)

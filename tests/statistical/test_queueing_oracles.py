@@ -103,7 +103,8 @@ def mmc_scenario(p: Point) -> Scenario:
     if p.courts > 1:
         share = 1 / p.courts
         overrides["courts"] = {
-            f"court{i}": {"judge_share": share, "filing_share": share} for i in range(p.courts)
+            "_replace": True,  # these courts instead of the file's one (a mapping merges)
+            **{f"court{i}": {"judge_share": share, "filing_share": share} for i in range(p.courts)},
         }
     sc = load_scenario(MMC).with_overrides(overrides)
     # The reduction to M/M/c relies on these settings of the file; fail loudly if it changes.

@@ -134,7 +134,8 @@ def scenario_for(p: QueuePoint, root: Path) -> Scenario:
     if p.courts > 1:
         share = 1 / p.courts
         overrides["courts"] = {
-            f"court{i}": {"judge_share": share, "filing_share": share} for i in range(p.courts)
+            "_replace": True,  # these courts instead of the file's one (a mapping merges)
+            **{f"court{i}": {"judge_share": share, "filing_share": share} for i in range(p.courts)},
         }
     return load_scenario(root / MMC_FILE).with_overrides(overrides, source=str(MMC_FILE))
 

@@ -141,7 +141,7 @@ def region_scenario(sc: Scenario, court: str) -> Scenario:
     conc = sc.conciliation
     overrides: dict[str, Any] = {
         "name": f"{sc.name}[{court}]",
-        "courts": {court: {"judge_share": 1.0, "filing_share": 1.0}},
+        "courts": {"_replace": True, court: {"judge_share": 1.0, "filing_share": 1.0}},
         "judges.count": n_judges,
         "filings.per_year": sc.filings.per_year * share,
         "conciliation.judges_per_court": conc.judges_per_court + round(conc.per_judge * n_judges),
