@@ -146,6 +146,15 @@ def test_a_partial_section_on_the_command_line_merges():
     assert sc.initial_pending.per_judge > 0  # the test means something only if it was set
 
 
+def test_a_mapping_of_named_entries_given_whole_still_replaces():
+    sc = make_scenario()
+    two = {
+        "a": {"judge_share": 0.5, "filing_share": 0.5},
+        "b": {"judge_share": 0.5, "filing_share": 0.5},
+    }
+    assert list(sc.with_overrides({"courts": two}).courts) == ["a", "b"]
+
+
 # ------------------------------------------------------------------ 4. integrity
 def test_a_tampered_comparison_is_not_reported(world, tmp_path):
     cmp = tmp_path / "cmp"
