@@ -5,10 +5,11 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import hashlib
+import typing
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from courtsim.errors import ScenarioError, elide
 from courtsim.loading import check_numbers, load_yaml, resolve
@@ -176,7 +177,7 @@ def _set_dotted(data: dict[str, Any], key: str, value: Any, source: str) -> None
                 old = node.get(part)
                 if isinstance(value, dict) and value.get("_replace") is True:
                     node[part] = _normalise({k: v for k, v in value.items() if k != "_replace"})
-                elif isinstance(value, dict) and isinstance(old, dict):
+                elif isinstance(value, dict) and isinstance(old, dict) and _is_section(parts):
                     node[part] = _normalise(deep_merge(old, value))
                 else:
                     node[part] = _normalise(value)
@@ -195,6 +196,27 @@ def _set_dotted(data: dict[str, Any], key: str, value: Any, source: str) -> None
                 source=source,
                 field=key,
             )
+
+
+def _is_section(parts: list[str]) -> bool:
+    """Whether ``parts`` names a schema section (fixed keys), not a mapping of user names.
+
+    A section given on the command line merges (what it does not name is kept); a mapping
+    keyed by user-chosen names (``courts``, ``case_types``, shares) is replaced whole.
+    """
+    model: Any = Scenario
+    for part in parts:
+        fields = getattr(model, "model_fields", None)
+        if fields is not None:
+            by_key = {f.alias or n: f for n, f in fields.items()}
+            if part not in by_key:
+                return False
+            model = by_key[part].annotation
+        elif typing.get_origin(model) is dict:
+            model = typing.get_args(model)[1]
+        else:
+            return False
+    return isinstance(model, type) and issubclass(model, BaseModel)
 
 
 def _accepts_new_key(data: dict[str, Any], parts: list[str]) -> bool:

@@ -133,7 +133,7 @@ def test_dates_and_durations_no_calendar_holds_are_refused(sets, match):
 
 
 def test_long_values_are_elided_into_one_paragraph():
-    status, err = run_cli("run", BASELINE, "--set", "name=[" + "1," * 100_000 + "1]")
+    status, err = run_cli("run", BASELINE, "--set", "name=[" + "1," * 20_000 + "1]")
     assert_one_paragraph_error(status, err)
 
 
@@ -144,6 +144,15 @@ def test_a_partial_section_on_the_command_line_merges():
     assert merged.initial_pending.share_in_preparation == 0.5
     assert merged.initial_pending.per_judge == sc.initial_pending.per_judge
     assert sc.initial_pending.per_judge > 0  # the test means something only if it was set
+
+
+def test_a_mapping_of_named_entries_given_whole_still_replaces():
+    sc = make_scenario()
+    two = {
+        "a": {"judge_share": 0.5, "filing_share": 0.5},
+        "b": {"judge_share": 0.5, "filing_share": 0.5},
+    }
+    assert list(sc.with_overrides({"courts": two}).courts) == ["a", "b"]
 
 
 # ------------------------------------------------------------------ 4. integrity
