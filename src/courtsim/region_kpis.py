@@ -32,6 +32,11 @@ NATIONAL_ONLY_PREFIXES = (
     "declined_",
     "failed_",
     "success_rate_",
+    "sessions_",
+    "appeal_",
+    "appeals_",
+    "enforcement_",
+    "refiled",
 )
 NATIONAL_ONLY = (
     "judge_utilisation",
@@ -39,6 +44,11 @@ NATIONAL_ONLY = (
     "mean_trust_end",
     "cost_court_per_case_kzt",
     "cost_total_per_case_kzt",
+    # the hearing process's flows (sessions, slots, lead times) and the appeal instance
+    "slot_utilisation",
+    "adjournment_rate",
+    "lead_time_mean_days",
+    "expert_examinations",
 )
 
 #: KPIs that are counts: a region's values add up to the national value.
@@ -75,7 +85,9 @@ def region_daily(cases: pd.DataFrame, n_days: int) -> pd.DataFrame:
     """
     initial = cases["initial"].to_numpy(dtype=bool)
     filed = cases["t_filed"].where(~initial)
-    arose = cases["t_arose"].where(~initial)
+    # A refiled claim is a new filing of a dispute that arose once (its t_arose is kept).
+    refiled = cases["refiled_from"].to_numpy() >= 0 if "refiled_from" in cases else False
+    arose = cases["t_arose"].where(~initial & ~refiled)
     disposed = cases["t_disposed"]
     reached = cases["t_filed"].notna()  # pre-court settlements never reach the court
     in_court = _per_day(cases["t_filed"].where(reached).clip(lower=0), n_days)
@@ -137,7 +149,7 @@ def region_kpis(
             if days > 0
             else float("nan"),
         }
-        rows[name] = per_judge | k
+        rows[name] = k | per_judge  # the region's own judges, not the national count
     df = pd.DataFrame.from_dict(rows, orient="index")
     df.index.name = "region"
     return df

@@ -122,7 +122,7 @@ def test_extends_chains_are_bounded(tmp_path):
     [
         (["start_date=9999-06-01"], "past the year 9999"),
         (["start_date=0001-01-01"], "before 1900"),
-        (["case_types.family.min_duration_days=1e21"], "days accepted for any duration"),
+        (["case_types.family.time_limit_days=1e21"], "days accepted for any duration"),
     ],
 )
 def test_dates_and_durations_no_calendar_holds_are_refused(sets, match):
