@@ -32,7 +32,8 @@ class SlotCalendar:
     Attributes:
         booked: Sessions booked per actor (rows) and working day (columns).
         extra: Overtime sessions each actor adds a day while it is overloaded.
-        overflow: Bookings that found no free slot inside the calendar (placed on its last day).
+        overflow: Bookings that found no free slot inside the calendar (set beyond its end,
+            working-day index ``n_days``: they hold no slot and are never held).
     """
 
     def __init__(self, slots_per_day: npt.NDArray[np.float64], n_working_days: int):
@@ -150,12 +151,14 @@ class SlotCalendar:
                 col = pos - row_of_req * width
                 over = col >= width
                 self.overflow += int(over.sum())
-                col = np.minimum(col, width - 1)
-                day_of[req_pos] = earliest + col
+                # No free slot left in the whole calendar (years past the horizon): the
+                # session is set beyond its end, holds no slot and is never held.
+                day_of[req_pos] = np.where(over, self.n_days, earliest + col)
             todo = todo[~done]
             width *= 2
         out[order] = day_of
-        np.add.at(self.booked, (actors, out), 1)
+        inside = out < self.n_days
+        np.add.at(self.booked, (actors[inside], out[inside]), 1)
         return out
 
     def release(self, actors: npt.NDArray[np.int64], days: npt.NDArray[np.int64]) -> None:
@@ -165,8 +168,9 @@ class SlotCalendar:
             actors: Actor of each booking.
             days: Working-day index of each booking.
         """
-        if actors.size:
-            np.add.at(self.booked, (actors, days), -1)
+        inside = days < self.n_days  # a session beyond the calendar held no slot
+        if inside.any():
+            np.add.at(self.booked, (actors[inside], days[inside]), -1)
 
     def held_on(self, w: int) -> npt.NDArray[np.int64]:
         """Return sessions booked per actor on working day ``w``."""

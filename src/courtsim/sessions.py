@@ -330,7 +330,8 @@ class HearingProcess:
         self.calendar.set_overtime(earliest, self.overload_days, self.max_extra)
         judge = c.judge[idx].astype(np.int64)
         w = self.calendar.book(judge, earliest)
-        day = m.calendar.working_days[w]
+        wd = m.calendar.working_days
+        day = np.where(w < wd.size, wd[np.minimum(w, wd.size - 1)], wd[-1] + 1)
         c.session_w[idx] = w
         c.t_next[idx] = day
         c.t_booked[idx] = m.day
