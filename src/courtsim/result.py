@@ -312,7 +312,9 @@ def load_result(path: str | Path) -> Result:
     path = Path(path)
     manifest = read_manifest(path)
     files = manifest.get("files") or {}
-    optional = (REGION_KPIS_FILE,) if REGION_KPIS_FILE in files else ()
+    # Older folders have no per-region file; one that is there must carry its checksum.
+    has_regions = REGION_KPIS_FILE in files or (path / REGION_KPIS_FILE).exists()
+    optional = (REGION_KPIS_FILE,) if has_regions else ()
     for name in (*RESULT_FILES, *optional):
         verified(path, manifest, name)  # every file, before any is used
     try:

@@ -199,11 +199,12 @@ def load_decision(folder: str | Path) -> DecisionView:
 
 def is_decision_folder(path: Path) -> bool:
     """Return whether ``path`` holds a staffing or allocation question (by its manifest)."""
-    import json
+    from courtsim.errors import CourtsimError
+    from courtsim.results_folder import read_manifest
 
-    try:
-        kind = json.loads((path / "manifest.json").read_text(encoding="utf-8")).get("kind")
-    except (OSError, ValueError, AttributeError):
+    try:  # the one safe reader: a FIFO, a link out of the folder or bad JSON is refused
+        kind = read_manifest(path).get("kind")
+    except CourtsimError:
         return False
     return kind in DECISION_KINDS
 
