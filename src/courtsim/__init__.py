@@ -13,24 +13,34 @@ Public API (see ``docs/`` and the README)::
 from typing import TYPE_CHECKING, Any
 
 from courtsim.errors import CourtsimError, ResultsError, ScenarioError
-from courtsim.model import CourtModel
-from courtsim.result import Result, load_result
-from courtsim.runner import simulate
 from courtsim.scenario import Scenario, load_scenario
 
 if TYPE_CHECKING:
     from courtsim.experiment import allocate, compare, find_level, replicate, sensitivity, sweep
+    from courtsim.model import CourtModel
+    from courtsim.result import Result, load_result
+    from courtsim.runner import simulate
 
 _EXPERIMENTS = {"allocate", "compare", "find_level", "replicate", "sweep", "sensitivity"}
+#: Names imported on first use: the engine pulls in Mesa and pandas, the experiment runners
+#: scipy.stats and executors, so `courtsim --help` and `courtsim validate` start fast.
+_LAZY = {
+    "CourtModel": "courtsim.model",
+    "Result": "courtsim.result",
+    "load_result": "courtsim.result",
+    "simulate": "courtsim.runner",
+}
 
 
 def __getattr__(name: str) -> Any:
-    # The experiment runners pull in scipy.stats and executors; import them on first use
-    # so that `courtsim run` and `import courtsim` start fast.
     if name in _EXPERIMENTS:
         from courtsim import experiment
 
         return getattr(experiment, name)
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'courtsim' has no attribute {name!r}")
 
 
