@@ -84,3 +84,32 @@ def chromium(tmp_path: Path, downloads: Path | None = None, size: str = "1400,18
     finally:
         driver.quit()
         shutil.rmtree(tmp_path / "chromium-profile", ignore_errors=True)
+
+
+def choose(driver, dropdown_id: str, value: str, label: str) -> None:
+    """Pick an option of a Dash dropdown by clicking it, as a user would.
+
+    Opening the dropdown and clicking the option is retried until the dropdown shows the
+    option's label: under load the first click can land before the dropdown is ready, and
+    keys typed then go nowhere.
+    """
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    option = f".dash-dropdown-option input[value='{value}']"
+
+    def picked(d) -> bool:
+        shown = d.find_element(By.ID, f"{dropdown_id}-value").text
+        if shown == label:
+            return True
+        try:
+            if not d.find_elements(By.CSS_SELECTOR, option):
+                d.find_element(By.ID, dropdown_id).click()
+            for element in d.find_elements(By.CSS_SELECTOR, option):
+                element.find_element(By.XPATH, "./ancestor::label").click()
+        except WebDriverException:
+            pass  # re-rendered or not open yet: try again on the next poll
+        return False
+
+    WebDriverWait(driver, WAIT_S, poll_frequency=0.5).until(picked)

@@ -12,7 +12,7 @@ from courtsim.dashboard.folders import load_folder
 from courtsim.dashboard.report import figures_for
 from courtsim.experiment.sequential import Budget, Target
 from courtsim.experiment.target import find_level
-from tests.dashboard.browser import WAIT_S, chromium, needs_browser, serve
+from tests.dashboard.browser import WAIT_S, choose, chromium, needs_browser, serve
 from tests.dashboard.conftest import _write, sweep_manifest, sweep_results
 from tests.decisions.conftest import mmc
 
@@ -118,7 +118,6 @@ def test_decisions_tab_lists_and_shows_a_question(root):
 @needs_browser
 def test_decisions_tab_in_a_real_browser(root, tmp_path):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import WebDriverWait
 
     from courtsim.dashboard.app import create_app
@@ -130,8 +129,7 @@ def test_decisions_tab_in_a_real_browser(root, tmp_path):
         tab = until(lambda d: d.find_element(By.CSS_SELECTOR, "#tabs .tab:nth-child(4)"))
         assert tab.text == "Decisions"
         tab.click()
-        until(lambda d: d.find_element(By.ID, "dq-folder")).click()
-        driver.switch_to.active_element.send_keys("staffing", Keys.ENTER)
+        choose(driver, "dq-folder", "staffing", "staffing (target)")
         until(lambda d: "smallest level" in d.find_element(By.ID, "dq-answer").text)
         # The figure carries the target line (a layout shape at the target).
         shapes = until(
