@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.special import ndtr, ndtri
 
+from courtsim.bargaining import draw_merits
 from courtsim.cases import CASE_COLUMNS, PARTY_COLUMNS
 
 if TYPE_CHECKING:
@@ -218,6 +219,8 @@ def draw_cases(
     )
     gain[:, 0] += fee_share * costs.fee_refund_share_on_settlement
     cases.settle_gain[idx] = gain
+    if scenario.bargaining.enabled:
+        draw_merits(cases, idx, scenario)
     return u["residual"]
 
 
@@ -374,6 +377,8 @@ _KEPT_ON_REFILING = (
     "lawyer_fees_kzt",
     "acceptance_wd",
     "n_main",
+    "contested",
+    "merit",
     "e_settle",
     "e_withdraw",
 )

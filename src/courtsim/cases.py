@@ -205,6 +205,11 @@ CASE_COLUMNS: dict[str, tuple[Any, Any]] = {
     "t_first_session": (np.float64, np.nan),
     "t_desk_start": (np.float64, np.nan),  # fractional day the decision writing started
     "t_desk_done": (np.float64, np.nan),  # fractional day the decision was written
+    # the parties' bargaining (courtsim.bargaining; only with bargaining.enabled)
+    "contested": (np.bool_, True),  # the defendant disputes the claim
+    "merit": (np.float64, np.nan),  # true chance that the plaintiff wins a judgment
+    "settle_amount": (np.float64, np.nan),  # agreed amount, share of the claim
+    "n_signals": (np.int16, 0),  # signals of the merits both parties have seen
     # refiling and enforcement
     "refiled_from": (np.int64, -1),  # the returned claim this one refiles
     "t_refile": (np.float64, np.nan),  # day a returned claim will be refiled (NaN: never)
@@ -248,6 +253,8 @@ PARTY_COLUMNS: dict[str, tuple[Any, Any]] = {
     "willing_to_settle": (np.bool_, False),
     "settle_gain": (np.float64, np.nan),  # what settling saves the party, share of the claim
     "trust_dev": (np.float64, np.nan),  # own trust in conciliation relative to the court's
+    "belief": (np.float64, np.nan),  # belief about the plaintiff's chance of winning (bargaining)
+    "belief_precision": (np.float64, np.nan),  # its precision (1 / variance)
 }
 PARTY_ROLES = ("plaintiff", "defendant")
 _INTERNAL_COLUMNS = {

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from courtsim.cases import PENDING_STAGES
-from courtsim.metrics_sessions import appeal_kpis, session_kpis
+from courtsim.metrics_sessions import appeal_kpis, bargaining_kpis, session_kpis
 
 #: Age bands of the pending caseload, in days since filing (CourTools measure 4).
 AGE_BANDS = ((0, 30), (31, 60), (61, 90), (91, 180), (181, None))
@@ -122,6 +122,7 @@ def kpis(
     out.update(_reconciliation(cases, daily, lo, hi, disposed))
     out.update(session_kpis(cases, daily, lo, hi, disposed, n_judges))
     out.update(appeal_kpis(cases, daily, lo, hi, appeal_time_limit_days))
+    out.update(bargaining_kpis(cases, disposed))
 
     # Judges' time and cost per case (CourTools measure 10).
     win_days = daily.loc[(daily.index > lo) & (daily.index <= hi)]

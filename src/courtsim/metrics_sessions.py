@@ -117,3 +117,37 @@ def appeal_kpis(
         "appeal_share_settled": _share(_total(win, "new_appeal_settled"), decided),
         "appeal_share_within_limit": _share((t <= time_limit_days).sum(), t.size),
     }
+
+
+def bargaining_kpis(cases: pd.DataFrame, disposed: pd.Series) -> dict[str, float]:
+    """Settlement amounts and the selection of cases for judgment (with bargaining).
+
+    Args:
+        cases: The case table.
+        disposed: Mask of the cases disposed in the window.
+
+    Returns:
+        KPI name -> value (NaN where the run has no bargaining).
+    """
+    merit = _col(cases, "merit", float("nan"))
+    if not merit.notna().any():
+        return {}
+    contested = _col(cases, "contested", True).astype(bool)
+    filed = cases["t_accepted"].notna() & ~cases["initial"]
+    judg = disposed & (cases["outcome"] == "judgment")
+    won = _col(cases, "plaintiff_won", False)
+    amount = _col(cases, "settle_amount", float("nan"))[disposed]
+    return {
+        # Nash amount agreed, as a share of the claim: settlements reached by bargaining.
+        "settlement_to_claim_ratio": float(amount.mean()) if amount.notna().any() else float("nan"),
+        "uncontested_share_filed": _share((filed & ~contested).sum(), filed.sum()),
+        "plaintiff_win_rate_judgments": _share((judg & won).sum(), judg.sum()),
+        # Priest-Klein: the win rate among contested judgments against the mean true merit
+        # of every contested claim accepted (what the win rate would be if all were tried).
+        "plaintiff_win_rate_contested_judgments": _share(
+            (judg & won & contested).sum(), (judg & contested).sum()
+        ),
+        "plaintiff_merit_contested_filed": float(merit[filed & contested].mean())
+        if (filed & contested).any()
+        else float("nan"),
+    }

@@ -33,6 +33,7 @@ from courtsim.cases import (
 )
 from courtsim.docket import DocketRules, work_day
 from courtsim.judges import JudgeTraits
+from courtsim.negotiation import SettlementTalks
 from courtsim.params_pilots import MEDIATOR_KINDS
 from courtsim.policies import REGISTRY
 from courtsim.providers import ProviderPool
@@ -126,6 +127,7 @@ class CourtModel(mesa.Model):
             scenario.judges, n_judges, self.streams.child("judges")
         )
         self.hearing = HearingProcess(self)
+        self.talks = SettlementTalks(self)
         self.appeals = AppealTier(self)
         self._to_refile = np.empty(0, dtype=np.int64)
         self.judge_hours_worked = np.zeros(n_judges)
@@ -320,6 +322,10 @@ class CourtModel(mesa.Model):
         # oldest first.
         need = idx[np.isin(c.stage[idx], (Stage.PREPARATION, Stage.AWAITING_HEARING))]
         self.hearing.book(need[np.argsort(c.t_filed[need], kind="stable")], earliest_w=0)
+        # The parties have seen the sessions held before day 0, and decide on day 0.
+        seen = c.n_main_held[idx].astype(np.int64) + ~np.isnan(c.t_prep_end[idx])
+        self.talks.catch_up(idx, seen)
+        self.talks.decide(idx)
 
     def _split(self, n: int, rng: np.random.Generator) -> npt.NDArray[np.int64]:
         shares = self.court_n_judges / self.court_n_judges.sum()
@@ -482,6 +488,7 @@ class CourtModel(mesa.Model):
         )
         self.flow("new_accepted", idx.size)
         self.hearing.enter(idx)
+        self.talks.decide(idx)
 
     def case_boosts(
         self, idx: npt.NDArray[np.int64]
@@ -671,6 +678,12 @@ class CourtModel(mesa.Model):
         self.max_held_per_judge = max(self.max_held_per_judge, most_held)
         if finished.size == 0:
             return
+        if self.talks.enabled:
+            # Parties who have agreed while the decision was being written settle: the
+            # judge approves their agreement instead of delivering the judgment.
+            agreed = np.isfinite(self.cases.t_settle[finished])
+            self.dispose(finished[agreed], Outcome.SETTLEMENT)
+            finished = finished[~agreed]
         self.cases.t_decided[finished] = self.day
         self.dispose(finished, Outcome.JUDGMENT)
 
@@ -702,7 +715,9 @@ class CourtModel(mesa.Model):
         lit = sc.litigants
         enf = sc.enforcement
         if outcome == Outcome.JUDGMENT:
-            won = c.u_win[idx] < lit.p_plaintiff_wins
+            # With bargaining, the judgment follows the case's true merits (domain.md §8).
+            p_win = c.merit[idx] if self.talks.enabled else lit.p_plaintiff_wins
+            won = c.u_win[idx] < p_win
             c.plaintiff_won[idx] = won
             loser = np.where(won, 1, 0)
             # The loser appeals when its optimism (plus an idiosyncratic part) is high: the

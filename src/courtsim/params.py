@@ -299,6 +299,15 @@ class CaseType(Section):
     withdraw_hazard_per_month: float = Field(
         default=0.0, ge=0, description="Mean monthly rate at which plaintiffs withdraw."
     )
+    p_uncontested: float = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        exclude_if=lambda v: v == 0.0,  # absent from dumps when unset: existing hashes stay
+        description="Share of claims the defendant does not contest (debts, utilities, "
+        "alimony): nothing to bargain over, so with bargaining.enabled they go to judgment "
+        "(domain.md §8 [I]: 89% of decided claims granted, §2.1; assumption per type).",
+    )
     p_appeal: float = Field(
         default=0.0,
         ge=0,

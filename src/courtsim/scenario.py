@@ -25,6 +25,7 @@ from courtsim.params import (
     Procedure,
     Reporting,
 )
+from courtsim.params_bargaining import Bargaining
 from courtsim.params_hearings import Appeals, Enforcement, Hearings, Refiling
 from courtsim.params_pilots import PilotsMixin
 
@@ -60,6 +61,11 @@ class Scenario(PilotsMixin):
     enforcement: Enforcement = Field(default_factory=Enforcement)
     initial_pending: InitialPending = Field(default_factory=InitialPending)
     litigants: Litigants = Field(default_factory=Litigants)
+    bargaining: Bargaining = Field(
+        default_factory=Bargaining,
+        # absent from dumps while off: the hashes of scenarios without it stay as they were
+        exclude_if=lambda v: v == Bargaining(),
+    )
     costs: Costs = Field(default_factory=Costs)
     reporting: Reporting = Field(default_factory=Reporting)
 
@@ -97,12 +103,36 @@ class Scenario(PilotsMixin):
                 f"limit of case_types.{shortest[0]}.time_limit_days "
                 f"({shortest[1].time_limit_days} days): no case could be decided in time"
             )
+        if self.bargaining.enabled:
+            self._no_settlement_dials()
         if self.reporting.warmup_days >= self.horizon_days:
             raise ValueError(
                 f"reporting.warmup_days ({self.reporting.warmup_days}) must be shorter than "
                 f"horizon_days ({self.horizon_days})"
             )
         return self
+
+    def _no_settlement_dials(self) -> None:
+        # Bargaining carries the settlements: a hand-set rate beside it would count twice.
+        for name, t in self.case_types.items():
+            if t.settle_hazard_per_month > 0:
+                raise ValueError(
+                    f"case_types.{name}.settle_hazard_per_month is {t.settle_hazard_per_month:g}, "
+                    "but with bargaining.enabled settlements come from the parties' bargaining "
+                    "at acceptance and after every held session (docs/model.md, Bargaining): "
+                    "set it to 0"
+                )
+        for i, pol in enumerate(self.policies):
+            if pol.type != "in_court":
+                continue
+            for key, neutral in (("trial_settlement_boost", 1.0), ("trial_willingness_boost", 0.0)):
+                if getattr(pol, key) != neutral:
+                    raise ValueError(
+                        f"policies.{i}.in_court.{key} is {getattr(pol, key):g}, but with "
+                        "bargaining.enabled the trial judge's push acts through information: "
+                        "the judge explains the likely outcome at every held session "
+                        f"(bargaining.judge_explain_sd, judges.settlement_promotion); remove {key}"
+                    )
 
     def judges_per_court(self) -> dict[str, int]:
         """Split ``judges.count`` over courts by largest remainder, at least one each.

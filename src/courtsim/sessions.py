@@ -52,6 +52,10 @@ class Draw(enum.IntEnum):
     APPEAL_SETTLED = 10
     APPEAL_JUDGE = 11
     PROVIDER_SESSIONS = 12
+    CONTESTED = 13
+    MERIT = 14
+    SIGNAL = 15
+    JUDGE_EXPLAINS = 16
 
 
 def case_uniform(
@@ -282,6 +286,7 @@ class HearingProcess:
         self.to_desk(moved[nxt == Stage.QUEUED])
         capped = idx[adjourned & ~expert & (c.n_booked[idx] >= p.max_sessions)]
         self.to_desk(capped)
+        m.talks.after_sessions(idx[held])
 
     def end_suspensions(self) -> None:
         """Expert examinations that are over: the case needs its next session again."""

@@ -43,7 +43,13 @@ class InCourt(Policy):
     def on_filing(self, m: CourtModel) -> None:
         """Switch trial judges' push on or off, finish due conciliations, take new claims."""
         on = self.active()
-        if on and not self._boost_on:
+        if m.talks.enabled:
+            # Bargaining: the push is the judge explaining the likely outcome (negotiation).
+            if on != self._boost_on:
+                self._boost_on = on
+                others = (p for p in m.policies if p is not self and isinstance(p, InCourt))
+                m.talks.set_push(on or any(p.active() for p in others), self._type_ok)
+        elif on and not self._boost_on:
             m.set_settlement_boost(
                 self.params.trial_settlement_boost,
                 self.params.trial_willingness_boost,

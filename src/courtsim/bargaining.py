@@ -1,0 +1,224 @@
+"""The parties' bargaining: beliefs, costs of going on, and the settlement rule (domain.md §8).
+
+Vectorised over the cases at a decision point. Every quantity is a share of the claim
+value. ``docs/model.md`` ("Bargaining") states each rule as a formula:
+
+- **Beliefs.** Party *i* holds a normal belief about the log-odds ``theta = logit(p)`` of
+  the plaintiff winning, with mean ``m_i`` and precision ``tau_i``; ``p`` is the case's
+  true merit. The plaintiff's starts at ``theta + 4 o_P`` and the defendant's at
+  ``theta - 4 o_D``, where ``o`` is each party's optimism in probability points at an even
+  case (the slope of the logistic there is 1/4), and its expected chance is
+  ``expit(m_i)`` (:func:`initial_beliefs`). On the log-odds scale a given optimism moves a
+  close case's chance most and a clear case's least, which is what selects close cases
+  for trial (Priest & Klein, domain.md §8).
+- **Information.** A held session reveals a signal ``s = theta + signal_sd * z``. Each party
+  updates by Bayes: ``m <- (tau m + k tau_s s) / (tau + k tau_s)``, ``tau <- tau + k tau_s``
+  (:func:`update_beliefs`), so the gap between the two narrows over the proceedings.
+- **Reservation values.** The plaintiff accepts an amount ``x`` when
+  ``x (1 - l_S) - a >= m_P (1 - l_J) - C_P``; the defendant pays it when
+  ``x + a <= m_D + C_D``. ``C`` is each party's cost of going on to judgment (the fee
+  refund it forgoes, lawyers' fees for the sessions left, the delay read from the judge's
+  calendar, the relationship), ``l`` the loss to enforcement, ``a`` the cost of agreeing.
+- **Settlement.** Where ``x_min <= x_max`` a settlement zone exists, and the parties agree
+  on the Nash split ``x = x_min + beta (x_max - x_min)`` (:func:`settlement_zone`).
+
+Every random draw is a counter-based uniform of the case's key (:func:`courtsim.sessions.
+case_uniform`), so a pilot never reshuffles the draws of cases it does not touch.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+from scipy.special import expit, logit, ndtri
+
+from courtsim.sessions import Draw, case_uniform
+
+if TYPE_CHECKING:
+    from courtsim.cases import CaseTable
+    from courtsim.params_bargaining import Bargaining
+    from courtsim.scenario import Scenario
+
+DAYS_PER_MONTH = 365.25 / 12
+
+
+def draw_merits(cases: CaseTable, idx: npt.NDArray[np.int64], scenario: Scenario) -> None:
+    """Draw each new dispute's true merit, whether it is contested, and both priors.
+
+    Args:
+        cases: Case table (``case_key``, ``case_type``, ``optimism``, ``lawyer`` and
+            ``legal_entity`` of ``idx`` already set).
+        idx: New disputes.
+        scenario: The scenario.
+    """
+    b = scenario.bargaining
+    key = cases.case_key[idx]
+    ct = cases.case_type[idx]
+    p_unc = np.array([t.p_uncontested for t in scenario.case_types.values()])[ct]
+    contested = case_uniform(key, 0, Draw.CONTESTED) >= p_unc
+    a = b.merit_mean * b.merit_concentration
+    merit = _beta_ppf(case_uniform(key, 0, Draw.MERIT), a, b.merit_concentration - a)
+    cases.contested[idx] = contested
+    cases.merit[idx] = np.where(contested, merit, b.p_win_uncontested)
+    m, tau = initial_beliefs(
+        merit,
+        cases.optimism[idx]
+        + b.lawyer_optimism_shift * cases.lawyer[idx]
+        + b.legal_entity_optimism_shift * cases.legal_entity[idx],
+        b,
+    )
+    cases.belief[idx] = m
+    cases.belief_precision[idx] = tau
+
+
+def _beta_ppf(u: npt.NDArray[np.float64], a: float, b: float) -> npt.NDArray[np.float64]:
+    from scipy.special import betaincinv
+
+    return betaincinv(a, b, u)
+
+
+def initial_beliefs(
+    merit: npt.NDArray[np.float64], optimism: npt.NDArray[np.float64], b: Bargaining
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Return both parties' prior beliefs about the plaintiff's chance of winning.
+
+    Args:
+        merit: True chance per case.
+        optimism: Each party's over-estimate of its own chance, shape (n, 2).
+        b: Bargaining parameters.
+
+    Returns:
+        ``(mean, precision)`` of the log-odds, each of shape (n, 2): the plaintiff
+        believes ``logit(merit) + 4 o_P``, the defendant ``logit(merit) - 4 o_D``.
+    """
+    theta = logit(np.clip(merit, 1e-6, 1 - 1e-6))
+    mean = np.stack([theta + 4 * optimism[:, 0], theta - 4 * optimism[:, 1]], axis=1)
+    tau = np.full(mean.shape, 1.0 / b.belief_sd**2)
+    return mean, tau
+
+
+def update_beliefs(
+    mean: npt.NDArray[np.float64],
+    tau: npt.NDArray[np.float64],
+    signal: npt.NDArray[np.float64],
+    signal_precision: npt.NDArray[np.float64] | float,
+    weight: npt.NDArray[np.float64] | float,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Bayesian update of both parties' beliefs towards a signal both have seen.
+
+    Args:
+        mean: Beliefs, shape (n, 2).
+        tau: Their precisions, shape (n, 2).
+        signal: One signal per case.
+        signal_precision: Precision of the signal, per case or scalar.
+        weight: How much each party lets the signal count (a multiple of its precision),
+            per case (n, 1), per party (n, 2), or scalar.
+
+    Returns:
+        The new ``(mean, precision)``.
+    """
+    k = np.broadcast_to(np.asarray(weight, dtype=float), mean.shape) * np.reshape(
+        np.asarray(signal_precision, dtype=float), (-1, 1)
+    )
+    new_tau = tau + k
+    new_mean = (tau * mean + k * signal[:, None]) / np.maximum(new_tau, 1e-300)
+    return new_mean, new_tau
+
+
+def session_signal(
+    key: npt.NDArray[np.uint64],
+    counter: npt.ArrayLike,
+    merit: npt.NDArray[np.float64],
+    sd: float,
+    purpose: Draw = Draw.SIGNAL,
+) -> npt.NDArray[np.float64]:
+    """Return the signal of the true merits a session reveals to both parties.
+
+    Args:
+        key: Case keys.
+        counter: Session number, per case or scalar.
+        merit: True merits.
+        sd: Noise of the signal.
+        purpose: Which draw (sessions and the judge's explanation draw independently).
+
+    Returns:
+        ``logit(merit) + sd * z`` (log-odds), z standard normal from the case's own
+        counter-based draw.
+    """
+    u = np.clip(case_uniform(key, counter, purpose), 1e-12, 1 - 1e-12)
+    return logit(np.clip(merit, 1e-6, 1 - 1e-6)) + sd * ndtri(u)
+
+
+class Costs(NamedTuple):
+    """Each party's cost of going on to judgment, shape (n, 2), claim shares."""
+
+    plaintiff: npt.NDArray[np.float64]
+    defendant: npt.NDArray[np.float64]
+
+
+def costs_of_going_on(
+    cases: CaseTable,
+    idx: npt.NDArray[np.int64],
+    sessions_left: npt.NDArray[np.float64],
+    days_left: npt.NDArray[np.float64],
+    scenario: Scenario,
+) -> Costs:
+    """Return what going on to judgment costs each party, beyond its belief.
+
+    Args:
+        cases: Case table.
+        idx: Cases.
+        sessions_left: Sessions each still needs.
+        days_left: Expected days to judgment, read from the judge's calendar.
+        scenario: The scenario.
+
+    Returns:
+        The plaintiff's and the defendant's cost, claim shares.
+    """
+    b = scenario.bargaining
+    claim = np.maximum(cases.claim_value_kzt[idx], 1e-9)
+    refund = scenario.costs.fee_refund_share_on_settlement * cases.state_fee_kzt[idx] / claim
+    lawyer = cases.lawyer[idx] * (b.lawyer_fee_share_per_session * sessions_left)[:, None]
+    delay = cases.delay_cost_share[idx] * (days_left / DAYS_PER_MONTH)[:, None]
+    c = lawyer + delay + cases.relationship_share[idx]
+    return Costs(c[:, 0] + refund, c[:, 1])
+
+
+def settlement_zone(
+    belief: npt.NDArray[np.float64], costs: Costs, scenario: Scenario
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.float64]]:
+    """Return where a settlement zone exists, and the Nash amount agreed there.
+
+    Args:
+        belief: Both parties' beliefs about the log-odds of the plaintiff winning, (n, 2).
+        costs: Their costs of going on.
+        scenario: The scenario.
+
+    Returns:
+        ``(zone, amount)``: whether the plaintiff's minimum is at most the defendant's
+        maximum, and the amount (claim share, >= 0; NaN where there is no zone).
+    """
+    b = scenario.bargaining
+    enf = scenario.enforcement
+    loss_j = (1 - enf.p_voluntary_judgment) * b.enforcement_cost_share
+    loss_s = (1 - enf.p_voluntary_settlement) * b.enforcement_cost_share
+    p = expit(belief)
+    a = b.agreement_cost_share
+    x_min = (p[:, 0] * (1 - loss_j) - costs.plaintiff + a) / max(1 - loss_s, 1e-9)
+    x_max = p[:, 1] + costs.defendant - a
+    zone = x_min <= x_max
+    amount = np.maximum(x_min + b.bargaining_power * (x_max - x_min), 0.0)
+    return zone, np.where(zone, amount, np.nan)
+
+
+__all__ = [
+    "Costs",
+    "costs_of_going_on",
+    "draw_merits",
+    "initial_beliefs",
+    "session_signal",
+    "settlement_zone",
+    "update_beliefs",
+]

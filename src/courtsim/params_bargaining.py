@@ -1,0 +1,131 @@
+"""Pydantic model of the litigants' bargaining: beliefs, costs of going on, information.
+
+The settlement rule of ``domain.md`` §8 (divergent expectations, Landes-Gould-Posner;
+information revealed over the proceedings, Cooter & Rubinfeld; Nash bargaining), as
+``docs/model.md`` states it in formulas. No Kazakh estimate exists for any behavioural
+parameter here: each is an assumption with the range given in its description, and the
+shares of cases that settle come out of them (they are not set by hand).
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from courtsim.params import Section
+
+
+class Bargaining(Section):
+    """How the parties of a contested claim decide, session by session, whether to settle."""
+
+    enabled: bool = Field(
+        default=False,
+        description="Settlement in the trial court comes from the parties' bargaining at the "
+        "decision points of the proceedings (acceptance, every held session). Off: the "
+        "spontaneous settlement hazard of the case types (case_types.*.settle_hazard_per_month).",
+    )
+    merit_mean: float = Field(
+        default=0.6,
+        gt=0,
+        lt=1,
+        description="Mean true chance that the plaintiff of a contested claim wins (assumption, "
+        "range 0.5-0.7: claims are filed when the plaintiff expects to win; Priest-Klein, "
+        "domain.md §8). The judgment is drawn from it, not from the parties' beliefs.",
+    )
+    merit_concentration: float = Field(
+        default=4.0,
+        gt=0,
+        le=1000,
+        description="Concentration a+b of the Beta distribution of the true merits (assumption, "
+        "range 2-10: larger means more cases close to the mean).",
+    )
+    p_win_uncontested: float = Field(
+        default=0.98,
+        ge=0,
+        le=1,
+        description="Chance that an uncontested claim is granted (assumption; the defendant "
+        "does not dispute, domain.md §8 [I]).",
+    )
+    belief_sd: float = Field(
+        default=0.6,
+        gt=0,
+        le=10,
+        description="How uncertain each party holds its own estimate of the log-odds that the "
+        "plaintiff wins (sd of its prior belief, logit units: 0.6 is about 0.15 in chance at "
+        "an even case; assumption, range 0.4-1.2). Its bias is the party's optimism "
+        "(litigants.optimism_*, x4 on the log-odds scale).",
+    )
+    lawyer_optimism_shift: float = Field(
+        default=-0.03,
+        ge=-1,
+        le=1,
+        description="Added to the optimism of a party with a lawyer (assumption, range "
+        "-0.06-0: counsel tempers the client's self-serving bias).",
+    )
+    legal_entity_optimism_shift: float = Field(
+        default=-0.02,
+        ge=-1,
+        le=1,
+        description="Added to the optimism of a legal entity (assumption, range -0.05-0: "
+        "repeat players estimate their chances better).",
+    )
+    signal_sd: float = Field(
+        default=1.2,
+        gt=0,
+        le=20,
+        description="Noise of the signal of the true merits (log-odds) each held session "
+        "reveals (assumption, range 0.6-2.4; smaller is more information per session).",
+    )
+    signal_weight: float = Field(
+        default=1.0,
+        ge=0,
+        le=10,
+        description="Weight each party gives a session's signal in its Bayesian update, as a "
+        "multiple of the signal's precision (assumption, range 0.5-1.5; 0: beliefs never move).",
+    )
+    judge_explain_sd: float = Field(
+        default=1.0,
+        gt=0,
+        le=20,
+        description="Noise of the judge's explanation of the likely outcome, added at every "
+        "held session while the in-court pilot has trial judges promote settlement (CPC "
+        "ch. 17 duty; log-odds; its precision is scaled by the judge's promotion trait; assumption, range 0.6-2).",
+    )
+    lawyer_fee_share_per_session: float = Field(
+        default=0.02,
+        ge=0,
+        le=1,
+        description="Lawyer's fee for each session still to come, as a share of the claim, "
+        "for a party with a lawyer (assumption, range 0.01-0.05).",
+    )
+    enforcement_cost_share: float = Field(
+        default=0.2,
+        ge=0,
+        le=1,
+        description="Share of what is owed that the plaintiff loses when the debtor does not "
+        "pay voluntarily and enforcement proceedings follow (assumption, range 0.1-0.3); "
+        "applied with enforcement.p_voluntary_* to judgments and settlements.",
+    )
+    agreement_cost_share: float = Field(
+        default=0.01,
+        ge=0,
+        le=1,
+        description="Each party's cost of negotiating and drawing up an agreement, share of "
+        "the claim (assumption, range 0-0.03).",
+    )
+    bargaining_power: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="Plaintiff's share of the surplus in the Nash bargaining solution "
+        "(assumption: symmetric, 0.5).",
+    )
+    agreement_days: int = Field(
+        default=10,
+        ge=0,
+        le=365,
+        description="Days from finding a settlement zone to the judge's approval of the "
+        "agreement (assumption, range 5-20).",
+    )
+
+
+__all__ = ["Bargaining"]

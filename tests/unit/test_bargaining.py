@@ -1,0 +1,164 @@
+"""The settlement rule of courtsim.bargaining, exactly; its wiring into the model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.special import expit, logit
+
+from courtsim import load_scenario, simulate
+from courtsim.bargaining import (
+    Costs,
+    initial_beliefs,
+    session_signal,
+    settlement_zone,
+    update_beliefs,
+)
+from courtsim.errors import ScenarioError
+from courtsim.scenario import load_scenario as load
+from tests.conftest import SCENARIOS
+
+
+@pytest.fixture(scope="module")
+def sc():
+    return load_scenario(SCENARIOS / "bargaining.yaml")
+
+
+def test_zone_and_nash_amount_match_the_formulas(sc):
+    b, enf = sc.bargaining, sc.enforcement
+    belief = logit(np.array([[0.7, 0.7], [0.9, 0.3]]))
+    costs = Costs(np.array([0.05, 0.05]), np.array([0.04, 0.04]))
+    zone, amount = settlement_zone(belief, costs, sc)
+    loss_j = (1 - enf.p_voluntary_judgment) * b.enforcement_cost_share
+    loss_s = (1 - enf.p_voluntary_settlement) * b.enforcement_cost_share
+    a = b.agreement_cost_share
+    x_min = (0.7 * (1 - loss_j) - 0.05 + a) / (1 - loss_s)
+    x_max = 0.7 + 0.04 - a
+    assert zone.tolist() == [x_min <= x_max, False]
+    assert x_min <= x_max  # the first case has a zone: the amount is the Nash split
+    assert amount[0] == pytest.approx(x_min + b.bargaining_power * (x_max - x_min), abs=1e-12)
+    assert np.isnan(amount[1])
+
+
+def test_bayesian_update_narrows_the_gap_geometrically():
+    mean = np.array([[1.0, -1.0]])
+    tau = np.array([[4.0, 4.0]])
+    signal = np.array([0.0])
+    m1, t1 = update_beliefs(mean, tau, signal, 1.0, 1.0)
+    # Conjugate normal update: precision adds, mean is the precision-weighted average.
+    assert t1.tolist() == [[5.0, 5.0]]
+    assert m1 == pytest.approx(np.array([[0.8, -0.8]]))
+    # Weight 0: beliefs never move.
+    m0, t0 = update_beliefs(mean, tau, signal, 1.0, 0.0)
+    assert (m0 == mean).all()
+    assert (t0 == tau).all()
+
+
+def test_priors_are_biased_by_optimism_on_the_log_odds_scale(sc):
+    merit = np.array([0.5, 0.9])
+    mean, tau = initial_beliefs(merit, np.array([[0.1, 0.1], [0.1, 0.1]]), sc.bargaining)
+    assert mean[:, 0] - logit(merit) == pytest.approx([0.4, 0.4])
+    assert logit(merit) - mean[:, 1] == pytest.approx([0.4, 0.4])
+    # The same optimism moves a clear case's expected chance less than a close one's.
+    gap = expit(mean[:, 0]) - expit(mean[:, 1])
+    assert gap[1] < gap[0]
+    assert (tau == 1 / sc.bargaining.belief_sd**2).all()
+
+
+def test_signals_are_counter_based_and_centred_on_the_merits():
+    key = np.arange(1, 20_001, dtype=np.uint64) * np.uint64(7919)
+    merit = np.full(key.size, 0.7)
+    s0 = session_signal(key, 0, merit, 1.0)
+    assert (session_signal(key, 0, merit, 1.0) == s0).all()  # same key and counter
+    s1 = session_signal(key, 1, merit, 1.0)
+    assert not np.allclose(s0, s1)
+    se = 1.0 / np.sqrt(key.size)
+    assert abs(s0.mean() - logit(0.7)) < 4 * se
+    assert abs(s0.std() - 1.0) < 0.03
+
+
+def test_bargaining_run_settles_with_amounts_and_draws_judgments_from_merits(sc):
+    res = simulate(sc.with_overrides({"horizon_days": 120}), seed=3)
+    c = res.cases
+    settled = c[c["outcome"] == "settlement"]
+    assert len(settled) > 50
+    # Only contested claims bargain, and every agreement has its amount.
+    assert settled["contested"].all()
+    assert settled["settle_amount"].notna().all()
+    assert (settled["settle_amount"] >= 0).all()
+    # An agreement ends the case as a settlement: no withdrawal or judgment overtakes it.
+    assert c.loc[c["outcome"].isin(["judgment", "withdrawal"]), "settle_amount"].isna().all()
+    k = res.kpis
+    assert k["settlement_to_claim_ratio"] == pytest.approx(settled["settle_amount"].mean())
+    assert 0 < k["plaintiff_win_rate_contested_judgments"] < 1
+    assert k["uncontested_share_filed"] > 0
+
+
+def test_common_random_numbers_hold_when_a_pilot_opens(sc):
+    # Conciliation at acceptance changes who settles where, not the disputes: merits,
+    # whether they are contested, and both parties' priors are drawn per case.
+    short = sc.with_overrides({"horizon_days": 60})
+    pilot = short.with_overrides(
+        {
+            "conciliation.judges_per_court": 2,
+            "policies": [{"type": "in_court", "start_day": 0}],
+        }
+    )
+    a, b = simulate(short, seed=5).cases, simulate(pilot, seed=5).cases
+    assert len(a) == len(b)
+    for col in ("merit", "contested", "plaintiff_optimism", "defendant_optimism"):
+        assert (a[col].to_numpy() == b[col].to_numpy()).all(), col
+    assert (a["outcome"] != b["outcome"]).any()  # the pilot did change outcomes
+
+
+def test_without_bargaining_nothing_changes_in_the_results(tiny_scenario):
+    # The section is off by default and absent from the scenario's hash.
+    assert "bargaining" not in tiny_scenario.model_dump_json()
+    c = simulate(tiny_scenario, seed=1).cases
+    assert c["merit"].isna().all()
+    assert c["settle_amount"].isna().all()
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        (
+            "case_types:\n  debt_loan: {settle_hazard_per_month: 0.2}\n",
+            "case_types.debt_loan.settle_hazard_per_month",
+        ),
+        ("bargaining:\n  signal_sd: 0\n", "bargaining.signal_sd"),
+        ("bargaining:\n  spread: 1\n", "bargaining.spread"),
+    ],
+)
+def test_bad_bargaining_input_names_the_field(tmp_path, extra, field):
+    f = tmp_path / "s.yaml"
+    f.write_text(f"extends: {SCENARIOS / 'bargaining.yaml'}\n{extra}")
+    with pytest.raises(ScenarioError) as err:
+        load(f)
+    msg = str(err.value)
+    assert field in msg
+    assert str(f) in msg
+
+
+def test_trial_boosts_are_refused_beside_bargaining(tmp_path):
+    f = tmp_path / "s.yaml"
+    f.write_text(
+        f"extends: {SCENARIOS / 'in_court.yaml'}\n"
+        "bargaining: {enabled: true}\n"
+        "case_types:\n"
+        + "".join(
+            f"  {t}: {{settle_hazard_per_month: 0.0}}\n"
+            for t in (
+                "debt_loan",
+                "family",
+                "alimony",
+                "labour",
+                "property",
+                "housing",
+                "consumer",
+                "other",
+            )
+        )
+    )
+    with pytest.raises(ScenarioError, match="trial_settlement_boost"):
+        load(f)
