@@ -108,13 +108,15 @@ def _redraw(
         return _outputs(H.redraw(ctx, view, lang, prefix), outs)
 
 
-_EX_DRAWN = ["cards", "pending", "ttd", "channels_fig", "util", "table"]
+_EX_DRAWN = ["cards", "pending", "ttd", "channels_fig", "util", "regions", "regions_style", "table"]
 _EX_IDS = [
     ("ex-cards", "children"),
     ("ex-pending", "figure"),
     ("ex-ttd", "figure"),
     ("ex-channels-fig", "figure"),
     ("ex-util", "figure"),
+    ("ex-regions", "figure"),
+    ("ex-regions-box", "style"),
     ("ex-table", "children"),
 ]
 _CMP_DRAWN = ["sentences", "diff", "pending", "channels", "util", "table"]
@@ -160,17 +162,12 @@ def _explorer(app: dash.Dash, ctx: AppContext) -> None:
     def select(name: Any, contents: Any, filename: Any) -> tuple[Any, ...]:
         return _outputs(H.select_scenario(ctx, _trigger(), name, contents, filename), names)
 
-    outs = ["view", "status", "cards", "pending", "ttd", "channels_fig", "util", "table"]
+    outs = ["view", "status", *_EX_DRAWN]
 
     @app.callback(
         Output("ex-view", "data"),
         Output("ex-status", "children"),
-        Output("ex-cards", "children"),
-        Output("ex-pending", "figure"),
-        Output("ex-ttd", "figure"),
-        Output("ex-channels-fig", "figure"),
-        Output("ex-util", "figure"),
-        Output("ex-table", "children"),
+        *[Output(i, prop) for i, prop in _EX_IDS],
         Input("ex-run", "n_clicks"),
         State("token", "data"),
         State("ex-source", "data"),

@@ -26,6 +26,7 @@ from courtsim.dashboard.labels import factor_label, kpi_order, measure
 from courtsim.dashboard.layout import kpi_cards, lever_panel, message, placeholder_figure, table
 from courtsim.dashboard.levers import channel_types, field_bounds
 from courtsim.dashboard.live import Replications
+from courtsim.dashboard.region_map import has_map, mean_by_region, region_map
 from courtsim.dashboard.report import comparison_sentences, kpi_table, render_html
 from courtsim.dashboard.safety import check_run_budget, parse_scenario_upload, resolve_under
 from courtsim.dashboard.tables import kpi_display_table, sweep_aggregate
@@ -313,7 +314,12 @@ def draw_replications(reps: Replications) -> Outputs:
     """Return the explorer's cards, figures and KPI table for replications of one scenario."""
     sc = next(iter(reps.scenarios.values()))
     summary = reps.summary
+    regions = mean_by_region(reps.regions) if len(reps.regions) else None
+    mapped = has_map(regions)
     return {
+        # the tile map, for a scenario of Kazakhstan's regions (hidden otherwise)
+        "regions": region_map(regions) if mapped else placeholder_figure(""),
+        "regions_style": {} if mapped else {"display": "none"},
         "cards": kpi_cards(summary),
         "pending": F.pending_over_time(
             reps.daily_summary, start_date=sc.start_date, from_day=sc.reporting.warmup_days

@@ -353,6 +353,13 @@ def explorer_tab(ctx: AppContext) -> dcc.Tab:
                 ],
                 className="figgrid",
             ),
+            # The tile map of the regions: shown after a run of a scenario of regions.
+            html.Div(
+                dcc.Graph(id="ex-regions", figure=placeholder_figure(""), config=_GRAPH_CONFIG),
+                id="ex-regions-box",
+                className="figure",
+                style={"display": "none"},
+            ),
             html.Div(id="ex-table", className="tablebox"),
             _downloads("ex"),
         ],
