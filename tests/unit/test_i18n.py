@@ -121,3 +121,44 @@ def test_unknown_language_is_a_clear_error():
         check_language("de")
     with pytest.raises(CourtsimError, match="choose one of en, ru, kk"), language("xx"):
         pass
+
+
+def _strings(component) -> list[str]:
+    """Every text a Dash component shows (its children, recursively)."""
+    if isinstance(component, str):
+        return [component]
+    if isinstance(component, list | tuple):
+        return [s for c in component for s in _strings(c)]
+    children = getattr(component, "children", None)
+    return _strings(children) if children is not None else []
+
+
+def test_dashboard_levers_and_channels_are_catalog_messages():
+    from courtsim.dashboard.levers import CHANNEL_NAMES, LABELS
+
+    source = _extracted()
+    for msg in [*LABELS.values(), *CHANNEL_NAMES.values()]:
+        assert msg in source, f"{msg!r} is not marked for the catalog"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_dashboard_levers_and_channels_show_in_the_language(lang):
+    from courtsim.dashboard.layout import lever_panel
+    from courtsim.dashboard.levers import CHANNEL_NAMES, LABELS
+    from courtsim.scenario import load_scenario
+
+    english = {*LABELS.values(), *CHANNEL_NAMES.values()}
+    with language(lang):
+        levers, options, _on, _style = lever_panel(
+            load_scenario(ROOT / "scenarios" / "combined.yaml")
+        )
+    labels = [s for lv in levers for s in _strings(lv.children[0])]
+    assert len(levers) >= 8
+    shown = [s for s in labels if s.strip(": ")]
+    assert shown, "no lever label"
+    for text in shown:
+        assert text not in english, f"{lang}: lever label {text!r} left in English"
+        assert re.search("[А-Яа-яӘәҒғҚқҢңӨөҰұҮүҺһІі]", text), (lang, text)
+    assert len(options) == 3
+    for opt in options:
+        assert opt["label"] not in english, (lang, opt)

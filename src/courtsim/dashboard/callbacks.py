@@ -15,6 +15,7 @@ from dash import ALL, Input, Output, State, callback_context, no_update
 from courtsim.dashboard import handlers as H
 from courtsim.dashboard.context import AppContext
 from courtsim.dashboard.decisions_tab import register_decision_callbacks
+from courtsim.dashboard.layout import channel_options
 from courtsim.i18n import LANGS, _, language
 
 
@@ -108,13 +109,15 @@ def _redraw(
         return _outputs(H.redraw(ctx, view, lang, prefix), outs)
 
 
-_EX_DRAWN = ["cards", "pending", "ttd", "channels_fig", "util", "table"]
+_EX_DRAWN = ["cards", "pending", "ttd", "channels_fig", "util", "regions", "regions_style", "table"]
 _EX_IDS = [
     ("ex-cards", "children"),
     ("ex-pending", "figure"),
     ("ex-ttd", "figure"),
     ("ex-channels-fig", "figure"),
     ("ex-util", "figure"),
+    ("ex-regions", "figure"),
+    ("ex-regions-box", "style"),
     ("ex-table", "children"),
 ]
 _CMP_DRAWN = ["sentences", "diff", "pending", "channels", "util", "table"]
@@ -135,10 +138,12 @@ def _progress(app: dash.Dash, ctx: AppContext, prefix: str) -> None:
         Output(f"{prefix}-progress-text", "children"),
         Input(f"{prefix}-interval", "n_intervals"),
         State("token", "data"),
+        State("lang", "value"),
         prevent_initial_call=True,
     )
-    def poll(_n: int, token: Any) -> tuple[Any, ...]:
-        return _outputs(H.poll_progress(ctx, token, prefix), ["value", "max", "text"])
+    def poll(_n: int, token: Any, lang: Any) -> tuple[Any, ...]:
+        with _language_of(lang):
+            return _outputs(H.poll_progress(ctx, token, prefix), ["value", "max", "text"])
 
 
 def _explorer(app: dash.Dash, ctx: AppContext) -> None:
@@ -155,22 +160,29 @@ def _explorer(app: dash.Dash, ctx: AppContext) -> None:
         Input("ex-scenario", "value"),
         Input("ex-upload", "contents"),
         State("ex-upload", "filename"),
+        State("lang", "value"),
         prevent_initial_call=True,
     )
-    def select(name: Any, contents: Any, filename: Any) -> tuple[Any, ...]:
-        return _outputs(H.select_scenario(ctx, _trigger(), name, contents, filename), names)
+    def select(name: Any, contents: Any, filename: Any, lang: Any) -> tuple[Any, ...]:
+        with _language_of(lang):  # the new levers' labels in the page's language
+            return _outputs(H.select_scenario(ctx, _trigger(), name, contents, filename), names)
 
-    outs = ["view", "status", "cards", "pending", "ttd", "channels_fig", "util", "table"]
+    @app.callback(
+        Output("ex-channels", "options", allow_duplicate=True),
+        Input("lang", "value"),
+        prevent_initial_call=True,
+    )
+    def channel_names(lang: Any) -> Any:
+        # The checkboxes' names are plain strings (no i18n spans): name them again.
+        with _language_of(lang):
+            return channel_options()
+
+    outs = ["view", "status", *_EX_DRAWN]
 
     @app.callback(
         Output("ex-view", "data"),
         Output("ex-status", "children"),
-        Output("ex-cards", "children"),
-        Output("ex-pending", "figure"),
-        Output("ex-ttd", "figure"),
-        Output("ex-channels-fig", "figure"),
-        Output("ex-util", "figure"),
-        Output("ex-table", "children"),
+        *[Output(i, prop) for i, prop in _EX_IDS],
         Input("ex-run", "n_clicks"),
         State("token", "data"),
         State("ex-source", "data"),

@@ -54,6 +54,8 @@ class Bundle:
         factors: Swept factors (kind ``sweep`` / ``sensitivity``).
         indices: Sensitivity indices (kind ``sensitivity``).
         scenarios: Scenario name -> scenario, when known.
+        regions: KPIs per region (index ``region``, one column per KPI) of a run with
+            several regions (courts), for the tile map; None otherwise.
     """
 
     kind: str
@@ -68,6 +70,7 @@ class Bundle:
     factors: list[str] = field(default_factory=list)
     indices: pd.DataFrame | None = None
     scenarios: dict[str, Scenario] = field(default_factory=dict)
+    regions: pd.DataFrame | None = None
     #: Shown name -> the label the results store, after :func:`localise`.
     aliases: dict[str, str] = field(default_factory=dict)
 
@@ -220,6 +223,8 @@ def from_result(result: Any, title: str | None = None) -> Bundle:
         daily_summary=_daily_long(result.daily),
         ttd=_ttd_from_cases(result.cases, sc.reporting.warmup_days, sc.horizon_days),
         scenarios={sc.name: sc},
+        # A one-court run's only region is the country: nothing to map.
+        regions=result.region_kpis if len(sc.courts) > 1 else None,
     )
 
 
@@ -485,6 +490,13 @@ def to_bundle(source: Any, title: str | None = None) -> Bundle:
         summary = source.summary
         if kpis is not None and "scenario" in kpis and "scenario" not in summary:
             summary = summarise_kpis(kpis)
+        regions = getattr(source, "regions", None)  # the dashboard's live runs, long
+        if regions is not None and len(regions) and "region" in regions:
+            from courtsim.dashboard.region_map import mean_by_region
+
+            regions = mean_by_region(regions)
+        else:
+            regions = None
         return Bundle(
             kind="replicate",
             title=name,
@@ -494,5 +506,6 @@ def to_bundle(source: Any, title: str | None = None) -> Bundle:
             ttd=ttd,
             kpis=kpis,
             scenarios=scenarios,
+            regions=regions,
         )
     raise TypeError(f"cannot make a report from a {type(source).__name__}")

@@ -26,12 +26,14 @@ from courtsim.dashboard.labels import factor_label, kpi_order, measure
 from courtsim.dashboard.layout import kpi_cards, lever_panel, message, placeholder_figure, table
 from courtsim.dashboard.levers import channel_types, field_bounds
 from courtsim.dashboard.live import Replications
+from courtsim.dashboard.region_map import has_map, mean_by_region, region_map
 from courtsim.dashboard.report import comparison_sentences, kpi_table, render_html
 from courtsim.dashboard.safety import check_run_budget, parse_scenario_upload, resolve_under
 from courtsim.dashboard.tables import kpi_display_table, sweep_aggregate
 from courtsim.dashboard.targets import draw_target
 from courtsim.errors import CourtsimError
 from courtsim.experiment.sequential import Target
+from courtsim.i18n import _, number
 from courtsim.scenario import Scenario
 
 log = logging.getLogger("courtsim.dashboard")
@@ -145,7 +147,9 @@ def select_scenario(
         sc = parse_scenario_upload(contents, str(filename or "upload.yaml"), ctx.limits)
         key = ctx.uploads.put(sc.content_hash(), sc)
         source: dict[str, str] = {"upload": key, "name": str(filename)}
-        msg = message(f"Loaded {filename}: scenario '{sc.name}'.", "ok")
+        msg = message(
+            _("Loaded {file}: scenario '{name}'.").format(file=filename, name=sc.name), "ok"
+        )
     else:
         sc = ctx.scenario(name)
         source, msg = {"shipped": str(name)}, ""
@@ -234,8 +238,9 @@ def run_explorer(
     out["view"] = view
     secs = reps_.manifest.get("run_seconds", 0.0)
     out["status"] = message(
-        f"{n} replications of '{sc.name}' ({sc.horizon_days} days, seed {s}); "
-        f"{secs:.1f} s of simulation.",
+        _(
+            "{n} replications of '{name}' ({days} days, seed {seed}); {secs} s of simulation."
+        ).format(n=n, name=sc.name, days=sc.horizon_days, seed=s, secs=number(secs)),
         "ok",
     )
     return out
@@ -313,7 +318,12 @@ def draw_replications(reps: Replications) -> Outputs:
     """Return the explorer's cards, figures and KPI table for replications of one scenario."""
     sc = next(iter(reps.scenarios.values()))
     summary = reps.summary
+    regions = mean_by_region(reps.regions) if len(reps.regions) else None
+    mapped = has_map(regions)
     return {
+        # the tile map, for a scenario of Kazakhstan's regions (hidden otherwise)
+        "regions": region_map(regions) if mapped else placeholder_figure(""),
+        "regions_style": {} if mapped else {"display": "none"},
         "cards": kpi_cards(summary),
         "pending": F.pending_over_time(
             reps.daily_summary, start_date=sc.start_date, from_day=sc.reporting.warmup_days
@@ -330,11 +340,11 @@ def poll_progress(ctx: AppContext, token: Any, prefix: str) -> Outputs:
     try:
         done, total = ctx.progress.get(f"{token}:{prefix}", "progress")
     except CourtsimError:
-        return {"value": "0", "max": "1", "text": "Starting..."}
+        return {"value": "0", "max": "1", "text": _("Starting...")}
     return {
         "value": str(done),
         "max": str(max(total, 1)),
-        "text": f"Running: {done} of {total} simulations done",
+        "text": _("Running: {done} of {total} simulations done").format(done=done, total=total),
     }
 
 
@@ -408,7 +418,7 @@ def run_comparison(
         if bundle.kind != "compare":
             raise CourtsimError(f"'{saved}' holds a {bundle.kind}, not a comparison")
         view = ctx.views.put(f"{token}:cmp:saved:{saved}", bundle)
-        status = message(f"Opened the saved comparison {saved}.", "ok")
+        status = message(_("Opened the saved comparison {folder}.").format(folder=saved), "ok")
     else:
         names = [str(p) for p in (pilots or []) if p != baseline]
         if not names:
@@ -423,7 +433,10 @@ def run_comparison(
         bundle = to_bundle(live)
         view = ctx.views.put(f"{token}:cmp:{'+'.join(scenarios)}:{n}:{s}", live)
         status = message(
-            f"{', '.join(names)} against {baseline}: {n} paired replications, seed {s}.", "ok"
+            _("{pilots} against {baseline}: {n} paired replications, seed {seed}.").format(
+                pilots=", ".join(names), baseline=baseline, n=n, seed=s
+            ),
+            "ok",
         )
     out = draw_comparison(bundle)
     out.update(view=view, status=status)
@@ -450,7 +463,7 @@ def draw_comparison(bundle: Bundle) -> Outputs:
     colours = bundle.colours()
     return {
         "sentences": blocks
-        or message("No sentence: the comparison has none of the key KPIs.", "info"),
+        or message(_("No sentence: the comparison has none of the key KPIs."), "info"),
         "diff": F.differences(table_, list(KEY_METRICS), colours=colours),
         "pending": F.pending_over_time(
             bundle.daily_summary,

@@ -164,6 +164,10 @@ _EXTRA: dict[str, tuple[str, str, bool]] = {
     "new_filed": (N_("New claims per day"), "cases", False),
     "new_disposed": (N_("Cases disposed per day"), "cases", False),
     "ttd_days": (N_("Time to disposition"), "days", False),
+    # per region (courtsim.region_kpis): the region's own civil judges
+    "judges": (N_("Civil judges"), "", False),
+    "pending_per_judge": (N_("Pending cases per judge"), "cases", False),
+    "incoming_per_judge_per_year": (N_("Incoming claims per judge per year"), "cases", False),
 }
 
 _AGE_BAND = re.compile(r"^pending_age_share_(?P<lo>\d+|over)_(?P<hi>\d+)_days$")

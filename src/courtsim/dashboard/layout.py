@@ -137,12 +137,26 @@ def lever_controls(levers: list[Lever]) -> list[Any]:
             )  # fmt: skip
         out.append(
             html.Div(
-                [html.Label(lv.label, title=lv.help), control],
+                # each part a catalog message the language switch re-renders (T)
+                [html.Label(_label_parts(lv.parts or (lv.label,)), title=lv.help), control],
                 className="lever",
                 title=lv.help,
             )
         )
     return out
+
+
+def _label_parts(parts: tuple[str, ...]) -> list[Any]:
+    out: list[Any] = []
+    for i, p in enumerate(parts):
+        out.extend([": "] if i else [])
+        out.append(T(p))
+    return out
+
+
+def channel_options() -> list[dict[str, str]]:
+    """Return the reconciliation channels' checkboxes, named in the language in force."""
+    return [{"label": _(CHANNEL_NAMES.get(k, k)), "value": k} for k in channel_types()]
 
 
 def lever_panel(sc: Scenario) -> tuple[list[Any], list[dict[str, str]], list[str], dict]:
@@ -154,9 +168,8 @@ def lever_panel(sc: Scenario) -> tuple[list[Any], list[dict[str, str]], list[str
     Returns:
         ``(lever components, channel options, channels on, style of the channel box)``.
     """
-    kinds = channel_types()
-    options = [{"label": CHANNEL_NAMES.get(k, k), "value": k} for k in kinds]
-    style = {} if kinds else {"display": "none"}
+    options = channel_options()
+    style = {} if options else {"display": "none"}
     return lever_controls(levers_for(sc)), options, channels_on(sc), style
 
 
@@ -352,6 +365,13 @@ def explorer_tab(ctx: AppContext) -> dcc.Tab:
                     _graph("ex-util", "Utilisation of judges and mediators appears here"),
                 ],
                 className="figgrid",
+            ),
+            # The tile map of the regions: shown after a run of a scenario of regions.
+            html.Div(
+                dcc.Graph(id="ex-regions", figure=placeholder_figure(""), config=_GRAPH_CONFIG),
+                id="ex-regions-box",
+                className="figure",
+                style={"display": "none"},
             ),
             html.Div(id="ex-table", className="tablebox"),
             _downloads("ex"),

@@ -38,18 +38,19 @@ LEVER_KEYS: tuple[str, ...] = (
     "policies[out_of_court].start_day",
 )
 
-#: Reader-facing names; a key without one uses its schema title.
+#: Reader-facing names (catalog messages, translated where shown); a key without one uses
+#: its schema title (English: the schema is not translated).
 LABELS: dict[str, str] = {
-    "judges.count": "Civil judges (all courts)",
-    "filings.per_year": "New claims per year",
-    "conciliation.judges_per_court": "Conciliation judges per court",
-    "mediators.retired_judge.per_court": "Retired-judge mediators per court",
-    "mediators.professional.per_court": "Professional mediators per court",
-    "mediators.public.per_court": "Public mediators per court",
-    "reconciliation.propensity_plaintiff": "Plaintiffs' propensity to consent",
-    "reconciliation.propensity_defendant": "Defendants' propensity to consent",
-    "p_offer": "share of cases offered",
-    "start_day": "start day",
+    "judges.count": N_("Civil judges (all courts)"),
+    "filings.per_year": N_("New claims per year"),
+    "conciliation.judges_per_court": N_("Conciliation judges per court"),
+    "mediators.retired_judge.per_court": N_("Retired-judge mediators per court"),
+    "mediators.professional.per_court": N_("Professional mediators per court"),
+    "mediators.public.per_court": N_("Public mediators per court"),
+    "reconciliation.propensity_plaintiff": N_("Plaintiffs' propensity to consent"),
+    "reconciliation.propensity_defendant": N_("Defendants' propensity to consent"),
+    "p_offer": N_("share of cases offered"),
+    "start_day": N_("start day"),
 }
 
 CHANNEL_NAMES: dict[str, str] = {
@@ -81,7 +82,9 @@ class Lever:
 
     Attributes:
         key: Dotted key (``judges.count``) or channel field (``policies[in_court].p_offer``).
-        label: What the control is called on the page.
+        label: What the control is called on the page (English).
+        parts: The catalog messages the label is made of, joined by ": " (a channel's
+            name and its field's name), so the page can show it in any language.
         kind: ``int`` or ``float``.
         control: ``slider`` (both bounds, a modest range) or ``input`` (a number box).
         minimum: Lower bound from the schema, if any.
@@ -102,6 +105,7 @@ class Lever:
     value: float
     help: str
     channel: str | None = None
+    parts: tuple[str, ...] = ()
 
 
 @functools.lru_cache(maxsize=1)
@@ -252,9 +256,10 @@ def levers_for(scenario: Scenario, schema: dict[str, Any] | None = None) -> list
         control: Literal["slider", "input"] = "slider" if span <= _MAX_SLIDER_RANGE else "input"
         if channel is not None:
             field = key.rsplit(".", 1)[1]
-            label = f"{CHANNEL_NAMES.get(channel, channel)}: {LABELS.get(field, field)}"
+            parts = (CHANNEL_NAMES.get(channel, channel), LABELS.get(field, field))
         else:
-            label = LABELS.get(key) or str(f.get("title", key))
+            parts = (LABELS.get(key) or str(f.get("title", key)),)
+        label = ": ".join(parts)
         out.append(
             Lever(
                 key=key,
@@ -267,6 +272,7 @@ def levers_for(scenario: Scenario, schema: dict[str, Any] | None = None) -> list
                 value=float(value),
                 help=str(f.get("description", "")),
                 channel=channel,
+                parts=parts,
             )
         )
     return out

@@ -45,6 +45,9 @@ DAILY_METRICS: tuple[str, ...] = (
 
 Progress = Callable[[int, int], None]
 
+#: Columns of :attr:`Replications.regions`.
+REGION_COLUMNS = ("scenario", "replicate", "region", "metric", "value")
+
 
 def run_one(scenario: Scenario, seed: int, replicate: int) -> dict[str, Any]:
     """Run one replicate and keep what the dashboard shows (runs in a worker process).
@@ -56,8 +59,9 @@ def run_one(scenario: Scenario, seed: int, replicate: int) -> dict[str, Any]:
 
     Returns:
         ``kpis`` (dict), ``daily`` (name -> float array, day 0..horizon), ``ttd`` (float32
-        array: days from filing to disposal of cases disposed in the KPI window) and
-        ``run_seconds``.
+        array: days from filing to disposal of cases disposed in the KPI window),
+        ``regions`` (region -> its KPIs, for a scenario of several courts; else empty)
+        and ``run_seconds``.
     """
     from courtsim.runner import simulate
 
@@ -74,10 +78,17 @@ def run_one(scenario: Scenario, seed: int, replicate: int) -> dict[str, Any]:
     )
     ttd = (c.loc[disposed, "t_disposed"] - c.loc[disposed, "t_filed"]).to_numpy(np.float32)
     daily = {k: res.daily[k].to_numpy(np.float64) for k in DAILY_METRICS if k in res.daily}
+    # Per-region KPIs only where there are regions to tell apart (the tile map).
+    regions = (
+        {str(k): {m: float(v) for m, v in row.items()} for k, row in res.region_kpis.iterrows()}
+        if len(scenario.courts) > 1
+        else {}
+    )
     return {
         "kpis": {k: float(v) for k, v in res.kpis.items()},
         "daily": daily,
         "ttd": ttd,
+        "regions": regions,
         "run_seconds": float(res.manifest.get("run_seconds", np.nan)),
     }
 
@@ -94,6 +105,8 @@ class Replications:
         daily: ``scenario, replicate, day, metric, value`` (the series in ``DAILY_METRICS``).
         ttd: ``scenario, replicate, ttd_days``: one row per disposed case.
         manifest: Provenance: kind, seeds, scenario hashes, versions, timings.
+        regions: ``scenario, replicate, region, metric, value`` for scenarios of several
+            courts (empty otherwise).
     """
 
     scenarios: dict[str, Scenario]
@@ -103,6 +116,9 @@ class Replications:
     daily: pd.DataFrame
     ttd: pd.DataFrame
     manifest: dict[str, Any] = field(default_factory=dict)
+    regions: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(REGION_COLUMNS))
+    )
     _cache: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 
     @property
@@ -306,11 +322,16 @@ class LiveRunner:
     ) -> Replications:
         from courtsim.result import package_versions
 
-        kpi_rows, daily_parts, ttd_parts = [], [], []
+        kpi_rows, daily_parts, ttd_parts, region_rows = [], [], [], []
         for name in scenarios:
             for r in range(replications):
                 rec = records[(name, r)]
                 kpi_rows.extend((name, r, seed, k, v) for k, v in rec["kpis"].items())
+                region_rows.extend(
+                    (name, r, region, k, v)
+                    for region, values in rec["regions"].items()
+                    for k, v in values.items()
+                )
                 for metric, values in rec["daily"].items():
                     daily_parts.append(
                         pd.DataFrame(
@@ -346,4 +367,5 @@ class LiveRunner:
             daily=pd.concat(daily_parts, ignore_index=True),
             ttd=pd.concat(ttd_parts, ignore_index=True),
             manifest=manifest,
+            regions=pd.DataFrame(region_rows, columns=list(REGION_COLUMNS)),
         )

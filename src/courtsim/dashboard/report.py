@@ -41,6 +41,7 @@ from courtsim.dashboard.folders import (
     to_bundle,
 )
 from courtsim.dashboard.labels import factor_label, kpi_order
+from courtsim.dashboard.region_map import has_map, region_map
 from courtsim.dashboard.tables import kpi_display_table, sweep_aggregate
 from courtsim.dashboard.targets import check_report_kpis, draw_target
 from courtsim.errors import ResultsError
@@ -154,6 +155,8 @@ def figures_for(
         out.append(F.ttd_shares(bundle.summary, bundle.title, colours=colours))
         out.append(F.settlement_channels(bundle.summary, bundle.title, colours=colours))
         out.append(F.utilisation(bundle.summary, bundle.title, colours=colours))
+    if has_map(bundle.regions):
+        out.append(region_map(bundle.regions))
     return out
 
 
