@@ -164,6 +164,9 @@ def costs_of_going_on(
     sessions_left: npt.NDArray[np.float64],
     days_left: npt.NDArray[np.float64],
     scenario: Scenario,
+    *,
+    filed: bool = True,
+    relationship_factor: float = 1.0,
 ) -> Costs:
     """Return what going on to judgment costs each party, beyond its belief.
 
@@ -173,21 +176,29 @@ def costs_of_going_on(
         sessions_left: Sessions each still needs.
         days_left: Expected days to judgment, read from the judge's calendar.
         scenario: The scenario.
+        filed: Whether the state fee is paid (settling earns its refund); before filing
+            the plaintiff saves the whole fee by settling.
+        relationship_factor: Multiple of each party's relationship value that settling
+            preserves (more than 1 with a conciliator or mediator).
 
     Returns:
         The plaintiff's and the defendant's cost, claim shares.
     """
     b = scenario.bargaining
     claim = np.maximum(cases.claim_value_kzt[idx], 1e-9)
-    refund = scenario.costs.fee_refund_share_on_settlement * cases.state_fee_kzt[idx] / claim
+    share = scenario.costs.fee_refund_share_on_settlement if filed else 1.0
+    fee = share * cases.state_fee_kzt[idx] / claim
     lawyer = cases.lawyer[idx] * (b.lawyer_fee_share_per_session * sessions_left)[:, None]
     delay = cases.delay_cost_share[idx] * (days_left / DAYS_PER_MONTH)[:, None]
-    c = lawyer + delay + cases.relationship_share[idx]
-    return Costs(c[:, 0] + refund, c[:, 1])
+    c = lawyer + delay + relationship_factor * cases.relationship_share[idx]
+    return Costs(c[:, 0] + fee, c[:, 1])
 
 
 def settlement_zone(
-    belief: npt.NDArray[np.float64], costs: Costs, scenario: Scenario
+    belief: npt.NDArray[np.float64],
+    costs: Costs,
+    scenario: Scenario,
+    cost_factor: npt.NDArray[np.float64] | float = 1.0,
 ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.float64]]:
     """Return where a settlement zone exists, and the Nash amount agreed there.
 
@@ -195,6 +206,8 @@ def settlement_zone(
         belief: Both parties' beliefs about the log-odds of the plaintiff winning, (n, 2).
         costs: Their costs of going on.
         scenario: The scenario.
+        cost_factor: Share of the cost of agreeing left (below 1 with a facilitator),
+            per case or scalar.
 
     Returns:
         ``(zone, amount)``: whether the plaintiff's minimum is at most the defendant's
@@ -205,7 +218,7 @@ def settlement_zone(
     loss_j = (1 - enf.p_voluntary_judgment) * b.enforcement_cost_share
     loss_s = (1 - enf.p_voluntary_settlement) * b.enforcement_cost_share
     p = expit(belief)
-    a = b.agreement_cost_share
+    a = b.agreement_cost_share * cost_factor
     x_min = (p[:, 0] * (1 - loss_j) - costs.plaintiff + a) / max(1 - loss_s, 1e-9)
     x_max = p[:, 1] + costs.defendant - a
     zone = x_min <= x_max
@@ -213,8 +226,43 @@ def settlement_zone(
     return zone, np.where(zone, amount, np.nan)
 
 
+def consent_gain(
+    costs: Costs,
+    trust: npt.NDArray[np.float64],
+    fee_share: npt.NDArray[np.float64] | float,
+    months: float,
+    delay_share: npt.NDArray[np.float64],
+    scenario: Scenario,
+) -> npt.NDArray[np.float64]:
+    """Return each party's expected gain from trying conciliation or mediation.
+
+    A party that believes itself right expects an agreement to share the costs both
+    sides save, ``C_P + C_D - 2 a_f``, by its bargaining share; it expects the attempt to
+    work with the chance its trust gives, and pays half of any fee and the cost of the
+    time the attempt takes.
+
+    Args:
+        costs: Both parties' costs of going on (with the facilitator's relational gain).
+        trust: Each party's trust in conciliation, shape (n, 2).
+        fee_share: The provider's fee as a share of the claim (split equally).
+        months: Expected length of the attempt, months.
+        delay_share: Each party's cost of a month's delay, shape (n, 2).
+        scenario: The scenario.
+
+    Returns:
+        Gain per party, shape (n, 2), claim shares: it consents when the gain is positive.
+    """
+    b = scenario.bargaining
+    a = b.agreement_cost_share * b.facilitated_cost_factor
+    saved = np.maximum(costs.plaintiff + costs.defendant - 2 * a, 0.0)
+    share = np.array([b.bargaining_power, 1 - b.bargaining_power])
+    fee = np.reshape(np.asarray(fee_share, dtype=float), (-1, 1)) / 2
+    return trust * share[None, :] * saved[:, None] - fee - delay_share * months
+
+
 __all__ = [
     "Costs",
+    "consent_gain",
     "costs_of_going_on",
     "draw_merits",
     "initial_beliefs",

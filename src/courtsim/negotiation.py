@@ -17,14 +17,18 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
+from scipy.special import expit
 
 from courtsim.bargaining import (
+    DAYS_PER_MONTH,
+    consent_gain,
     costs_of_going_on,
     session_signal,
     settlement_zone,
     update_beliefs,
 )
 from courtsim.cases import LITIGATING_STAGES
+from courtsim.litigants import party_trust
 from courtsim.sessions import Draw
 
 if TYPE_CHECKING:
@@ -98,7 +102,9 @@ class SettlementTalks:
             return
         left = m.hearing.sessions_left(idx)
         costs = costs_of_going_on(c, idx, left, self.days_to_judgment(idx, left), m.court_scenario)
-        zone, amount = settlement_zone(c.belief[idx], costs, m.court_scenario)
+        zone, amount = settlement_zone(
+            c.belief[idx], costs, m.court_scenario, self.cost_factor(idx)
+        )
         agreed = idx[zone]
         if agreed.size == 0:
             return
@@ -107,6 +113,28 @@ class SettlementTalks:
         c.t_settle[agreed] = due
         c.t_withdraw[agreed] = np.inf  # agreed: the plaintiff no longer withdraws
         m.flow("new_agreements", agreed.size)
+
+    def cost_factor(self, idx: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        """Return the share of the cost of agreeing left for cases in the trial court.
+
+        A trial judge who promotes settlement (in-court pilot) also draws up and explains
+        the agreement, as a conciliator would: the cost falls towards
+        ``facilitated_cost_factor`` with the judge's promotion trait (at most all the way).
+
+        Args:
+            idx: Cases.
+
+        Returns:
+            Factors in [facilitated_cost_factor, 1].
+        """
+        m = self.model
+        c = m.cases
+        push = self.push[c.case_type[idx]]
+        if not push.any():
+            return np.ones(idx.size)
+        j = c.judge[idx]
+        promo = np.where(j >= 0, m.judge_traits.promotion[np.maximum(j, 0)], 1.0)
+        return 1 - np.clip(push * promo, 0, 1) * (1 - self.params.facilitated_cost_factor)
 
     def after_sessions(self, idx: npt.NDArray[np.int64]) -> None:
         """Sessions held today: both parties see their signals, then decide.
@@ -164,6 +192,129 @@ class SettlementTalks:
             sel = idx[(n_seen > k) & c.contested[idx]]
             self.reveal(sel, k)
             c.n_signals[sel] += 1
+
+    # ------------------------------------------------------------ conciliation, mediation
+    def _costs(self, idx, sessions, filed):
+        m = self.model
+        left = m.hearing.sessions_left(idx) if sessions is None else sessions
+        return costs_of_going_on(
+            m.cases,
+            idx,
+            left,
+            self.days_to_judgment(idx, left),
+            m.court_scenario,
+            filed=filed,
+            relationship_factor=1 + self.params.relational_gain,
+        )
+
+    def channel_consent(
+        self,
+        idx: npt.NDArray[np.int64],
+        fee_share: npt.NDArray[np.float64] | float,
+        attempt_working_days: float,
+        *,
+        filed: bool = True,
+        sessions: npt.NDArray[np.float64] | None = None,
+    ) -> npt.NDArray[np.bool_]:
+        """Return whether both parties agree to try conciliation or mediation.
+
+        Each party consents when its expected gain from trying beats its half of the fee
+        and the cost of the time the attempt takes (:func:`courtsim.bargaining.
+        consent_gain`); uncontested claims have nothing to reconcile.
+
+        Args:
+            idx: Cases offered an attempt.
+            fee_share: The provider's fee, share of the claim, per case or scalar.
+            attempt_working_days: Expected length of the attempt.
+            filed: Whether the claim is filed (False before filing: pre-court).
+            sessions: Sessions each would need in court (default: what it has left).
+
+        Returns:
+            Boolean per case.
+        """
+        m = self.model
+        c = m.cases
+        ok = c.contested[idx].copy()
+        sel = idx[ok]
+        if sel.size == 0:
+            return ok
+        fee = np.broadcast_to(np.asarray(fee_share, dtype=float), idx.shape)[ok]
+        left = None if sessions is None else sessions[ok]
+        months = attempt_working_days * 7 / 5 / DAYS_PER_MONTH
+        gain = consent_gain(
+            self._costs(sel, left, filed),
+            party_trust(m, sel),
+            fee,
+            months,
+            c.delay_cost_share[sel],
+            m.court_scenario,
+        )
+        ok[ok] = (gain > 0).all(axis=1)
+        return ok
+
+    def closeness(self, idx: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        """Return how close the parties' expected chances are (conciliators' triage).
+
+        Args:
+            idx: Cases.
+
+        Returns:
+            Minus the gap between the plaintiff's and the defendant's expected chance.
+        """
+        b = expit(self.model.cases.belief[idx])
+        return -np.abs(b[:, 0] - b[:, 1])
+
+    def attempt(
+        self,
+        idx: npt.NDArray[np.int64],
+        evaluation_sd: npt.NDArray[np.float64],
+        skill: npt.NDArray[np.float64],
+        *,
+        filed: bool = True,
+    ) -> npt.NDArray[np.bool_]:
+        """Conclude conciliation or mediation attempts: evaluate, then apply the rule.
+
+        The conciliator or mediator gives both parties an evaluation of the merits
+        (precision ``exp(skill) / evaluation_sd**2``), which each weighs by its trust
+        (weight ``signal_weight x 2 x trust``, 1 at trust 0.5); the agreement costs less
+        (``facilitated_cost_factor``) and preserves more of the relationship
+        (``relational_gain``). The attempt settles where a settlement zone then exists.
+
+        Args:
+            idx: Cases whose attempt ends today.
+            evaluation_sd: Noise of each attempt's evaluation (log-odds).
+            skill: The provider's skill per case.
+            filed: Whether the claim is filed (False: pre-court).
+
+        Returns:
+            Whether each settled (never an uncontested claim).
+        """
+        m = self.model
+        c = m.cases
+        b = self.params
+        settled = np.zeros(idx.size, dtype=bool)
+        con = c.contested[idx]
+        sel = idx[con]
+        if sel.size == 0:
+            return settled
+        sd = np.asarray(evaluation_sd, dtype=float)[con]
+        s = session_signal(c.case_key[sel], c.n_signals[sel], c.merit[sel], sd, Draw.EVALUATION)
+        weight = b.signal_weight * 2 * party_trust(m, sel)
+        prec = np.exp(np.asarray(skill, dtype=float)[con]) / sd**2
+        mean, tau = update_beliefs(c.belief[sel], c.belief_precision[sel], s, prec, weight)
+        c.belief[sel] = mean
+        c.belief_precision[sel] = tau
+        c.n_signals[sel] += 1
+        zone, amount = settlement_zone(
+            mean, self._costs(sel, None, filed), m.court_scenario, b.facilitated_cost_factor
+        )
+        c.settle_amount[sel[zone]] = amount[zone]
+        settled[con] = zone
+        return settled
+
+    def evaluation_sd(self, evaluator: str) -> float:
+        """Return the noise of an evaluation by ``evaluator`` (a key of ``evaluation_sd``)."""
+        return self.params.evaluation_sd[evaluator]
 
 
 __all__ = ["SettlementTalks"]

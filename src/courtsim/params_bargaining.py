@@ -9,9 +9,12 @@ shares of cases that settle come out of them (they are not set by hand).
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from courtsim.params import Section
+
+#: Who may conduct an attempt: the keys of ``bargaining.evaluation_sd``.
+EVALUATORS = ("conciliation_judge", "retired_judge", "professional", "public", "participatory")
 
 
 class Bargaining(Section):
@@ -119,6 +122,35 @@ class Bargaining(Section):
         description="Plaintiff's share of the surplus in the Nash bargaining solution "
         "(assumption: symmetric, 0.5).",
     )
+    evaluation_sd: dict[str, float] = Field(
+        default_factory=lambda: {
+            "conciliation_judge": 0.8,
+            "retired_judge": 0.8,
+            "professional": 1.2,
+            "public": 1.6,
+            "participatory": 2.0,
+        },
+        description="Noise (log-odds) of the evaluation of the merits a conciliation or "
+        "mediation attempt gives both parties, by who conducts it; its precision is scaled "
+        "by exp(skill) of the provider (Brown & Ayres: a retired judge's evaluation moves "
+        "both parties towards the likely judgment, domain.md §8; assumptions, range 0.5-3). "
+        "Keys: conciliation_judge, retired_judge, professional, public, participatory.",
+    )
+    facilitated_cost_factor: float = Field(
+        default=0.2,
+        ge=0,
+        le=1,
+        description="Share of the cost of agreeing left when a conciliator, mediator or the "
+        "lawyers draw up the agreement (Brown & Ayres, domain.md §8; assumption, range 0.1-0.5).",
+    )
+    relational_gain: float = Field(
+        default=0.5,
+        ge=0,
+        le=10,
+        description="Relationship value a facilitated settlement preserves beyond an "
+        "unassisted one, as a multiple of each party's relationship value (Brown & Ayres, "
+        "domain.md §8; assumption, range 0-1).",
+    )
     agreement_days: int = Field(
         default=10,
         ge=0,
@@ -127,5 +159,18 @@ class Bargaining(Section):
         "agreement (assumption, range 5-20).",
     )
 
+    @field_validator("evaluation_sd")
+    @classmethod
+    def _every_evaluator(cls, v: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(v) - set(EVALUATORS))
+        if unknown:
+            raise ValueError(
+                f"unknown evaluator {', '.join(unknown)} (known: {', '.join(EVALUATORS)})"
+            )
+        bad = [k for k, x in v.items() if not 0 < x <= 20]
+        if bad:
+            raise ValueError(f"evaluation_sd of {', '.join(bad)} must be in (0, 20]")
+        return {**cls.model_fields["evaluation_sd"].default_factory(), **v}
 
-__all__ = ["Bargaining"]
+
+__all__ = ["EVALUATORS", "Bargaining"]

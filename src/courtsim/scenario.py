@@ -122,17 +122,35 @@ class Scenario(PilotsMixin):
                     "at acceptance and after every held session (docs/model.md, Bargaining): "
                     "set it to 0"
                 )
+        replaced = {
+            "propensity_plaintiff": "each party's expected gain from trying (bargaining)",
+            "propensity_defendant": "each party's expected gain from trying (bargaining)",
+            "trust_weight": "trust weighting the conciliator's or mediator's evaluation",
+            "optimism_gap_weight": "the settlement zone after the evaluation",
+        }
+        # A value left at its default is inert; one changed from it would be ignored.
+        for key in sorted(k for k in replaced if _differs(self.reconciliation, k)):
+            raise ValueError(
+                f"reconciliation.{key} is set, but with bargaining.enabled consent and "
+                f"success come from the parties' bargaining ({replaced[key]}, docs/model.md "
+                f"§7.6a): remove it (an extends: parent's reconciliation block can be "
+                f"replaced whole with _replace: true)"
+            )
+        dials = {
+            "p_settle": "the settlement zone after the attempt's evaluation",
+            "p_settle_mediation": "the settlement zone after the mediator's evaluation",
+            "p_settle_participatory": "the settlement zone after the lawyers' exchange",
+            "trial_settlement_boost": "the judge explaining the likely outcome at every held "
+            "session (bargaining.judge_explain_sd, judges.settlement_promotion)",
+            "trial_willingness_boost": "the judge explaining the likely outcome at every held "
+            "session (bargaining.judge_explain_sd, judges.settlement_promotion)",
+        }
         for i, pol in enumerate(self.policies):
-            if pol.type != "in_court":
-                continue
-            for key, neutral in (("trial_settlement_boost", 1.0), ("trial_willingness_boost", 0.0)):
-                if getattr(pol, key) != neutral:
-                    raise ValueError(
-                        f"policies.{i}.in_court.{key} is {getattr(pol, key):g}, but with "
-                        "bargaining.enabled the trial judge's push acts through information: "
-                        "the judge explains the likely outcome at every held session "
-                        f"(bargaining.judge_explain_sd, judges.settlement_promotion); remove {key}"
-                    )
+            for key in sorted(k for k in dials if k in type(pol).model_fields and _differs(pol, k)):
+                raise ValueError(
+                    f"policies.{i}.{pol.type}.{key} is set, but with bargaining.enabled it is "
+                    f"replaced by {dials[key]}: remove {key}"
+                )
 
     def judges_per_court(self) -> dict[str, int]:
         """Split ``judges.count`` over courts by largest remainder, at least one each.
@@ -179,6 +197,12 @@ class Scenario(PilotsMixin):
         for key, value in overrides.items():
             _set_dotted(data, key, value, source)
         return validate_scenario(data, source=source)
+
+
+def _differs(section: BaseModel, key: str) -> bool:
+    return getattr(section, key) != type(section).model_fields[key].get_default(
+        call_default_factory=True
+    )
 
 
 def _set_dotted(data: dict[str, Any], key: str, value: Any, source: str) -> None:

@@ -56,6 +56,7 @@ class Draw(enum.IntEnum):
     MERIT = 14
     SIGNAL = 15
     JUDGE_EXPLAINS = 16
+    EVALUATION = 17
 
 
 def case_uniform(

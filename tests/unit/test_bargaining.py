@@ -21,19 +21,19 @@ from tests.conftest import SCENARIOS
 
 @pytest.fixture(scope="module")
 def sc():
-    return load_scenario(SCENARIOS / "bargaining.yaml")
+    return load_scenario(SCENARIOS / "bargaining" / "baseline.yaml")
 
 
 def test_zone_and_nash_amount_match_the_formulas(sc):
     b, enf = sc.bargaining, sc.enforcement
-    belief = logit(np.array([[0.7, 0.7], [0.9, 0.3]]))
+    belief = logit(np.array([[0.6, 0.9], [0.9, 0.3]]))
     costs = Costs(np.array([0.05, 0.05]), np.array([0.04, 0.04]))
     zone, amount = settlement_zone(belief, costs, sc)
     loss_j = (1 - enf.p_voluntary_judgment) * b.enforcement_cost_share
     loss_s = (1 - enf.p_voluntary_settlement) * b.enforcement_cost_share
     a = b.agreement_cost_share
-    x_min = (0.7 * (1 - loss_j) - 0.05 + a) / (1 - loss_s)
-    x_max = 0.7 + 0.04 - a
+    x_min = (0.6 * (1 - loss_j) - 0.05 + a) / (1 - loss_s)
+    x_max = 0.9 + 0.04 - a
     assert zone.tolist() == [x_min <= x_max, False]
     assert x_min <= x_max  # the first case has a zone: the amount is the Nash split
     assert amount[0] == pytest.approx(x_min + b.bargaining_power * (x_max - x_min), abs=1e-12)
@@ -132,7 +132,7 @@ def test_without_bargaining_nothing_changes_in_the_results(tiny_scenario):
 )
 def test_bad_bargaining_input_names_the_field(tmp_path, extra, field):
     f = tmp_path / "s.yaml"
-    f.write_text(f"extends: {SCENARIOS / 'bargaining.yaml'}\n{extra}")
+    f.write_text(f"extends: {SCENARIOS / 'bargaining' / 'baseline.yaml'}\n{extra}")
     with pytest.raises(ScenarioError) as err:
         load(f)
     msg = str(err.value)
@@ -140,25 +140,55 @@ def test_bad_bargaining_input_names_the_field(tmp_path, extra, field):
     assert str(f) in msg
 
 
-def test_trial_boosts_are_refused_beside_bargaining(tmp_path):
+@pytest.mark.parametrize(
+    ("extra", "field", "replacement"),
+    [
+        (
+            "policies:\n  - {type: in_court, trial_settlement_boost: 2.0}\n",
+            "policies.0.in_court.trial_settlement_boost",
+            "the judge explaining the likely outcome",
+        ),
+        (
+            "policies:\n  - {type: in_court, p_settle: 0.9}\n",
+            "policies.0.in_court.p_settle",
+            "the settlement zone",
+        ),
+        (
+            "reconciliation:\n  propensity_plaintiff: 0.15\n",
+            "reconciliation.propensity_plaintiff",
+            "expected gain from trying",
+        ),
+    ],
+)
+def test_dials_are_refused_beside_bargaining_with_what_replaced_them(
+    tmp_path, extra, field, replacement
+):
     f = tmp_path / "s.yaml"
-    f.write_text(
-        f"extends: {SCENARIOS / 'in_court.yaml'}\n"
-        "bargaining: {enabled: true}\n"
-        "case_types:\n"
-        + "".join(
-            f"  {t}: {{settle_hazard_per_month: 0.0}}\n"
-            for t in (
-                "debt_loan",
-                "family",
-                "alimony",
-                "labour",
-                "property",
-                "housing",
-                "consumer",
-                "other",
-            )
-        )
-    )
-    with pytest.raises(ScenarioError, match="trial_settlement_boost"):
+    f.write_text(f"extends: {SCENARIOS / 'bargaining' / 'baseline.yaml'}\n{extra}")
+    with pytest.raises(ScenarioError) as err:
         load(f)
+    assert field in str(err.value)
+    assert replacement in str(err.value)
+
+
+def test_consent_needs_both_parties():
+    from courtsim.model import CourtModel
+
+    sc = load_scenario(SCENARIOS / "bargaining" / "out_of_court.yaml")
+    m = CourtModel.from_scenario(sc.with_overrides({"horizon_days": 20}), seed=2)
+    m.run()
+    c = m.cases
+    idx = m.active_cases[c.contested[m.active_cases]][:400]
+    both = m.talks.channel_consent(idx, 0.0, 10.0)
+    assert 0 < both.mean() < 1
+    # One party that does not trust conciliation at all expects nothing from trying and
+    # still pays for the time it takes: that is enough to refuse, whichever party it is.
+    for party in (0, 1):
+        saved = c.trust_dev[idx, party].copy()
+        c.trust_dev[idx, party] = -10.0
+        assert not m.talks.channel_consent(idx, 0.0, 10.0).any()
+        c.trust_dev[idx, party] = saved
+    assert (m.talks.channel_consent(idx, 0.0, 10.0) == both).all()
+    # Uncontested claims never try.
+    unc = m.active_cases[~c.contested[m.active_cases]][:50]
+    assert not m.talks.channel_consent(unc, 0.0, 10.0).any()

@@ -78,11 +78,19 @@ class InCourt(Policy):
         staffed = np.bincount(m.conciliators.court, minlength=len(m.court_names)) > 0
         new = new[staffed[c.court[new].astype(np.int64)]]
         offered = new[c.u_conc_offer[new] < self.params.p_offer]
-        go = offered[consent(m, offered, 0.0, m.willingness_boost[c.case_type[offered]])]
+        if m.talks.enabled:
+            days = m.court_scenario.conciliation.dur_working_days.mean()
+            go = offered[m.talks.channel_consent(offered, 0.0, days)]
+        else:
+            go = offered[consent(m, offered, 0.0, m.willingness_boost[c.case_type[offered]])]
         if go.size:
             self.refer(go)
-            # Triage score: the claim's chance of settling, fixed at referral.
-            c.triage_score[go] = p_settle(m, go, self.params.p_settle)
+            # Triage score, fixed at referral: the claim's chance of settling, or with
+            # bargaining how close the parties' expectations are.
+            if m.talks.enabled:
+                c.triage_score[go] = m.talks.closeness(go)
+            else:
+                c.triage_score[go] = p_settle(m, go, self.params.p_settle)
 
     def _start_waiting(self, m: CourtModel) -> None:
         waiting = self.waiting((Stage.FILED,))
@@ -118,7 +126,11 @@ class InCourt(Policy):
         if due.size == 0:
             return
         skill = m.conciliators.skill[c.conciliator[due]]
-        settled = c.u_conc_settle[due] < p_settle(m, due, self.params.p_settle, skill)
+        if m.talks.enabled:
+            sd = np.full(due.size, m.talks.evaluation_sd("conciliation_judge"))
+            settled = m.talks.attempt(due, sd, skill)
+        else:
+            settled = c.u_conc_settle[due] < p_settle(m, due, self.params.p_settle, skill)
         m.conciliators.release(c.conciliator[due])
         self.conclude(due, settled)
         m.dispose(due[settled], Outcome.SETTLED_CONCILIATION)

@@ -55,9 +55,15 @@ class OutOfCourt(Policy):
             new = act[np.isin(c.stage[act], (Stage.AWAITING_HEARING, Stage.QUEUED))]
             new = new[c.t_prep_end[new] == m.day]
         new = new[self.eligible(new) & ~c.started_mediation[new] & ~c.started_participatory[new]]
+        if m.talks.enabled:  # parties who have just agreed need no mediator
+            new = new[np.isinf(c.t_settle[new])]
         offered = new[c.u_med_offer[new] < self.params.p_offer]
-        push = m.case_boosts(offered)[1]  # the trial judge's, if any
-        go = offered[consent(m, offered, self.expected_fee_share(offered), push)]
+        if m.talks.enabled:
+            days = self.params.dur_mediation_working_days.mean()
+            go = offered[m.talks.channel_consent(offered, self.expected_fee_share(offered), days)]
+        else:
+            push = m.case_boosts(offered)[1]  # the trial judge's, if any
+            go = offered[consent(m, offered, self.expected_fee_share(offered), push)]
         if go.size == 0:
             return
         lawyers = c.lawyer[go].all(axis=1)
@@ -110,10 +116,17 @@ class OutOfCourt(Policy):
             return
         part = c.active_channel[due] == Channel.PARTICIPATORY
         skill = np.where(part, 0.0, m.mediator_pool.skill[np.maximum(c.mediator[due], 0)])
-        p = np.empty(due.size)
-        p[part] = p_settle(m, due[part], self.params.p_settle_participatory, 0.0)
-        p[~part] = p_settle(m, due[~part], self.params.p_settle_mediation, skill[~part])
-        settled = c.u_med_settle[due] < p
+        if m.talks.enabled:
+            kinds = m.mediator_pool.kind_names
+            by_kind = np.array([m.talks.evaluation_sd(k) for k in kinds])
+            kind = m.mediator_pool.kind[np.maximum(c.mediator[due], 0)]
+            sd = np.where(part, m.talks.evaluation_sd("participatory"), by_kind[kind])
+            settled = m.talks.attempt(due, sd, skill)
+        else:
+            p = np.empty(due.size)
+            p[part] = p_settle(m, due[part], self.params.p_settle_participatory, 0.0)
+            p[~part] = p_settle(m, due[~part], self.params.p_settle_mediation, skill[~part])
+            settled = c.u_med_settle[due] < p
         m.mediator_pool.release(np.where(part, -1, c.mediator[due]))
         self.conclude(due, settled)
         m.dispose(due[settled & part], Outcome.SETTLED_PARTICIPATORY)

@@ -46,7 +46,18 @@ class PreCourt(Policy):
         idx = new[self.eligible(new)]
         if idx.size == 0:
             return
-        agree = consent(m, idx, self.expected_fee_share(idx))
+        if m.talks.enabled:
+            # Before filing the parties weigh the whole court process against trying.
+            sessions = m.hearing.has_preliminary[c.case_type[idx]] + c.n_main[idx].astype(float)
+            agree = m.talks.channel_consent(
+                idx,
+                self.expected_fee_share(idx),
+                p.dur_working_days.mean(),
+                filed=False,
+                sessions=sessions,
+            )
+        else:
+            agree = consent(m, idx, self.expected_fee_share(idx))
         if p.mandatory:
             skip = c.u_pre_offer[idx] < p.p_skip_mandatory
             c.skipped_pretrial[idx[skip]] = True
@@ -85,8 +96,14 @@ class PreCourt(Policy):
         if due.size == 0:
             return
         skill = m.mediator_pool.skill[c.mediator[due]]
-        p = p_settle(m, due, self.params.p_settle, skill) * c.pre_court_consent[due]
-        settled = c.u_pre_settle[due] < p
+        if m.talks.enabled:
+            kinds = m.mediator_pool.kind_names
+            by_kind = np.array([m.talks.evaluation_sd(k) for k in kinds])
+            sd = by_kind[m.mediator_pool.kind[c.mediator[due]]]
+            settled = m.talks.attempt(due, sd, skill, filed=False) & c.pre_court_consent[due]
+        else:
+            p = p_settle(m, due, self.params.p_settle, skill) * c.pre_court_consent[due]
+            settled = c.u_pre_settle[due] < p
         m.mediator_pool.release(c.mediator[due])
         self.conclude(due, settled)
         done = due[settled]
