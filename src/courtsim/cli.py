@@ -236,7 +236,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The try is the first thing the command runs: a Ctrl-C while it imports what it needs
     # (most of the first second of `courtsim sweep`) ends like any other, without traceback.
     try:
-        return _main(argv)
+        from courtsim.interrupts import interrupts_outside_imports
+
+        with interrupts_outside_imports():
+            return _main(argv)
     except KeyboardInterrupt:
         print(INTERRUPTED_MESSAGE, file=sys.stderr)
         return EXIT_INTERRUPTED
