@@ -10,21 +10,29 @@ Public API (see ``docs/`` and the README)::
     res.save("results/run1")
 """
 
-from typing import TYPE_CHECKING, Any
+from __future__ import annotations
 
 from courtsim.errors import CourtsimError, ResultsError, ScenarioError
-from courtsim.scenario import Scenario, load_scenario
 
+# typing.TYPE_CHECKING without importing typing: `courtsim` is imported before the command
+# line can catch a Ctrl-C, so this module imports as little as it can (see courtsim.cli).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from courtsim.experiment import allocate, compare, find_level, replicate, sensitivity, sweep
     from courtsim.model import CourtModel
     from courtsim.result import Result, load_result
     from courtsim.runner import simulate
+    from courtsim.scenario import Scenario, load_scenario
 
 _EXPERIMENTS = {"allocate", "compare", "find_level", "replicate", "sweep", "sensitivity"}
 #: Names imported on first use: the engine pulls in Mesa and pandas, the experiment runners
-#: scipy.stats and executors, so `courtsim --help` and `courtsim validate` start fast.
+#: scipy.stats and executors, the scenario schema pydantic, so `courtsim --help` and
+#: `courtsim validate` start fast (the command line is a module of this package).
 _LAZY = {
+    "Scenario": "courtsim.scenario",
+    "load_scenario": "courtsim.scenario",
     "CourtModel": "courtsim.model",
     "Result": "courtsim.result",
     "load_result": "courtsim.result",

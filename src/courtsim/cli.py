@@ -2,33 +2,33 @@
 
 from __future__ import annotations
 
-import argparse
-import importlib
-import json
 import sys
-from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
 
-import yaml
+# Nothing but `sys` is imported here, for two reasons. `main` is the console script's entry
+# and can only catch a Ctrl-C once it runs: the less this module imports, the shorter the
+# time in which an interrupt still ends in Python's own traceback. And `courtsim --help`
+# and `courtsim validate` must start in well under half a second, so argparse, the scenario
+# schema (pydantic), the engine (Mesa, pandas) and the experiment runners (scipy) are
+# imported by the functions that use them (tests/cli/test_startup.py checks both).
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    import argparse
+    import contextlib
+    from collections.abc import Sequence
+    from typing import Any
 
-from courtsim.cli_types import add_language_option, non_negative_int, output_path, positive_int
-from courtsim.errors import CourtsimError, ScenarioError
-from courtsim.i18n import language
-from courtsim.interrupts import Terminated, terminate_descendants, terminate_on_sigterm
-from courtsim.kpi_table import format_kpis, format_region_table
-from courtsim.result import check_output_dir
-from courtsim.scenario import Scenario, load_scenario
+    from courtsim.scenario import Scenario
 
 EXIT_USER_ERROR = 2
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports it
+INTERRUPTED_MESSAGE = "courtsim: interrupted; no results were written"
 
 #: Modules that add sub-commands; each has ``register(subparsers)`` which adds its parsers
 #: and sets ``func`` (a callable taking the parsed args and returning an exit status).
 SUBCOMMAND_MODULES: tuple[str, ...] = (
-    "courtsim.experiment.cli",
-    "courtsim.experiment.decision_cli",
+    "courtsim.cli_experiment",
+    "courtsim.cli_decisions",
     "courtsim.dashboard.cli",
     "courtsim.calibration.cli",
 )
@@ -46,6 +46,10 @@ def parse_set(items: Sequence[str]) -> dict[str, Any]:
     Raises:
         ScenarioError: An item has no ``=`` or an empty key.
     """
+    import yaml
+
+    from courtsim.errors import ScenarioError
+
     out: dict[str, Any] = {}
     for item in items:
         key, sep, raw = item.partition("=")
@@ -87,6 +91,8 @@ def load_with_overrides(
     Returns:
         The scenario.
     """
+    from courtsim.scenario import load_scenario
+
     sc = load_scenario(path)
     overrides = parse_set(sets)
     if overrides:
@@ -102,7 +108,13 @@ def load_with_overrides(
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    import json
+    from pathlib import Path
+
+    from courtsim.errors import ScenarioError
+    from courtsim.kpi_table import format_kpis, format_region_table
     from courtsim.resources import check_fits
+    from courtsim.result import check_output_dir
     from courtsim.runner import simulate
 
     sc = load_with_overrides(args.scenario, args.set, args.days, args.warmup)
@@ -145,6 +157,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    # The schema only: validating a file needs pydantic, not the engine (Mesa, pandas, scipy).
+    from courtsim.errors import CourtsimError
+    from courtsim.scenario import load_scenario
+
     failed = 0
     for f in args.files:
         try:
@@ -162,6 +178,11 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``courtsim`` command."""
+    import argparse
+    import importlib
+
+    from courtsim.cli_types import add_language_option, non_negative_int, output_path, positive_int
+
     p = argparse.ArgumentParser(
         prog="courtsim",
         description="Agent-based simulation of civil caseload in Kazakhstan's courts "
@@ -212,10 +233,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns:
         0 on success, 2 on bad input, 130 when interrupted, 143 on SIGTERM.
     """
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    # The try is the first thing the command runs: a Ctrl-C while it imports what it needs
+    # (most of the first second of `courtsim sweep`) ends like any other, without traceback.
     try:
-        with terminate_on_sigterm(), language(getattr(args, "lang", None)):
+        from courtsim.interrupts import interrupts_outside_imports
+
+        with interrupts_outside_imports():
+            return _main(argv)
+    except KeyboardInterrupt:
+        print(INTERRUPTED_MESSAGE, file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    from courtsim.errors import CourtsimError
+    from courtsim.interrupts import Terminated, terminate_descendants, terminate_on_sigterm
+
+    args = build_parser().parse_args(argv)
+    try:
+        with terminate_on_sigterm(), _language(getattr(args, "lang", None)):
             return int(args.func(args))
     except Terminated:
         terminate_descendants()
@@ -227,9 +263,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and closed early: not an error
         sys.stderr.close()
         return 0
-    except KeyboardInterrupt:
-        print("courtsim: interrupted; no results were written", file=sys.stderr)
-        return EXIT_INTERRUPTED
+
+
+def _language(lang: str | None) -> contextlib.AbstractContextManager[object]:
+    """Use ``--lang`` when given; without it, leave the message catalogs (Babel) unimported."""
+    import contextlib
+
+    if lang is None:
+        return contextlib.nullcontext()
+    from courtsim.i18n import language
+
+    return language(lang)
 
 
 if __name__ == "__main__":  # pragma: no cover

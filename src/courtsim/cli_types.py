@@ -99,17 +99,20 @@ def output_path(text: str) -> str:
     return text
 
 
+#: The codes of :data:`courtsim.i18n.LANGS`, repeated here so that building the parser does
+#: not import the catalogs and Babel (a test checks the two agree).
+LANG_CODES: tuple[str, ...] = ("en", "ru", "kk")
+
+
 def add_language_option(parser: argparse.ArgumentParser) -> None:
     """Add ``--lang {en,ru,kk}``: the language of the command's tables, sentences and reports.
 
     Args:
         parser: A sub-command's parser.
     """
-    from courtsim.i18n import LANGS
-
     parser.add_argument(
         "--lang",
-        choices=tuple(LANGS),
+        choices=LANG_CODES,
         default=None,
         help="language of tables, sentences and reports: en (default), ru, kk",
     )

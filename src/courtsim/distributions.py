@@ -7,12 +7,15 @@ the same quantile.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
-import numpy as np
-import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from scipy.special import ndtri
+
+# numpy and scipy are imported where a distribution is sampled, not here: the scenario
+# schema is built from these classes, and `courtsim validate` must not wait for them.
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 
 class _Dist(BaseModel):
@@ -41,6 +44,8 @@ class Constant(_Dist):
 
     def from_uniform(self, u: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         """Return ``value`` for every uniform."""
+        import numpy as np
+
         return np.full(np.shape(u), self.value, dtype=np.float64)
 
 
@@ -60,6 +65,8 @@ class Exponential(_Dist):
 
     def from_uniform(self, u: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         """Inverse CDF ``-mean * log(1 - u)``."""
+        import numpy as np
+
         return -self.mean_ * np.log1p(-u)
 
 
@@ -72,10 +79,15 @@ class Lognormal(_Dist):
 
     def mean(self) -> float:
         """Return ``median * exp(sigma**2 / 2)``."""
+        import numpy as np  # numpy's exp, not math's: the same last digit as before
+
         return self.median * float(np.exp(self.sigma**2 / 2))
 
     def from_uniform(self, u: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         """Inverse CDF ``median * exp(sigma * Phi^-1(u))``."""
+        import numpy as np
+        from scipy.special import ndtri
+
         return self.median * np.exp(self.sigma * ndtri(u))
 
 

@@ -130,3 +130,78 @@ def terminate_on_sigterm() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def _importing(frame: FrameType | None) -> bool:
+    """Whether ``frame`` runs inside an import (a frame of Python's import machinery)."""
+    while frame is not None:
+        if frame.f_code.co_filename.startswith("<frozen importlib"):
+            return True
+        frame = frame.f_back
+    return False
+
+
+@contextlib.contextmanager
+def interrupts_outside_imports(retry_s: float = 0.005) -> Iterator[None]:
+    """Raise Ctrl-C's ``KeyboardInterrupt`` as usual, except while a module is being imported.
+
+    A command imports most of what it needs in its first second. An interrupt raised inside
+    an import can be turned into something else by the module being imported: NumPy's
+    C start-up, for one, reports it as an ``ImportError`` ("PyCapsule_Import could not
+    import module 'datetime'"), and the command then fails with exit 1 instead of stopping.
+    So an interrupt that lands in an import is held and sent again every ``retry_s``
+    seconds until the import is over. Outside the main thread Python's handling is left
+    as it is.
+
+    Args:
+        retry_s: Seconds between attempts to deliver a held interrupt.
+
+    Yields:
+        Nothing; the handler is in place inside the block.
+
+    Raises:
+        KeyboardInterrupt: On leaving the block, when an interrupt is still held.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    lock = threading.Lock()
+    state = {"active": True, "held": False}
+    timers: list[threading.Timer] = []
+
+    def send_again() -> None:
+        with lock:
+            if state["active"] and state["held"]:
+                state["held"] = False  # delivered to whichever handler is in force now
+                os.kill(os.getpid(), signal.SIGINT)
+
+    def on_int(signum: int, frame: FrameType | None) -> None:
+        if not _importing(frame):
+            with lock:
+                state["held"] = False
+            raise KeyboardInterrupt
+        with lock:
+            state["held"] = True
+        timer = threading.Timer(retry_s, send_again)
+        timer.daemon = True
+        timers.append(timer)
+        timer.start()
+
+    previous = signal.signal(signal.SIGINT, on_int)
+    try:
+        yield
+    finally:
+        with lock:
+            state["active"] = False
+        for timer in timers:
+            timer.cancel()
+            timer.join()
+        try:
+            # signal.signal first runs the Python handler of a signal that arrived but was
+            # not handled yet: on_int, outside any import now, raises it here.
+            signal.signal(signal.SIGINT, previous)
+        except KeyboardInterrupt:
+            signal.signal(signal.SIGINT, previous)
+            raise
+    if state["held"]:
+        raise KeyboardInterrupt

@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from courtsim.cli_experiment import add_execution_options
 from courtsim.cli_types import non_negative_int, output_path, positive_int
-from courtsim.experiment.cli import add_execution_options
 
 EXIT_MISFIT = 1
 

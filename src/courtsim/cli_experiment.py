@@ -10,7 +10,7 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from courtsim.cli_types import (
     add_language_option,
@@ -19,14 +19,12 @@ from courtsim.cli_types import (
     positive_int,
     positive_seconds,
 )
-from courtsim.experiment.spec import (
-    CompareSpec,
-    ExperimentError,
-    RunsFailedError,
-    ScenarioRef,
-    is_experiment_file,
-    load_experiment,
-)
+
+# Outside the ``courtsim.experiment`` package, whose __init__ imports the runners (pandas,
+# scipy, Mesa): the parsers are built for every command, `courtsim --help` included, so the
+# experiment modules are imported by the command functions below, when they run.
+if TYPE_CHECKING:
+    from courtsim.experiment.spec import ScenarioRef
 
 _DRY_RUN_HELP = "check the input and show what would run; run and write nothing"
 EXIT_RUNS_FAILED = 1
@@ -139,6 +137,13 @@ def _compare_inputs(args: argparse.Namespace) -> dict[str, Any]:
     """Resolve the compare command's scenarios, labels, reps, seed and KPIs."""
     from courtsim.cli import load_with_overrides, parse_set
     from courtsim.experiment.plan import load_base
+    from courtsim.experiment.spec import (
+        CompareSpec,
+        ExperimentError,
+        ScenarioRef,
+        is_experiment_file,
+        load_experiment,
+    )
 
     kpis = [k.strip() for k in args.kpis.split(",") if k.strip()] if args.kpis else None
     if is_experiment_file(args.baseline):
@@ -210,6 +215,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     """
     from courtsim.experiment.compare import compare
     from courtsim.experiment.report import comparison_text, headline
+    from courtsim.experiment.spec import ExperimentError, RunsFailedError
     from courtsim.result import check_output_dir
     from courtsim.results_folder import check_report_target
 
@@ -283,6 +289,8 @@ def _describe(ex: dict[str, Any]) -> str:
 
 
 def _default_out(experiment: str, expect: str) -> Path:
+    from courtsim.experiment.spec import load_experiment
+
     exp = load_experiment(experiment, expect=expect)
     return Path("experiments") / "out" / exp.spec.name
 
@@ -342,6 +350,7 @@ def _run_sweep_like(args: argparse.Namespace, kind: str) -> int:
 
 def _dry_run(experiment: str, kind: str) -> int:
     from courtsim.experiment.plan import sensitivity_plan, sweep_plan
+    from courtsim.experiment.spec import load_experiment
 
     exp = load_experiment(experiment, expect=kind)
     plan = sweep_plan(exp) if kind == "sweep" else sensitivity_plan(exp)

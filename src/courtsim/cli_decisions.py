@@ -12,14 +12,24 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from courtsim.cli_experiment import EXIT_INTERRUPTED, add_execution_options
 from courtsim.cli_types import non_negative_int, positive_int
-from courtsim.experiment.cli import EXIT_INTERRUPTED, add_execution_options
-from courtsim.experiment.levers import LEVER_HELP, check_level
-from courtsim.experiment.sequential import Budget, DecisionError
-from courtsim.results_folder import check_report_target
+
+#: The levers of :data:`courtsim.experiment.levers.LEVER_HELP`, named here so that building
+#: the parser imports no scenario schema (a test checks the two agree).
+LEVERS: tuple[str, ...] = (
+    "conciliation",
+    "mediators.retired_judge",
+    "mediators.professional",
+    "mediators.public",
+    "judges",
+)
 
 
 def _levels(text: str) -> tuple[int, int]:
+    from courtsim.experiment.levers import check_level
+    from courtsim.experiment.sequential import DecisionError
+
     lo, sep, hi = text.partition(":")
     if not sep:
         raise DecisionError(
@@ -33,7 +43,7 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--lever",
         required=True,
-        help="what to add: " + ", ".join(LEVER_HELP) + " (integer counts of posts)",
+        help="what to add: " + ", ".join(LEVERS) + " (integer counts of posts)",
     )
     p.add_argument("--seed", type=non_negative_int, default=1, help="master seed (default 1)")
     p.add_argument("--days", type=positive_int, help="horizon in calendar days")
@@ -114,7 +124,9 @@ def _interrupted(out: str | None) -> int:
 def cmd_staffing(args: argparse.Namespace) -> int:
     """Run ``courtsim staffing``; return the exit status."""
     from courtsim.experiment.decision_text import target_text
+    from courtsim.experiment.sequential import Budget
     from courtsim.experiment.target import find_level
+    from courtsim.results_folder import check_report_target
 
     sc = _scenario(args)
     levels = _levels(args.levels) if args.levels else None
@@ -161,6 +173,8 @@ def cmd_allocate(args: argparse.Namespace) -> int:
     """Run ``courtsim allocate``; return the exit status."""
     from courtsim.experiment.allocate import allocate, posts_from_budget
     from courtsim.experiment.decision_text import allocation_text
+    from courtsim.experiment.levers import LEVER_HELP
+    from courtsim.results_folder import check_report_target
 
     sc = _scenario(args)
     posts = args.posts if args.posts else posts_from_budget(args.budget_kzt, args.cost_per_post_kzt)
