@@ -2,10 +2,12 @@
 
 import json
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from courtsim.cli import main
-from courtsim.experiment.allocate import allocate, posts_from_budget
+from courtsim.experiment.allocate import _ahead, allocate, posts_from_budget
 from courtsim.experiment.levers import LeverError
 from courtsim.experiment.sequential import DecisionError
 from courtsim.result import scenario_to_yaml
@@ -28,6 +30,34 @@ def test_equal_regions_split_the_posts_evenly_within_one():
     a = allocate(two_regions(0.5, days=150), "judges", 3, "backlog_cases", reps=4, workers=1)
     assert sorted(a.added.values()) == [1, 2]
     assert [s[1] for s in a.steps][:2] == ["busy", "quiet"]  # tie: fewer posts first
+
+
+@pytest.mark.slow
+def test_running_levels_ahead_changes_when_runs_are_made_not_the_answer():
+    # Three posts over two unequal regions: without look-ahead every post waits for its
+    # round; running two levels ahead answers the same, in fewer rounds, with the runs
+    # it needed among those it made.
+    sc = two_regions(0.7, days=100)
+    plain = allocate(sc, "judges", 3, "backlog_cases", reps=3, workers=1, lookahead=0)
+    ahead = allocate(sc, "judges", 3, "backlog_cases", reps=3, workers=1, lookahead=2)
+    assert ahead.steps == plain.steps
+    pd.testing.assert_frame_equal(ahead.table(), plain.table(), check_exact=True)
+    assert plain.rounds == 3  # the first round (two levels a region), then posts 1 and 2
+    assert ahead.rounds < plain.rounds
+    for g in plain.regions:
+        for k, v in plain.values[g].items():
+            np.testing.assert_array_equal(ahead.values[g][k], v)
+
+
+def test_look_ahead_proposes_the_levels_the_next_posts_need_first():
+    level = {"a": 3, "b": 5, "c": 2}
+    known = {"a": 3, "b": 6, "c": 3}  # 'a' was just given a post: its level 4 runs anyway
+    gains = {"a": 9.0, "b": 4.0, "c": 7.0}
+    got = _ahead(level, known, gains, "a", posts_left=3, n=5)
+    # Each region's next level, all one win away: larger last gain first.
+    assert got == [("a", 5), ("c", 4), ("b", 7)]
+    assert _ahead(level, known, gains, "a", posts_left=1, n=5) == []  # no post left to use it
+    assert _ahead(level, known, gains, "a", posts_left=3, n=0) == []
 
 
 def test_budget_buys_whole_posts():

@@ -16,6 +16,16 @@ follow population, as the shipped scenarios assume).
 Greedy allocation is optimal when each region's gains shrink as it gets more posts
 (diminishing returns), which queues have; ties go to the region with fewer added posts,
 then to the region listed first.
+
+**Rounds.** Each post needs only the chosen region's next level (``reps`` runs): every
+other region's level, and so its paired runs, is unchanged and reused. That is the fewest
+runs exact greedy can do (``reps x (2 x regions + posts - 1)``), but one post's runs
+cannot start before the previous post is chosen, so a round keeps at most ``reps``
+workers busy. With more slots than that (a Dask cluster), each round also runs, ahead of
+need, the next levels the coming posts are likeliest to ask for (:func:`_ahead`). The
+choices use only the values of the levels they compare, which are the same whenever they
+were run, so the answer does not depend on the look-ahead or the executor; the look-ahead
+only adds runs that may go unused (kept in ``results.parquet``).
 """
 
 from __future__ import annotations
@@ -118,6 +128,7 @@ class AllocationResult:
         replicates: Paired replicates.
         seed: Master seed.
         n_runs: Runs used.
+        rounds: Rounds of runs waited for one after the other (the critical path).
         out: Results folder, or None.
     """
 
@@ -133,6 +144,7 @@ class AllocationResult:
     replicates: int = 0
     seed: int = 1
     n_runs: int = 0
+    rounds: int = 0
     out: Path | None = None
 
     def _national(self, levels: dict[str, int]) -> npt.NDArray[np.float64]:
@@ -203,6 +215,7 @@ def allocate(
     resume: bool = False,
     progress: bool = False,
     timeout_s: float = 10.0,
+    lookahead: int | None = None,
 ) -> AllocationResult:
     """Give ``posts`` new posts of ``lever`` to the regions, one at a time, greedily.
 
@@ -219,6 +232,8 @@ def allocate(
         resume: Continue the allocation already in ``out``.
         progress: Progress bar on stderr.
         timeout_s: Seconds to wait for the Dask scheduler.
+        lookahead: Levels each round runs ahead of need (None: as many as fill the
+            executor's idle slots, ``slots // reps - 1``). It never changes the answer.
 
     Returns:
         The allocation.
@@ -285,14 +300,22 @@ def allocate(
             out=out_path,
         )
 
+        ahead = max(0, ex.slots // reps - 1) if lookahead is None else max(0, lookahead)
+
         def need(pairs: list[tuple[str, int]]) -> None:
             todo = [(g, k) for g, k in pairs if k not in result.values[g]]
+            if not todo:
+                return
+            # Largest regions first: their runs are the longest, and a pool that starts
+            # them last idles its other workers at the end of the round.
+            todo.sort(key=lambda gk: -base[gk[0]].judges.count)
             scen = {(g, k): at_level(base[g], lv, k) for g, k in todo}
             cache.ensure(
                 (f"{g}:{lv.name}={k}", scen[g, k], r) for g, k in todo for r in range(reps)
             )
             for g, k in todo:
                 result.values[g][k] = cache.values(scen[g, k], kpi, reps)
+            result.rounds += 1
 
         try:
             need([(g, current[g]) for g in regions] + [(g, current[g] + 1) for g in regions])
@@ -306,7 +329,10 @@ def allocate(
                 result.added[best] += 1
                 result.steps.append((post, best, gains[best]))
                 if post < posts:
-                    need([(best, current[best] + result.added[best] + 1)])
+                    level = {g: current[g] + result.added[g] for g in regions}
+                    known = {g: max(result.values[g]) for g in regions}
+                    spare = _ahead(level, known, gains, best, posts - post, ahead)
+                    need([(best, level[best] + 1), *spare])
         finally:
             bar.close()
         result.n_runs = cache.ran + cache.reused
@@ -317,3 +343,42 @@ def allocate(
             result.as_dict(),
         )
     return result
+
+
+def _ahead(
+    level: dict[str, int],
+    known: dict[str, int],
+    gains: dict[str, float],
+    best: str,
+    posts_left: int,
+    n: int,
+) -> list[tuple[str, int]]:
+    """Return up to ``n`` levels the coming posts are likeliest to need, to run now.
+
+    A region at ``level`` whose highest level run is ``known`` needs ``known + 1`` once it
+    has won ``known - level`` more posts; levels that fewer wins away come first, and
+    among those the regions with the larger last gain (the likelier winners). Only levels
+    the remaining posts can still reach are proposed. This choice affects when runs are
+    made, never which posts go where.
+
+    Args:
+        level: Each region's level after this round's post.
+        known: Each region's highest level with runs.
+        gains: Each region's gain from its next post, as last compared.
+        best: The region given this round's post (its next level is run anyway).
+        posts_left: Posts still to give after this round's.
+        n: Levels to propose at most.
+
+    Returns:
+        ``(region, level)`` pairs, likeliest first.
+    """
+    if n <= 0:
+        return []
+    options = []
+    for g, k in level.items():
+        nxt = max(known[g], k + 1 if g == best else known[g]) + 1  # best's k+1 runs anyway
+        wins = nxt - 1 - k  # posts g must still win before it compares level nxt
+        if 1 <= wins < posts_left:
+            options.append((wins, -gains[g], g, nxt))
+    options.sort(key=lambda o: o[:2])  # stable: ties keep the regions' order
+    return [(g, nxt) for _, _, g, nxt in options[:n]]

@@ -56,6 +56,11 @@ class Executor(ABC):
     def describe(self) -> dict[str, Any]:
         """Return what ran the runs, for the manifest."""
 
+    @property
+    def slots(self) -> int:
+        """Runs that can execute at the same time (questions that run in rounds fill them)."""
+        return 1
+
     def close(self) -> None:  # noqa: B027 - optional hook: most executors hold nothing
         """Release workers and connections."""
 
@@ -152,6 +157,11 @@ class PoolExecutor(Executor):
         finally:
             for fut in pending:
                 fut.cancel()
+
+    @property
+    def slots(self) -> int:
+        """One run at a time per worker process."""
+        return self.workers
 
     def describe(self) -> dict[str, Any]:
         """Return ``{"executor": "pool", "workers": N}``."""
@@ -268,6 +278,11 @@ class DaskExecutor(Executor):
                     yield RunOutput(ids[fut.key], ok=False, error=describe_exception(exc))
         finally:
             self.client.cancel([f for f in futures if not f.done()])
+
+    @property
+    def slots(self) -> int:
+        """The cluster's worker threads now (at least 1; workers may come and go)."""
+        return max(1, sum(self.client.nthreads().values()))
 
     def describe(self) -> dict[str, Any]:
         """Return the scheduler address, the workers and the Dask version."""
