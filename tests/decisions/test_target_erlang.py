@@ -52,7 +52,9 @@ LAM, MU = 0.5, 1 / 3  # cases a day; cases a day per judge (a mean of 3 days' wo
 TARGET = 4.0  # days; between the engine's bands at 2 and 3 judges (see above)
 REL_BIAS = 0.10  # of theory: the engine against Erlang C (design.md §6)
 FLOOR_BIAS_DAYS = 1.0  # whole-day recording shortens a time by less than a day
-SEEDS = range(20)
+# Fresh seeds: the target (4.0) was fixed on seeds 0-19 and seed 1000; these were never
+# run before it was, so the 19-of-20 claim is tested out of sample.
+SEEDS = range(100, 120)
 
 
 def erlang_c_time_in_system(lam: float, mu: float, c: int) -> float:
