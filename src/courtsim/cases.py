@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 from typing import Any
 
 import numpy as np
@@ -54,6 +55,25 @@ LITIGATING_STAGES = (
 #: Stages in which a case waits for a session in its judge's calendar.
 SESSION_STAGES = (Stage.PREPARATION, Stage.AWAITING_HEARING)
 TERMINAL_STAGES = (Stage.DISPOSED, Stage.RETURNED, Stage.SETTLED_PRE_COURT)
+
+
+@functools.cache
+def stage_mask(stages: tuple[Stage, ...]) -> npt.NDArray[np.bool_]:
+    """Return a lookup table over stage codes: ``stage_mask(s)[code]`` is ``code in s``.
+
+    ``table[cases.stage[idx]]`` replaces ``np.isin(cases.stage[idx], s)``, which sorts
+    on every call (4,000 calls, 0.3 s a national year).
+
+    Args:
+        stages: Stages.
+
+    Returns:
+        A read-only boolean array indexed by stage code.
+    """
+    table = np.isin(np.arange(len(Stage)), stages)
+    table.flags.writeable = False
+    return table
+
 
 #: Legal stage transitions; anything else is a bug (the model counts every transition).
 LEGAL_TRANSITIONS: dict[Stage, tuple[Stage, ...]] = {
