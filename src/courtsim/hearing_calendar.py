@@ -19,7 +19,12 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-_FIRST_WINDOW = 64  # working days searched first; doubled for actors that need more
+# Working days searched first; doubled for actors that need more. The result does not
+# depend on it; national lead times are a few working days, and a 64-day first window
+# made every booking scan 4-8 times the cells it needed.
+_FIRST_WINDOW = 16
+_LEAD_WINDOW = 128  # lead_days reports at most this many working days
+_LEAD_NEAR = 16  # lead_days looks here first; only actors fully booked there look further
 _INIT_BLOCK = 64  # actors whose slots are computed at a time
 
 
@@ -92,15 +97,22 @@ class SlotCalendar:
             Working days (``n_days - w_from`` where none is free in the calendar).
         """
         w_from = min(w_from, self.n_days - 1)
-        width = max(min(_FIRST_WINDOW * 2, self.n_days - w_from), 1)
-        cols = slice(w_from, w_from + width)
-        if actors is None:  # views, not copies: this runs every working day
-            free = self.slots[:, cols] - self.booked[:, cols]
-        else:
-            free = self.slots[actors, cols] - self.booked[actors, cols]
+        width = max(min(_LEAD_WINDOW, self.n_days - w_from), 1)
+        near = min(width, _LEAD_NEAR) if w_from >= 0 else width  # (negative: one pass)
+        rows = slice(None) if actors is None else actors  # views, not copies: runs daily
+        free = self.slots[rows, w_from : w_from + near] - self.booked[rows, w_from : w_from + near]
         has = free > 0
         first = np.argmax(has, axis=1)
-        return np.where(has.any(axis=1), first, width)
+        found = has.any(axis=1)
+        if near == width or found.all():
+            return np.where(found, first, width)
+        # Actors with no free slot in the first days: search their whole window.
+        miss = np.flatnonzero(~found)
+        sel = miss if actors is None else actors[miss]
+        cols = slice(w_from, w_from + width)
+        has = (self.slots[sel, cols] - self.booked[sel, cols]) > 0
+        first[miss] = np.where(has.any(axis=1), np.argmax(has, axis=1), width)
+        return first
 
     def book(self, actors: npt.NDArray[np.int64], earliest: int) -> npt.NDArray[np.int64]:
         """Book one session per request, in request order within each actor.
