@@ -271,7 +271,9 @@ class CourtModel(mesa.Model):
             Case indices.
         """
         act = self._active
-        return act[self.cases.stage[act] == stage]
+        # int(): comparing an array with an IntEnum member costs numpy several attribute
+        # probes on the enum class, more than the comparison itself here.
+        return act[self.cases.stage[act] == int(stage)]
 
     def _due(self, stage: Stage) -> npt.NDArray[np.int64]:
         idx = self.active_in_stage(stage)
