@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 from typing import Any
 
 import numpy as np
@@ -54,6 +55,25 @@ LITIGATING_STAGES = (
 #: Stages in which a case waits for a session in its judge's calendar.
 SESSION_STAGES = (Stage.PREPARATION, Stage.AWAITING_HEARING)
 TERMINAL_STAGES = (Stage.DISPOSED, Stage.RETURNED, Stage.SETTLED_PRE_COURT)
+
+
+@functools.cache
+def stage_mask(stages: tuple[Stage, ...]) -> npt.NDArray[np.bool_]:
+    """Return a lookup table over stage codes: ``stage_mask(s)[code]`` is ``code in s``.
+
+    ``table[cases.stage[idx]]`` replaces ``np.isin(cases.stage[idx], s)``, which sorts
+    on every call (4,000 calls, 0.3 s a national year).
+
+    Args:
+        stages: Stages.
+
+    Returns:
+        A read-only boolean array indexed by stage code.
+    """
+    table = np.isin(np.arange(len(Stage)), stages)
+    table.flags.writeable = False
+    return table
+
 
 #: Legal stage transitions; anything else is a bug (the model counts every transition).
 LEGAL_TRANSITIONS: dict[Stage, tuple[Stage, ...]] = {
@@ -273,6 +293,23 @@ _INTERNAL_COLUMNS = {
 }
 
 
+def _nonzero(fill: Any, dtype: Any) -> bool:
+    return bool(np.array(fill, dtype=dtype).tobytes().strip(b"\0"))
+
+
+_ALL_COLUMNS: dict[str, tuple[Any, Any]] = {**CASE_COLUMNS, **PARTY_COLUMNS}
+_SHAPES = {name: (2,) if name in PARTY_COLUMNS else () for name in _ALL_COLUMNS}
+#: Columns whose blank value is not all-zero bytes: written by CaseTable._fill_to.
+_NONZERO_FILLS = {n: f for n, (dt, f) in _ALL_COLUMNS.items() if _nonzero(f, dt)}
+_FILL_CHUNK = 16_384  # rows given their blank values at a time
+
+
+def _blank(shape: tuple[int, ...], fill: Any, dtype: Any) -> npt.NDArray[Any]:
+    # Zero-filled columns come from calloc (their pages read as zeros until written);
+    # the others are filled chunk by chunk as the table reaches them (CaseTable._fill_to).
+    return np.empty(shape, dtype=dtype) if _nonzero(fill, dtype) else np.zeros(shape, dtype)
+
+
 class CaseTable:
     """Structure-of-arrays store of cases and their two parties.
 
@@ -286,19 +323,28 @@ class CaseTable:
     def __init__(self, capacity: int = 1024):
         self.n = 0
         self._cap = max(int(capacity), 16)
-        for name, (dtype, fill) in CASE_COLUMNS.items():
-            setattr(self, name, np.full(self._cap, fill, dtype=dtype))
-        for name, (dtype, fill) in PARTY_COLUMNS.items():
-            setattr(self, name, np.full((self._cap, 2), fill, dtype=dtype))
+        self._filled = 0  # rows [0, _filled) hold their fill values (or data)
+        for name, (dtype, fill) in _ALL_COLUMNS.items():
+            setattr(self, name, _blank((self._cap, *_SHAPES[name]), fill, dtype))
 
     def _grow(self, need: int) -> None:
         new_cap = max(need, int(self._cap * 1.6) + 16)
-        for name, (dtype, fill) in {**CASE_COLUMNS, **PARTY_COLUMNS}.items():
+        for name, (dtype, fill) in _ALL_COLUMNS.items():
             old = getattr(self, name)
-            new = np.full((new_cap, *old.shape[1:]), fill, dtype=dtype)
-            new[: self.n] = old[: self.n]
+            new = _blank((new_cap, *old.shape[1:]), fill, dtype)
+            new[: self._filled] = old[: self._filled]
             setattr(self, name, new)
         self._cap = new_cap
+
+    def _fill_to(self, stop: int) -> None:
+        # Rows get their fill values in chunks as the table reaches them, not all at
+        # allocation: np.full over the whole capacity (~370 MB nationally) cost ~0.5-1 s of
+        # page faults at start-up, and the rows never used were resident for nothing.
+        stop = min(max(stop, self._filled + _FILL_CHUNK), self._cap)
+        rows = slice(self._filled, stop)
+        for name, fill in _NONZERO_FILLS.items():
+            getattr(self, name)[rows] = fill
+        self._filled = stop
 
     def add(self, k: int) -> npt.NDArray[np.int64]:
         """Append ``k`` blank rows and return their indices.
@@ -311,6 +357,8 @@ class CaseTable:
         """
         if self.n + k > self._cap:
             self._grow(self.n + k)
+        if self.n + k > self._filled:
+            self._fill_to(self.n + k)
         idx = np.arange(self.n, self.n + k, dtype=np.int64)
         self.n += k
         return idx

@@ -143,6 +143,15 @@ class CourtModel(mesa.Model):
         self.settle_boost = np.ones(n_types)
         self.willingness_boost = np.zeros(n_types)
         self._p_returned = np.array([t.p_returned for t in scenario.case_types.values()])
+        # Per-type and per-kind parameters as arrays once, not per disposal or fee.
+        self._p_appeal = np.array([t.p_appeal for t in scenario.case_types.values()])
+        self._p_appeal_settled = np.array(
+            [t.p_appeal_settled for t in scenario.case_types.values()]
+        )
+        kinds = [getattr(scenario.mediators, k) for k in MEDIATOR_KINDS]
+        self._fee_share = np.array([k.fee_share for k in kinds])
+        self._fee_cap_kzt = np.array([k.fee_cap_kzt for k in kinds])
+        self._fee_by_state = np.array([k.paid_by == "state" for k in kinds])
 
         # Filings, and returned claims refiled (~10% more rows); the table grows if needed.
         expected = scenario.filings.per_year * (self.horizon / 365.0) * 1.15
@@ -262,7 +271,9 @@ class CourtModel(mesa.Model):
             Case indices.
         """
         act = self._active
-        return act[self.cases.stage[act] == stage]
+        # int(): comparing an array with an IntEnum member costs numpy several attribute
+        # probes on the enum class, more than the comparison itself here.
+        return act[self.cases.stage[act] == int(stage)]
 
     def _due(self, stage: Stage) -> npt.NDArray[np.int64]:
         idx = self.active_in_stage(stage)
@@ -649,11 +660,10 @@ class CourtModel(mesa.Model):
             provider: Mediator of each.
         """
         c = self.cases
-        kinds = [getattr(self.court_scenario.mediators, k) for k in MEDIATOR_KINDS]
         kind = self.mediator_pool.kind[provider]
-        share = np.array([k.fee_share for k in kinds])[kind]
-        cap = np.array([k.fee_cap_kzt for k in kinds])[kind]
-        by_state = np.array([k.paid_by == "state" for k in kinds])[kind]
+        share = self._fee_share[kind]
+        cap = self._fee_cap_kzt[kind]
+        by_state = self._fee_by_state[kind]
         fee = np.minimum(share * c.claim_value_kzt[idx], cap)
         c.mediator_fee_kzt[idx] += np.where(by_state, 0.0, fee)
         c.mediator_fee_state_kzt[idx] += np.where(by_state, fee, 0.0)
@@ -710,7 +720,6 @@ class CourtModel(mesa.Model):
         self.move(idx, Stage.DISPOSED)
         self.flow("new_disposed", idx.size)
         self.flow(f"new_{outcome.name.lower()}", idx.size)
-        types = list(sc.case_types.values())
         ct = c.case_type[idx]
         lit = sc.litigants
         enf = sc.enforcement
@@ -726,7 +735,7 @@ class CourtModel(mesa.Model):
             o = c.optimism[idx, loser] - lit.optimism_mean
             noise = c.appeal_noise[idx, loser]
             z = (o + lit.appeal_noise_sd * noise) / s_tot if s_tot > 0 else noise
-            p = np.array([t.p_appeal for t in types])[ct]
+            p = self._p_appeal[ct]
             with np.errstate(divide="ignore"):
                 appealed = z > ndtri(1 - p)
             c.appeal_corrected[idx] = appealed & (c.u_correct[idx] < sc.appeals.p_corrected)
@@ -748,7 +757,7 @@ class CourtModel(mesa.Model):
             c.sessions_saved[idx] = sessions_saved
             self.flow("judge_hours_saved", float(saved.sum()))
             self.flow("sessions_saved", float(sessions_saved.sum()))
-            p = np.array([t.p_appeal_settled for t in types])[ct]
+            p = self._p_appeal_settled[ct]
             appealed = (c.u_appeal_settled[idx] < p) & (outcome != Outcome.WITHDRAWAL)
             owed = np.full(idx.size, outcome in SETTLEMENT_OUTCOMES)
             p_vol = enf.p_voluntary_settlement

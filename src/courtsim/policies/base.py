@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from courtsim.cases import Channel, Stage
+from courtsim.cases import Channel, Stage, stage_mask
 from courtsim.litigants import update_trust
 from courtsim.providers import ProviderPool
 from courtsim.sessions import Draw, case_uniform
@@ -91,7 +91,7 @@ class Policy:
         idx = act[c.waiting_channel[act] == self.channel]
         if idx.size == 0:  # the usual case, and cheap: skip the rest
             return idx
-        idx = idx[np.isin(c.stage[idx], stages)]
+        idx = idx[stage_mask(stages)[c.stage[idx]]]
         t_ref = getattr(c, f"t_referred_{self.channel.name.lower()}")[idx]
         mine = self.owns(t_ref)
         idx, t_ref = idx[mine], t_ref[mine]

@@ -70,8 +70,8 @@ class InCourt(Policy):
 
     def _take_new(self, m: CourtModel) -> None:
         c = m.cases
-        act = m.active_cases
-        new = act[(c.stage[act] == Stage.FILED) & (c.t_filed[act] == m.day)]
+        new = m.active_in_stage(Stage.FILED)
+        new = new[c.t_filed[new] == m.day]
         # Claims the acceptance review will return are not conciliated (inadmissible).
         new = new[self.eligible(new) & ~m.will_be_returned(new)]
         # A court without conciliation judges has its conciliation channel closed.

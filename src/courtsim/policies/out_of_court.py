@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from courtsim.cases import Channel, Outcome, Stage
+from courtsim.cases import Channel, Outcome, Stage, stage_mask
 from courtsim.litigants import consent, p_settle
 from courtsim.policies.base import Policy
 
@@ -52,7 +52,7 @@ class OutOfCourt(Policy):
             new = new[c.t_accepted[new] == m.day]
         else:  # the docket: preparation ended today (at the preparation session)
             act = m.active_cases
-            new = act[np.isin(c.stage[act], (Stage.AWAITING_HEARING, Stage.QUEUED))]
+            new = act[stage_mask((Stage.AWAITING_HEARING, Stage.QUEUED))[c.stage[act]]]
             new = new[c.t_prep_end[new] == m.day]
         new = new[self.eligible(new) & ~c.started_mediation[new] & ~c.started_participatory[new]]
         if m.talks.enabled:  # parties who have just agreed need no mediator
@@ -99,7 +99,7 @@ class OutOfCourt(Policy):
         waiting = waiting[self.owns(c.t_referred_mediation[waiting])]
         if waiting.size == 0:
             return
-        moved_on = ~np.isin(c.stage[waiting], _REFERABLE)
+        moved_on = ~stage_mask(_REFERABLE)[c.stage[waiting]]
         waited = m.working_days_since(c.t_referred_mediation[waiting])
         late = waiting[moved_on | (waited >= self.params.max_wait_working_days)]
         if late.size:

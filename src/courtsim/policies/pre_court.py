@@ -86,12 +86,8 @@ class PreCourt(Policy):
 
     def _finish(self, m: CourtModel) -> None:
         c = m.cases
-        act = m.active_cases
-        due = act[
-            (c.stage[act] == Stage.PRE_COURT)
-            & (c.active_channel[act] == Channel.PRE_COURT)
-            & (c.t_next[act] <= m.day)
-        ]
+        due = m.active_in_stage(Stage.PRE_COURT)  # then the other columns of these only
+        due = due[(c.active_channel[due] == Channel.PRE_COURT) & (c.t_next[due] <= m.day)]
         due = due[self.owns(c.t_referred_pre_court[due])]
         if due.size == 0:
             return
