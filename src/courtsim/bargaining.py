@@ -58,8 +58,8 @@ def draw_merits(cases: CaseTable, idx: npt.NDArray[np.int64], scenario: Scenario
     ct = cases.case_type[idx]
     p_unc = np.array([t.p_uncontested for t in scenario.case_types.values()])[ct]
     contested = case_uniform(key, 0, Draw.CONTESTED) >= p_unc
-    a = b.merit_mean * b.merit_concentration
-    merit = _beta_ppf(case_uniform(key, 0, Draw.MERIT), a, b.merit_concentration - a)
+    z = ndtri(np.clip(case_uniform(key, 0, Draw.MERIT), 1e-12, 1 - 1e-12))
+    merit = expit(logit(b.merit_median) + b.merit_sd * z)
     cases.contested[idx] = contested
     cases.merit[idx] = np.where(contested, merit, b.p_win_uncontested)
     m, tau = initial_beliefs(
@@ -71,12 +71,6 @@ def draw_merits(cases: CaseTable, idx: npt.NDArray[np.int64], scenario: Scenario
     )
     cases.belief[idx] = m
     cases.belief_precision[idx] = tau
-
-
-def _beta_ppf(u: npt.NDArray[np.float64], a: float, b: float) -> npt.NDArray[np.float64]:
-    from scipy.special import betaincinv
-
-    return betaincinv(a, b, u)
 
 
 def initial_beliefs(

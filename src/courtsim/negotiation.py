@@ -51,6 +51,8 @@ class SettlementTalks:
         self.enabled = self.params.enabled
         # Per case type: 1 while trial judges promote settlement (in-court pilot).
         self.push = np.zeros(len(model.case_type_names))
+        self._lead_day = -1
+        self._lead = np.zeros(0)
 
     def set_push(self, on: bool, case_types: npt.NDArray[np.bool_]) -> None:
         """Let trial judges explain the likely outcome at their sessions from today, or stop.
@@ -67,8 +69,9 @@ class SettlementTalks:
         """Return the expected calendar days to judgment, read from the judges' calendars.
 
         Each session still needed waits the judge's present lead time (working days to
-        its first free slot after the notice period); a case without a judge yet (pooled
-        courts) reads the mean lead time of all judges.
+        its first free slot after the notice period), read once a day (it costs a scan of
+        every judge's calendar: 0.5 s a national year when read at every decision); a
+        case without a judge yet (pooled courts) reads the mean lead time of all judges.
 
         Args:
             idx: Cases.
@@ -78,9 +81,12 @@ class SettlementTalks:
             Days.
         """
         m = self.model
-        hp = m.hearing
-        notice = max(hp.params.notice_working_days, 1)
-        lead = hp.calendar.lead_days(hp.today_w() + notice).astype(np.float64) + notice
+        if self._lead_day != m.day:  # the parties read the calendars as they stand today
+            hp = m.hearing
+            notice = max(hp.params.notice_working_days, 1)
+            self._lead = hp.calendar.lead_days(hp.today_w() + notice).astype(np.float64) + notice
+            self._lead_day = m.day
+        lead = self._lead
         j = m.cases.judge[idx]
         per_case = np.where(j >= 0, lead[np.maximum(j, 0)], lead.mean() if lead.size else 0.0)
         return sessions_left * per_case * 7 / 5  # working days to calendar days

@@ -26,20 +26,23 @@ class Bargaining(Section):
         "decision points of the proceedings (acceptance, every held session). Off: the "
         "spontaneous settlement hazard of the case types (case_types.*.settle_hazard_per_month).",
     )
-    merit_mean: float = Field(
+    merit_median: float = Field(
         default=0.6,
         gt=0,
         lt=1,
-        description="Mean true chance that the plaintiff of a contested claim wins (assumption, "
-        "range 0.5-0.7: claims are filed when the plaintiff expects to win; Priest-Klein, "
-        "domain.md §8). The judgment is drawn from it, not from the parties' beliefs.",
+        description="Median true chance that the plaintiff of a contested claim wins "
+        "(assumption, range 0.5-0.7: claims are filed when the plaintiff expects to win; "
+        "Priest-Klein, domain.md §8). The judgment is drawn from the true merits, not from "
+        "the parties' beliefs.",
     )
-    merit_concentration: float = Field(
-        default=4.0,
+    merit_sd: float = Field(
+        default=1.0,
         gt=0,
-        le=1000,
-        description="Concentration a+b of the Beta distribution of the true merits (assumption, "
-        "range 2-10: larger means more cases close to the mean).",
+        le=10,
+        description="Spread of the true merits on the log-odds scale, logit(p) ~ "
+        "N(logit(merit_median), merit_sd) (assumption, range 0.5-1.5; 1.0 gives a chance "
+        "sd of about 0.2). A normal population on the log-odds is the prior the parties' "
+        "normal beliefs update from.",
     )
     p_win_uncontested: float = Field(
         default=0.98,
