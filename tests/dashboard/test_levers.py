@@ -46,6 +46,21 @@ def test_pilot_levers_appear_with_their_schema_bounds():
     assert [k for k in LEVER_KEYS if k in levers] == list(levers)
 
 
+def test_bargaining_scenarios_offer_no_lever_they_would_refuse():
+    from courtsim import load_scenario
+    from courtsim.dashboard.levers import REPLACED_BY_BARGAINING
+    from tests.conftest import SCENARIOS
+
+    sc = load_scenario(SCENARIOS / "bargaining" / "combined.yaml")
+    keys = {lv.key for lv in levers_for(sc)}
+    assert not keys & REPLACED_BY_BARGAINING
+    assert "judges.count" in keys
+    # The hazard scenarios keep them, and every lever shown can be applied as offered.
+    assert REPLACED_BY_BARGAINING <= {lv.key for lv in levers_for(make_scenario())}
+    changed = apply_levers(sc, {lv.key: lv.value for lv in levers_for(sc)})
+    assert changed.bargaining.enabled
+
+
 def test_apply_levers_validates_and_coerces():
     sc = make_scenario()
     out = apply_levers(sc, {"judges.count": 5.0, "filings.per_year": 2000})

@@ -38,6 +38,11 @@ LEVER_KEYS: tuple[str, ...] = (
     "policies[out_of_court].start_day",
 )
 
+#: Levers a scenario with ``bargaining.enabled`` refuses to change (docs/model.md §7.6a).
+REPLACED_BY_BARGAINING = frozenset(
+    {"reconciliation.propensity_plaintiff", "reconciliation.propensity_defendant"}
+)
+
 #: Reader-facing names (catalog messages, translated where shown); a key without one uses
 #: its schema title (English: the schema is not translated).
 LABELS: dict[str, str] = {
@@ -226,6 +231,8 @@ def levers_for(scenario: Scenario, schema: dict[str, Any] | None = None) -> list
     data = scenario.as_dict()
     out = []
     for key in LEVER_KEYS:
+        if scenario.bargaining.enabled and key in REPLACED_BY_BARGAINING:
+            continue  # the scenario would refuse any value but the default
         f, channel = _field_schema(schema, key)
         if f is None or f.get("type") not in ("integer", "number"):
             continue
