@@ -47,6 +47,9 @@ DAYS_PER_MONTH = 365.25 / 12
 def draw_merits(cases: CaseTable, idx: npt.NDArray[np.int64], scenario: Scenario) -> None:
     """Draw each new dispute's true merit, whether it is contested, and both priors.
 
+    A party's optimism is its own draw plus the shifts of its representation (a lawyer),
+    its kind (a legal entity) and the case type (``case_types.*.optimism_shift``).
+
     Args:
         cases: Case table (``case_key``, ``case_type``, ``optimism``, ``lawyer`` and
             ``legal_entity`` of ``idx`` already set).
@@ -62,11 +65,13 @@ def draw_merits(cases: CaseTable, idx: npt.NDArray[np.int64], scenario: Scenario
     merit = expit(logit(b.merit_median) + b.merit_sd * z)
     cases.contested[idx] = contested
     cases.merit[idx] = np.where(contested, merit, b.p_win_uncontested)
+    by_type = np.array([t.optimism_shift for t in scenario.case_types.values()])[ct]
     m, tau = initial_beliefs(
         merit,
         cases.optimism[idx]
         + b.lawyer_optimism_shift * cases.lawyer[idx]
-        + b.legal_entity_optimism_shift * cases.legal_entity[idx],
+        + b.legal_entity_optimism_shift * cases.legal_entity[idx]
+        + by_type[:, None],
         b,
     )
     cases.belief[idx] = m

@@ -299,6 +299,14 @@ class CaseType(Section):
     withdraw_hazard_per_month: float = Field(
         default=0.0, ge=0, description="Mean monthly rate at which plaintiffs withdraw."
     )
+    optimism_shift: float = Field(
+        default=0.0,
+        ge=-1,
+        le=1,
+        exclude_if=lambda v: v == 0.0,  # absent from dumps when unset: existing hashes stay
+        description="Added to both parties' optimism in disputes of this type, with "
+        "bargaining.enabled (assumption: none known; e.g. higher where the law is unsettled).",
+    )
     p_uncontested: float = Field(
         default=0.0,
         ge=0,

@@ -211,6 +211,10 @@ def _set_dotted(data: dict[str, Any], key: str, value: Any, source: str) -> None
     for i, part in enumerate(parts):
         last = i == len(parts) - 1
         if isinstance(node, dict):
+            if part not in node and not last and _schema_path(parts[: i + 1]) is not None:
+                # A section left out of dumps while at its defaults (``bargaining``) may
+                # be given part by part: it starts empty and takes its defaults.
+                node[part] = {}
             if part not in node and not last:
                 raise ScenarioError(
                     f"there is no key '{'.'.join(parts[: i + 1])}' to override "
@@ -219,9 +223,10 @@ def _set_dotted(data: dict[str, Any], key: str, value: Any, source: str) -> None
                     field=key,
                 )
             if part not in node and last and not _accepts_new_key(data, parts):
+                known = node or getattr(_schema_path(parts[:-1]), "model_fields", {})
                 raise ScenarioError(
                     f"there is no key '{key}' in the scenario "
-                    f"(known keys here: {', '.join(sorted(map(str, node)))})",
+                    f"(known keys here: {', '.join(sorted(map(str, known)))})",
                     source=source,
                     field=key,
                 )
@@ -258,35 +263,38 @@ def _is_section(parts: list[str]) -> bool:
     A section given on the command line merges (what it does not name is kept); a mapping
     keyed by user-chosen names (``courts``, ``case_types``, shares) is replaced whole.
     """
+    model = _schema_path(parts)
+    return isinstance(model, type) and issubclass(model, BaseModel)
+
+
+def _accepts_new_key(data: dict[str, Any], parts: list[str]) -> bool:
+    # Mappings keyed by user-chosen names (courts, case types) may gain entries; a field
+    # left out of dumps while unset (filings.schedule, case_types.*.p_uncontested) may be
+    # given; anything else is a fixed schema where a new key is a typo.
+    parent = parts[:-1]
+    if len(parent) == 1 and parent[0] in {"courts", "case_types"}:
+        return True
+    return _schema_path(parts) is not None
+
+
+def _schema_path(parts: list[str]) -> Any:
+    """Return the annotation the schema gives the dotted path ``parts``, or None if none.
+
+    A mapping keyed by user-chosen names (``case_types.<name>``) takes any key.
+    """
     model: Any = Scenario
     for part in parts:
         fields = getattr(model, "model_fields", None)
         if fields is not None:
             by_key = {f.alias or n: f for n, f in fields.items()}
             if part not in by_key:
-                return False
+                return None
             model = by_key[part].annotation
         elif typing.get_origin(model) is dict:
             model = typing.get_args(model)[1]
         else:
-            return False
-    return isinstance(model, type) and issubclass(model, BaseModel)
-
-
-def _accepts_new_key(data: dict[str, Any], parts: list[str]) -> bool:
-    # Mappings keyed by user-chosen names (courts, case types) may gain entries; a field
-    # left out of dumps while unset (filings.schedule) may be given; anything else is a
-    # fixed schema where a new key is a typo.
-    parent = parts[:-1]
-    if len(parent) == 1 and parent[0] in {"courts", "case_types"}:
-        return True
-    model: Any = Scenario
-    for part in parts:
-        fields = {f.alias or n: f for n, f in getattr(model, "model_fields", {}).items()}
-        if part not in fields:
-            return False
-        model = fields[part].annotation
-    return True
+            return None
+    return model
 
 
 def _normalise(value: Any) -> Any:

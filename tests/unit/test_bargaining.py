@@ -192,3 +192,36 @@ def test_consent_needs_both_parties():
     # Uncontested claims never try.
     unc = m.active_cases[~c.contested[m.active_cases]][:50]
     assert not m.talks.channel_consent(unc, 0.0, 10.0).any()
+
+
+def test_case_type_optimism_shifts_both_priors_of_that_type_only(sc):
+    # Five days: the claims filed in them have seen no session yet, so their beliefs are
+    # the priors. The family parties' priors move apart by 4 x the shift on the log-odds.
+    short = sc.with_overrides({"horizon_days": 5})
+    shifted = short.with_overrides({"case_types.family.optimism_shift": 0.1})
+    a, b = simulate(short, seed=4).cases, simulate(shifted, seed=4).cases
+    new = ~a["initial"] & a["contested"] & a["t_filed"].notna()
+    fam = new & (a["case_type"] == "family")
+    assert fam.sum() > 0
+    assert (new & ~fam).sum() > 0
+    dp = b["plaintiff_belief"] - a["plaintiff_belief"]
+    dd = b["defendant_belief"] - a["defendant_belief"]
+    assert np.allclose(dp[fam], 0.4)
+    assert np.allclose(dd[fam], -0.4)
+    assert (dp[new & ~fam] == 0).all()
+    assert (dd[new & ~fam] == 0).all()
+    assert (a["merit"].fillna(-1) == b["merit"].fillna(-1)).all()
+
+
+def test_bargaining_can_be_switched_on_with_dotted_overrides(tmp_path):
+    # The section is left out of dumps while at its defaults; --set and sweeps must still
+    # reach it, and a typo inside it is named with the section's keys.
+    from tests.conftest import make_scenario
+
+    no_hazard = {"settle_hazard_per_month": 0.0}
+    sc = make_scenario(case_types={"general": no_hazard, "alimony": no_hazard})
+    on = sc.with_overrides({"bargaining.enabled": True, "case_types.general.p_uncontested": 0.5})
+    assert on.bargaining.enabled
+    assert on.case_types["general"].p_uncontested == 0.5
+    with pytest.raises(ScenarioError, match="known keys here: agreement_cost_share"):
+        sc.with_overrides({"bargaining.enabeld": True})
