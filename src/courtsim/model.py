@@ -513,11 +513,22 @@ class CourtModel(mesa.Model):
             ``(boost, willingness_boost)`` per case: the multiplier of the settlement
             hazard and the addition to each party's gain from settling.
         """
-        c = self.cases
-        ct = c.case_type[idx]
-        j = c.judge[idx]
-        promo = np.where(j >= 0, self.judge_traits.promotion[np.maximum(j, 0)], 1.0)
+        ct = self.cases.case_type[idx]
+        promo = self.judge_promotion(idx)
         return 1 + (self.settle_boost[ct] - 1) * promo, self.willingness_boost[ct] * promo
+
+    def judge_promotion(self, idx: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        """Return the settlement-promotion trait of each case's trial judge.
+
+        Args:
+            idx: Cases.
+
+        Returns:
+            The trait, 1 for a case with no judge yet (a pooled court before its first
+            booking).
+        """
+        j = self.cases.judge[idx]
+        return np.where(j >= 0, self.judge_traits.promotion[np.maximum(j, 0)], 1.0)
 
     def _assign_judges(self, idx: npt.NDArray[np.int64]) -> None:
         how = self.court_scenario.judges.assignment

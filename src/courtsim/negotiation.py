@@ -27,15 +27,14 @@ from courtsim.bargaining import (
     settlement_zone,
     update_beliefs,
 )
-from courtsim.cases import LITIGATING_STAGES
+from courtsim.cases import LITIGATING_STAGES, stage_mask
 from courtsim.litigants import party_trust
 from courtsim.sessions import Draw
 
 if TYPE_CHECKING:
     from courtsim.model import CourtModel
 
-_LITIGATING_LUT = np.zeros(32, dtype=bool)
-_LITIGATING_LUT[list(LITIGATING_STAGES)] = True
+_LITIGATING_LUT = stage_mask(LITIGATING_STAGES)
 
 
 class SettlementTalks:
@@ -138,8 +137,7 @@ class SettlementTalks:
         push = self.push[c.case_type[idx]]
         if not push.any():
             return np.ones(idx.size)
-        j = c.judge[idx]
-        promo = np.where(j >= 0, m.judge_traits.promotion[np.maximum(j, 0)], 1.0)
+        promo = m.judge_promotion(idx)
         return 1 - np.clip(push * promo, 0, 1) * (1 - self.params.facilitated_cost_factor)
 
     def after_sessions(self, idx: npt.NDArray[np.int64]) -> None:
@@ -175,8 +173,7 @@ class SettlementTalks:
         )
         push = self.push[c.case_type[idx]]
         if push.any():
-            j = c.judge[idx]
-            promo = np.where(j >= 0, m.judge_traits.promotion[np.maximum(j, 0)], 1.0) * push
+            promo = m.judge_promotion(idx) * push
             e = session_signal(
                 c.case_key[idx], counter, merit, b.judge_explain_sd, Draw.JUDGE_EXPLAINS
             )
@@ -200,7 +197,13 @@ class SettlementTalks:
             c.n_signals[sel] += 1
 
     # ------------------------------------------------------------ conciliation, mediation
-    def _costs(self, idx, sessions, filed):
+    def _costs(
+        self,
+        idx: npt.NDArray[np.int64],
+        sessions: npt.NDArray[np.float64] | None,
+        filed: bool,
+    ):
+        # Costs of going on with a facilitator: the relationship counts more.
         m = self.model
         left = m.hearing.sessions_left(idx) if sessions is None else sessions
         return costs_of_going_on(
@@ -321,6 +324,19 @@ class SettlementTalks:
     def evaluation_sd(self, evaluator: str) -> float:
         """Return the noise of an evaluation by ``evaluator`` (a key of ``evaluation_sd``)."""
         return self.params.evaluation_sd[evaluator]
+
+    def mediator_evaluation_sd(self, mediator: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        """Return the noise of each mediator's evaluation, by the mediator's kind.
+
+        Args:
+            mediator: Mediator indices in the model's mediator pool.
+
+        Returns:
+            Noise per mediator (log-odds).
+        """
+        pool = self.model.mediator_pool
+        by_kind = np.array([self.evaluation_sd(k) for k in pool.kind_names])
+        return by_kind[pool.kind[mediator]]
 
 
 __all__ = ["SettlementTalks"]

@@ -117,10 +117,8 @@ class OutOfCourt(Policy):
         part = c.active_channel[due] == Channel.PARTICIPATORY
         skill = np.where(part, 0.0, m.mediator_pool.skill[np.maximum(c.mediator[due], 0)])
         if m.talks.enabled:
-            kinds = m.mediator_pool.kind_names
-            by_kind = np.array([m.talks.evaluation_sd(k) for k in kinds])
-            kind = m.mediator_pool.kind[np.maximum(c.mediator[due], 0)]
-            sd = np.where(part, m.talks.evaluation_sd("participatory"), by_kind[kind])
+            by_mediator = m.talks.mediator_evaluation_sd(np.maximum(c.mediator[due], 0))
+            sd = np.where(part, m.talks.evaluation_sd("participatory"), by_mediator)
             settled = m.talks.attempt(due, sd, skill)
         else:
             p = np.empty(due.size)

@@ -93,9 +93,7 @@ class PreCourt(Policy):
             return
         skill = m.mediator_pool.skill[c.mediator[due]]
         if m.talks.enabled:
-            kinds = m.mediator_pool.kind_names
-            by_kind = np.array([m.talks.evaluation_sd(k) for k in kinds])
-            sd = by_kind[m.mediator_pool.kind[c.mediator[due]]]
+            sd = m.talks.mediator_evaluation_sd(c.mediator[due])
             settled = m.talks.attempt(due, sd, skill, filed=False) & c.pre_court_consent[due]
         else:
             p = p_settle(m, due, self.params.p_settle, skill) * c.pre_court_consent[due]
