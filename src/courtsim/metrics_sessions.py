@@ -120,18 +120,16 @@ def appeal_kpis(
 
 
 def bargaining_kpis(cases: pd.DataFrame, disposed: pd.Series) -> dict[str, float]:
-    """Settlement amounts and the selection of cases for judgment (with bargaining).
+    """Settlement amounts and the selection of cases for judgment (the parties' bargaining).
 
     Args:
         cases: The case table.
         disposed: Mask of the cases disposed in the window.
 
     Returns:
-        KPI name -> value (NaN where the run has no bargaining).
+        KPI name -> value (NaN where a run has no case to measure it on).
     """
     merit = _col(cases, "merit", float("nan"))
-    if not merit.notna().any():
-        return {}
     contested = _col(cases, "contested", True).astype(bool)
     filed = cases["t_accepted"].notna() & ~cases["initial"]
     judg = disposed & (cases["outcome"] == "judgment")

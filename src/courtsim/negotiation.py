@@ -47,7 +47,6 @@ class SettlementTalks:
     def __init__(self, model: CourtModel):
         self.model = model
         self.params = model.court_scenario.bargaining
-        self.enabled = self.params.enabled
         # Per case type: 1 while trial judges promote settlement (in-court pilot).
         self.push = np.zeros(len(model.case_type_names))
         self._lead_day = -1
@@ -98,7 +97,7 @@ class SettlementTalks:
         Args:
             idx: Cases at a decision point.
         """
-        if not self.enabled or idx.size == 0:
+        if idx.size == 0:
             return
         m = self.model
         c = m.cases
@@ -146,7 +145,7 @@ class SettlementTalks:
         Args:
             idx: Cases whose session was held today.
         """
-        if not self.enabled or idx.size == 0:
+        if idx.size == 0:
             return
         c = self.model.cases
         idx = idx[c.contested[idx]]
@@ -188,7 +187,7 @@ class SettlementTalks:
             idx: Initial cases.
             n_seen: Sessions each held before day 0.
         """
-        if not self.enabled or idx.size == 0:
+        if idx.size == 0:
             return
         c = self.model.cases
         for k in range(int(n_seen.max(initial=0))):

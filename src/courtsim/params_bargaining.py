@@ -9,6 +9,8 @@ shares of cases that settle come out of them (they are not set by hand).
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pydantic import Field, field_validator
 
 from courtsim.params import Section
@@ -20,12 +22,6 @@ EVALUATORS = ("conciliation_judge", "retired_judge", "professional", "public", "
 class Bargaining(Section):
     """How the parties of a contested claim decide, session by session, whether to settle."""
 
-    enabled: bool = Field(
-        default=False,
-        description="Settlement in the trial court comes from the parties' bargaining at the "
-        "decision points of the proceedings (acceptance, every held session). Off: the "
-        "spontaneous settlement hazard of the case types (case_types.*.settle_hazard_per_month).",
-    )
     merit_median: float = Field(
         default=0.6,
         gt=0,
@@ -161,6 +157,10 @@ class Bargaining(Section):
         description="Days from finding a settlement zone to the judge's approval of the "
         "agreement (assumption, range 5-20).",
     )
+
+    RETIRED_FIELDS: ClassVar[dict[str, str]] = {
+        "enabled": "bargaining is now the only settlement model, always on: remove the line",
+    }
 
     @field_validator("evaluation_sd")
     @classmethod

@@ -21,7 +21,7 @@ from tests.conftest import SCENARIOS
 
 @pytest.fixture(scope="module")
 def sc():
-    return load_scenario(SCENARIOS / "bargaining" / "baseline.yaml")
+    return load_scenario(SCENARIOS / "baseline.yaml")
 
 
 def test_zone_and_nash_amount_match_the_formulas(sc):
@@ -111,28 +111,16 @@ def test_common_random_numbers_hold_when_a_pilot_opens(sc):
     assert (a["outcome"] != b["outcome"]).any()  # the pilot did change outcomes
 
 
-def test_without_bargaining_nothing_changes_in_the_results(tiny_scenario):
-    # The section is off by default and absent from the scenario's hash.
-    assert "bargaining" not in tiny_scenario.model_dump_json()
-    c = simulate(tiny_scenario, seed=1).cases
-    assert c["merit"].isna().all()
-    assert c["settle_amount"].isna().all()
-
-
 @pytest.mark.parametrize(
     ("extra", "field"),
     [
-        (
-            "case_types:\n  debt_loan: {settle_hazard_per_month: 0.2}\n",
-            "case_types.debt_loan.settle_hazard_per_month",
-        ),
         ("bargaining:\n  signal_sd: 0\n", "bargaining.signal_sd"),
         ("bargaining:\n  spread: 1\n", "bargaining.spread"),
     ],
 )
 def test_bad_bargaining_input_names_the_field(tmp_path, extra, field):
     f = tmp_path / "s.yaml"
-    f.write_text(f"extends: {SCENARIOS / 'bargaining' / 'baseline.yaml'}\n{extra}")
+    f.write_text(f"extends: {SCENARIOS / 'baseline.yaml'}\n{extra}")
     with pytest.raises(ScenarioError) as err:
         load(f)
     msg = str(err.value)
@@ -145,36 +133,81 @@ def test_bad_bargaining_input_names_the_field(tmp_path, extra, field):
     [
         (
             "policies:\n  - {type: in_court, trial_settlement_boost: 2.0}\n",
-            "policies.0.in_court.trial_settlement_boost",
-            "the judge explaining the likely outcome",
+            "policies.0.trial_settlement_boost",
+            "trial judges now explain the likely outcome",
+        ),
+        (
+            "policies:\n  - {type: in_court, trial_willingness_boost: 0.1}\n",
+            "policies.0.trial_willingness_boost",
+            "trial judges now explain the likely outcome",
         ),
         (
             "policies:\n  - {type: in_court, p_settle: 0.9}\n",
-            "policies.0.in_court.p_settle",
-            "the settlement zone",
+            "policies.0.p_settle",
+            "settlement zone",
+        ),
+        (
+            "policies:\n  - {type: pre_court, p_settle: 0.9}\n",
+            "policies.0.p_settle",
+            "settlement zone",
+        ),
+        (
+            "policies:\n  - {type: out_of_court, p_settle_mediation: 0.6}\n",
+            "policies.0.p_settle_mediation",
+            "settlement zone",
+        ),
+        (
+            "policies:\n  - {type: out_of_court, p_settle_participatory: 0.5}\n",
+            "policies.0.p_settle_participatory",
+            "settlement zone",
+        ),
+        (
+            "case_types:\n  debt_loan: {settle_hazard_per_month: 0.2}\n",
+            "case_types.debt_loan.settle_hazard_per_month",
+            "the share that settles is a result",
         ),
         (
             "reconciliation:\n  propensity_plaintiff: 0.15\n",
             "reconciliation.propensity_plaintiff",
             "expected gain from trying",
         ),
+        (
+            "reconciliation:\n  propensity_defendant: 0.15\n",
+            "reconciliation.propensity_defendant",
+            "expected gain from trying",
+        ),
+        ("reconciliation:\n  trust_weight: 0.2\n", "reconciliation.trust_weight", "weights"),
+        (
+            "reconciliation:\n  optimism_gap_weight: 0.5\n",
+            "reconciliation.optimism_gap_weight",
+            "settlement zone",
+        ),
+        ("litigants:\n  p_plaintiff_wins: 0.89\n", "litigants.p_plaintiff_wins", "true merits"),
+        ("bargaining:\n  enabled: true\n", "bargaining.enabled", "always on"),
     ],
 )
-def test_dials_are_refused_beside_bargaining_with_what_replaced_them(
-    tmp_path, extra, field, replacement
-):
+def test_retired_dials_are_refused_with_what_replaced_them(tmp_path, extra, field, replacement):
     f = tmp_path / "s.yaml"
-    f.write_text(f"extends: {SCENARIOS / 'bargaining' / 'baseline.yaml'}\n{extra}")
+    f.write_text(f"extends: {SCENARIOS / 'baseline.yaml'}\n{extra}")
     with pytest.raises(ScenarioError) as err:
         load(f)
-    assert field in str(err.value)
+    msg = str(err.value)
+    assert f"'{field}': no longer a parameter" in msg
+    assert replacement in msg
+    assert str(f) in msg
+    # The same from the command line's --set, on a file that has the section.
+    kind = next((k for k in ("pre_court", "in_court", "out_of_court") if k in extra), None)
+    base = load_scenario(SCENARIOS / f"{kind or 'baseline'}.yaml")
+    with pytest.raises(ScenarioError) as err:
+        base.with_overrides({field: 0.1})
+    assert f"'{field}': no longer a parameter" in str(err.value)
     assert replacement in str(err.value)
 
 
 def test_consent_needs_both_parties():
     from courtsim.model import CourtModel
 
-    sc = load_scenario(SCENARIOS / "bargaining" / "out_of_court.yaml")
+    sc = load_scenario(SCENARIOS / "out_of_court.yaml")
     m = CourtModel.from_scenario(sc.with_overrides({"horizon_days": 20}), seed=2)
     m.run()
     c = m.cases
@@ -213,15 +246,14 @@ def test_case_type_optimism_shifts_both_priors_of_that_type_only(sc):
     assert (a["merit"].fillna(-1) == b["merit"].fillna(-1)).all()
 
 
-def test_bargaining_can_be_switched_on_with_dotted_overrides(tmp_path):
-    # The section is left out of dumps while at its defaults; --set and sweeps must still
-    # reach it, and a typo inside it is named with the section's keys.
+def test_bargaining_sections_are_reached_by_dotted_overrides():
+    # --set and sweeps reach the section and per-type fields left at their defaults, and
+    # a typo inside the section is named with the section's keys.
     from tests.conftest import make_scenario
 
-    no_hazard = {"settle_hazard_per_month": 0.0}
-    sc = make_scenario(case_types={"general": no_hazard, "alimony": no_hazard})
-    on = sc.with_overrides({"bargaining.enabled": True, "case_types.general.p_uncontested": 0.5})
-    assert on.bargaining.enabled
+    sc = make_scenario()
+    on = sc.with_overrides({"bargaining.signal_sd": 0.8, "case_types.general.p_uncontested": 0.5})
+    assert on.bargaining.signal_sd == 0.8
     assert on.case_types["general"].p_uncontested == 0.5
     with pytest.raises(ScenarioError, match="known keys here: agreement_cost_share"):
-        sc.with_overrides({"bargaining.enabeld": True})
+        sc.with_overrides({"bargaining.signl_sd": 0.8})
