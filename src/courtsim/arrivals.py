@@ -290,6 +290,7 @@ _KEPT_ON_REFILING = (
     "n_main",
     "contested",
     "merit",
+    "award",
     "e_withdraw",
 )
 

@@ -221,6 +221,7 @@ CASE_COLUMNS: dict[str, tuple[Any, Any]] = {
     # the parties' bargaining (courtsim.bargaining)
     "contested": (np.bool_, True),  # the defendant disputes the claim
     "merit": (np.float64, np.nan),  # true chance that the plaintiff wins a judgment
+    "award": (np.float64, np.nan),  # share of the claim a judgment for the plaintiff awards
     "settle_amount": (np.float64, np.nan),  # agreed amount, share of the claim
     "n_signals": (np.int16, 0),  # signals of the merits both parties have seen
     # refiling and enforcement
@@ -266,6 +267,7 @@ PARTY_COLUMNS: dict[str, tuple[Any, Any]] = {
     "trust_dev": (np.float64, np.nan),  # own trust in conciliation relative to the court's
     "belief": (np.float64, np.nan),  # belief about the plaintiff's chance of winning (bargaining)
     "belief_precision": (np.float64, np.nan),  # its precision (1 / variance)
+    "award_belief": (np.float64, np.nan),  # expected award share if the plaintiff wins
 }
 PARTY_ROLES = ("plaintiff", "defendant")
 _INTERNAL_COLUMNS = {

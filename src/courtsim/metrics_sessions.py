@@ -145,6 +145,12 @@ def bargaining_kpis(cases: pd.DataFrame, disposed: pd.Series) -> dict[str, float
         "plaintiff_win_rate_contested_judgments": _share(
             (judg & won & contested).sum(), (judg & contested).sum()
         ),
+        # What a win was worth: the award share of contested claims granted by judgment.
+        "award_share_contested_judgments_won": float(
+            _col(cases, "award", float("nan"))[judg & won & contested].mean()
+        )
+        if (judg & won & contested).any()
+        else float("nan"),
         "plaintiff_merit_contested_filed": float(merit[filed & contested].mean())
         if (filed & contested).any()
         else float("nan"),

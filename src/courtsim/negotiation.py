@@ -107,7 +107,7 @@ class SettlementTalks:
         left = m.hearing.sessions_left(idx)
         costs = costs_of_going_on(c, idx, left, self.days_to_judgment(idx, left), m.court_scenario)
         zone, amount = settlement_zone(
-            c.belief[idx], costs, m.court_scenario, self.cost_factor(idx)
+            c.belief[idx], costs, m.court_scenario, self.cost_factor(idx), c.award_belief[idx]
         )
         agreed = idx[zone]
         if agreed.size == 0:
@@ -314,7 +314,11 @@ class SettlementTalks:
         c.belief_precision[sel] = tau
         c.n_signals[sel] += 1
         zone, amount = settlement_zone(
-            mean, self._costs(sel, None, filed), m.court_scenario, b.facilitated_cost_factor
+            mean,
+            self._costs(sel, None, filed),
+            m.court_scenario,
+            b.facilitated_cost_factor,
+            c.award_belief[sel],
         )
         c.settle_amount[sel[zone]] = amount[zone]
         settled[con] = zone

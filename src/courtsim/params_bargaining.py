@@ -40,6 +40,29 @@ class Bargaining(Section):
         "sd of about 0.2). A normal population on the log-odds is the prior the parties' "
         "normal beliefs update from.",
     )
+    award_median: float = Field(
+        default=0.8,
+        gt=0,
+        lt=1,
+        description="Median share of the claim a judgment awards when it grants a contested "
+        "claim (assumption, range 0.6-0.95: the 89% of decided claims granted, domain.md "
+        "§2.1, include claims granted in part; an uncontested claim is granted in full).",
+    )
+    award_sd: float = Field(
+        default=0.8,
+        ge=0,
+        le=10,
+        description="Spread of the true award share on the log-odds scale, logit(w) ~ "
+        "N(logit(award_median), award_sd) (assumption, range 0.4-1.5).",
+    )
+    award_optimism_factor: float = Field(
+        default=0.5,
+        ge=0,
+        le=2,
+        description="How much of a party's optimism also colours its estimate of the award: "
+        "the plaintiff expects logit(w) + 4 f o_P, the defendant logit(w) - 4 f o_D "
+        "(assumption, range 0-1; 0: both know what a win is worth).",
+    )
     p_win_uncontested: float = Field(
         default=0.98,
         ge=0,
@@ -108,11 +131,14 @@ class Bargaining(Section):
         "applied with enforcement.p_voluntary_* to judgments and settlements.",
     )
     agreement_cost_share: float = Field(
-        default=0.01,
+        default=0.20,
         ge=0,
         le=1,
-        description="Each party's cost of negotiating and drawing up an agreement, share of "
-        "the claim (assumption, range 0-0.03).",
+        description="Each party's cost of negotiating and drawing up an agreement without a "
+        "facilitator (drafting, the approval hearing, distrust), share of the claim; the one "
+        "bargaining value fitted to a target: scenarios/baseline.yaml chose it from the grid "
+        "0.10/0.15/0.20 so that a court without pilots settles 2-5% of cases (domain.md "
+        "§2.2; range 0.1-0.3).",
     )
     bargaining_power: float = Field(
         default=0.5,

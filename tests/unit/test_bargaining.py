@@ -9,6 +9,7 @@ from scipy.special import expit, logit
 from courtsim import load_scenario, simulate
 from courtsim.bargaining import (
     Costs,
+    award_beliefs,
     initial_beliefs,
     session_signal,
     settlement_zone,
@@ -28,16 +29,33 @@ def test_zone_and_nash_amount_match_the_formulas(sc):
     b, enf = sc.bargaining, sc.enforcement
     belief = logit(np.array([[0.6, 0.9], [0.9, 0.3]]))
     costs = Costs(np.array([0.05, 0.05]), np.array([0.04, 0.04]))
-    zone, amount = settlement_zone(belief, costs, sc)
+    award = np.array([[0.9, 0.95], [1.0, 1.0]])  # each party's expected award share
+    zone, amount = settlement_zone(belief, costs, sc, 1.0, award)
     loss_j = (1 - enf.p_voluntary_judgment) * b.enforcement_cost_share
     loss_s = (1 - enf.p_voluntary_settlement) * b.enforcement_cost_share
     a = b.agreement_cost_share
-    x_min = (0.6 * (1 - loss_j) - 0.05 + a) / (1 - loss_s)
-    x_max = 0.9 + 0.04 - a
+    x_min = (0.6 * 0.9 * (1 - loss_j) - 0.05 + a) / (1 - loss_s)
+    x_max = 0.9 * 0.95 + 0.04 - a
     assert zone.tolist() == [x_min <= x_max, False]
     assert x_min <= x_max  # the first case has a zone: the amount is the Nash split
     assert amount[0] == pytest.approx(x_min + b.bargaining_power * (x_max - x_min), abs=1e-12)
     assert np.isnan(amount[1])
+
+
+def test_award_beliefs_are_biased_by_optimism_and_uncontested_claims_are_granted_in_full(sc):
+    w = np.array([0.5, 0.8])
+    opt = np.array([[0.1, 0.05], [0.0, 0.2]])
+    got = award_beliefs(w, opt, 0.5)
+    np.testing.assert_allclose(got[:, 0], expit(logit(w) + 4 * 0.5 * opt[:, 0]), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(got[:, 1], expit(logit(w) - 4 * 0.5 * opt[:, 1]), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(award_beliefs(w, opt, 0.0), np.stack([w, w], 1), atol=1e-12)
+    c = simulate(sc.with_overrides({"horizon_days": 30}), seed=3).cases
+    new = c["t_filed"].notna()
+    assert (c.loc[new & ~c["contested"], "award"] == 1.0).all()
+    contested_awards = c.loc[new & c["contested"], "award"]
+    assert contested_awards.between(0, 1, inclusive="neither").all()
+    # logit-normal around award_median: its median on the log-odds scale
+    assert abs(np.median(logit(contested_awards)) - logit(sc.bargaining.award_median)) < 0.1
 
 
 def test_bayesian_update_narrows_the_gap_geometrically():
