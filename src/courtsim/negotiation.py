@@ -1,6 +1,6 @@
 """Settlement talks in the trial court: the decision points where the parties bargain.
 
-With ``bargaining.enabled``, the parties of a contested claim apply the settlement rule of
+The parties of a contested claim apply the settlement rule of
 :mod:`courtsim.bargaining` when the claim is accepted and after every session held in
 their case. Where a settlement zone exists they agree on the Nash amount, and the judge
 approves the agreement ``bargaining.agreement_days`` later (the model's litigation phase
