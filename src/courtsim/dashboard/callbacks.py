@@ -13,6 +13,7 @@ import dash
 from dash import ALL, Input, Output, State, callback_context, no_update
 
 from courtsim.dashboard import handlers as H
+from courtsim.dashboard import relabel
 from courtsim.dashboard.context import AppContext
 from courtsim.dashboard.decisions_tab import register_decision_callbacks
 from courtsim.dashboard.layout import channel_options
@@ -101,12 +102,14 @@ def _redraw(
 ) -> None:
     @app.callback(
         *[Output(i, prop, allow_duplicate=True) for i, prop in ids],
+        Output(f"{prefix}-drawn", "data", allow_duplicate=True),
         Input("lang", "value"),
         State(f"{prefix}-view", "data"),
+        State(f"{prefix}-drawn", "data"),
         prevent_initial_call=True,
     )
-    def redraw(lang: Any, view: Any) -> tuple[Any, ...]:
-        return _outputs(H.redraw(ctx, view, lang, prefix), outs)
+    def redraw(lang: Any, view: Any, shown: Any) -> tuple[Any, ...]:
+        return _outputs(relabel.redraw(ctx, view, lang, prefix, shown), [*outs, "drawn"])
 
 
 _EX_DRAWN = ["cards", "pending", "ttd", "channels_fig", "util", "regions", "regions_style", "table"]
@@ -177,12 +180,13 @@ def _explorer(app: dash.Dash, ctx: AppContext) -> None:
         with _language_of(lang):
             return channel_options()
 
-    outs = ["view", "status", *_EX_DRAWN]
+    outs = ["view", "status", *_EX_DRAWN, "drawn"]
 
     @app.callback(
         Output("ex-view", "data"),
         Output("ex-status", "children"),
         *[Output(i, prop) for i, prop in _EX_IDS],
+        Output("ex-drawn", "data"),
         Input("ex-run", "n_clicks"),
         State("token", "data"),
         State("ex-source", "data"),
@@ -206,17 +210,13 @@ def _explorer(app: dash.Dash, ctx: AppContext) -> None:
 
 
 def _comparison(app: dash.Dash, ctx: AppContext) -> None:
-    outs = ["view", "status", "sentences", "diff", "pending", "channels", "util", "table"]
+    outs = ["view", "status", *_CMP_DRAWN, "drawn"]
 
     @app.callback(
         Output("cmp-view", "data"),
         Output("cmp-status", "children"),
-        Output("cmp-sentences", "children"),
-        Output("cmp-diff", "figure"),
-        Output("cmp-pending", "figure"),
-        Output("cmp-channels", "figure"),
-        Output("cmp-util", "figure"),
-        Output("cmp-table", "children"),
+        *[Output(i, prop) for i, prop in _CMP_IDS],
+        Output("cmp-drawn", "data"),
         Input("cmp-run", "n_clicks"),
         Input("cmp-saved", "value"),
         State("token", "data"),

@@ -109,6 +109,8 @@ class AppContext:
     uploads: LRUStore[Scenario] = field(default_factory=lambda: LRUStore(32))
     views: LRUStore[Any] = field(default_factory=lambda: LRUStore(64))
     progress: LRUStore[tuple[int, int]] = field(default_factory=lambda: LRUStore(256))
+    #: A view's outputs as drawn in a language (``"<view>|<lang>"``), for the language switch.
+    drawn: LRUStore[Any] = field(default_factory=lambda: LRUStore(64))
     _active: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 

@@ -27,13 +27,14 @@ from courtsim.dashboard.layout import kpi_cards, lever_panel, message, placehold
 from courtsim.dashboard.levers import channel_types, field_bounds
 from courtsim.dashboard.live import Replications
 from courtsim.dashboard.region_map import has_map, mean_by_region, region_map
+from courtsim.dashboard.relabel import draw_ahead, remember
 from courtsim.dashboard.report import comparison_sentences, kpi_table, render_html
 from courtsim.dashboard.safety import check_run_budget, parse_scenario_upload, resolve_under
 from courtsim.dashboard.tables import kpi_display_table, sweep_aggregate
 from courtsim.dashboard.targets import draw_target
 from courtsim.errors import CourtsimError
 from courtsim.experiment.sequential import Target
-from courtsim.i18n import _, number
+from courtsim.i18n import _, current, number
 from courtsim.scenario import Scenario
 
 log = logging.getLogger("courtsim.dashboard")
@@ -235,7 +236,9 @@ def run_explorer(
         reps_ = ctx.runner.run({sc.name: sc}, n, s, progress=_progress(ctx, token, "ex"))
     view = ctx.views.put(f"{token}:ex:{sc.content_hash()[:12]}:{n}:{s}", reps_)
     out = draw_replications(reps_)
-    out["view"] = view
+    remember(ctx, view, current(), out, "ex")  # a switch back to this language sends no figure
+    draw_ahead(ctx, view, "ex")  # and a switch to another finds it drawn
+    out.update(view=view, drawn=current())
     secs = reps_.manifest.get("run_seconds", 0.0)
     out["status"] = message(
         _(
@@ -348,35 +351,6 @@ def poll_progress(ctx: AppContext, token: Any, prefix: str) -> Outputs:
     }
 
 
-def redraw(ctx: AppContext, view: Any, lang: Any, prefix: str) -> Outputs:
-    """Draw the explorer's or the comparison's current results again in another language.
-
-    Nothing is run again: the results are the page's stored view.
-
-    Args:
-        ctx: The app's state.
-        view: The view id the page holds (None before any run).
-        lang: ``en``, ``ru`` or ``kk``.
-        prefix: ``ex`` (explorer) or ``cmp`` (comparison).
-
-    Returns:
-        The tab's outputs (nothing when there is no view yet).
-    """
-    from courtsim.i18n import check_language, language
-
-    lang = check_language(lang, "language switch")
-    if not view:
-        return {}
-    try:
-        stored = ctx.views.get(view, "view")
-    except CourtsimError:  # expired: the next run draws in the new language
-        return {}
-    with language(lang):
-        if prefix == "ex":
-            return draw_replications(stored)
-        return draw_comparison(to_bundle(stored))
-
-
 def page_texts(lang: Any) -> Outputs:
     """Return the page's fixed texts (title, tab labels) in a language."""
     from courtsim.dashboard.layout import HEADER, TAB_LABELS
@@ -439,7 +413,9 @@ def run_comparison(
             "ok",
         )
     out = draw_comparison(bundle)
-    out.update(view=view, status=status)
+    remember(ctx, view, current(), out, "cmp")
+    draw_ahead(ctx, view, "cmp")
+    out.update(view=view, status=status, drawn=current())
     return out
 
 

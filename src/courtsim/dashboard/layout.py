@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 import uuid
 from typing import Any
 
@@ -224,27 +225,42 @@ def kpi_cards(summary: pd.DataFrame, scenario: str | None = None) -> list[html.D
     return cards
 
 
-def table(df: pd.DataFrame, max_rows: int = 100) -> html.Table:
-    """Return a plain HTML table of a frame (first ``max_rows`` rows).
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~])")
+
+
+def _md_cell(text: str) -> str:
+    # every Markdown punctuation escaped: a cell reads as written ("ci_low", "a | b")
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split())) or " "
+
+
+def table(df: pd.DataFrame, max_rows: int = 100) -> dcc.Markdown:
+    """Return a plain table of a frame (first ``max_rows`` rows).
+
+    The table is one Markdown component (a GitHub-style pipe table), not one Dash
+    component per cell: the page draws it again on a language switch, and a few hundred
+    cell components cost the browser far more than one (docs/dashboard.md, Performance).
 
     Args:
         df: The frame.
         max_rows: Rows shown.
 
     Returns:
-        The table.
+        The table (class ``kpis``).
     """
 
     def cell(v: Any) -> str:
         if isinstance(v, float):
-            return "n/a" if math.isnan(v) else f"{v:,.4g}"
+            return _("n/a") if math.isnan(v) else f"{v:,.4g}"
         return str(v)
 
-    head = html.Thead(html.Tr([html.Th(str(c)) for c in df.columns]))
-    body = html.Tbody(
-        [html.Tr([html.Td(cell(v)) for v in row]) for row in df.head(max_rows).itertuples(False)]
-    )
-    return html.Table([head, body], className="kpis")
+    cols = [_md_cell(str(c)) for c in df.columns] or [" "]
+    lines = [
+        "| " + " | ".join(cols) + " |",
+        "|" + "|".join([":---"] + ["---:"] * (len(cols) - 1)) + "|",
+    ]
+    for row in df.head(max_rows).itertuples(False):
+        lines.append("| " + " | ".join(_md_cell(cell(v)) for v in row) + " |")
+    return dcc.Markdown("\n".join(lines), className="kpis")
 
 
 def _downloads(prefix: str) -> html.Div:
@@ -290,6 +306,7 @@ def _run_block(prefix: str, label: str) -> list[Any]:
         html.Div(id=f"{prefix}-status", className="status"),
         dcc.Interval(id=f"{prefix}-interval", interval=250, disabled=True),
         dcc.Store(id=f"{prefix}-view"),
+        dcc.Store(id=f"{prefix}-drawn"),  # the language the tab's results are drawn in
     ]
 
 
