@@ -85,6 +85,17 @@ def _language(app: dash.Dash, ctx: AppContext) -> None:
         with _language_of(lang):
             return [_(str(i["msg"])) for i in ids]
 
+    @app.callback(
+        Output({"type": "i18n-title", "msg": ALL, "n": ALL}, "title"),
+        Input("lang", "value"),
+        State({"type": "i18n-title", "msg": ALL, "n": ALL}, "id"),
+        prevent_initial_call=True,
+    )
+    def titles(lang: Any, ids: list[dict[str, Any]]) -> list[str]:
+        # the levers' tooltips (their boxes' titles)
+        with _language_of(lang):
+            return [_(str(i["msg"])) for i in ids]
+
     app.clientside_callback(
         "function(lang) { document.documentElement.lang = lang; return lang; }",
         Output("lang", "title"),

@@ -21,6 +21,7 @@ from courtsim.dashboard.folders import list_folders
 from courtsim.dashboard.labels import CARD_KPIS, SETTLEMENT_CHANNELS, clip_interval, measure
 from courtsim.dashboard.levers import (
     CHANNEL_NAMES,
+    NOT_BARGAINING,
     Lever,
     channel_types,
     channels_on,
@@ -119,29 +120,38 @@ def lever_controls(levers: list[Lever]) -> list[Any]:
         Components whose ids are ``{"type": "lever", "key": <lever key>}``.
     """
     out: list[Any] = []
+    noted = False
     for lv in levers:
         id_ = {"type": "lever", "key": lv.key}
         value: float | int = int(lv.value) if lv.kind == "int" else lv.value
+        if lv.disabled and not noted:
+            out.append(html.Div(T(NOT_BARGAINING), className="hint lever-note"))
+            noted = True
         if lv.control == "slider" and lv.minimum is not None and lv.maximum is not None:
             marks = {v: f"{v:g}" for v in (lv.minimum, lv.maximum)}
             control: Any = dcc.Slider(
                 id=id_, min=lv.minimum, max=lv.maximum, step=lv.step, value=value, marks=marks,
                 tooltip={"placement": "bottom", "always_visible": False},
-                updatemode="mouseup",
+                updatemode="mouseup", disabled=lv.disabled,
             )  # fmt: skip
         else:
             # "any": a browser marks a value off the step grid (10,500 with step 1,000) invalid.
             control = dcc.Input(
                 id=id_, type="number", value=value, debounce=True,
-                step=1 if lv.kind == "int" else "any",
+                step=1 if lv.kind == "int" else "any", disabled=lv.disabled,
                 min=lv.minimum, max=lv.maximum, inputMode="numeric" if lv.kind == "int" else "decimal",
             )  # fmt: skip
+        # The tooltip is the title of the lever's box: a catalog message, translated now and
+        # again on a language switch (the i18n-title callback finds it by its id).
+        tip = lv.tooltip or lv.help
+        box_id = {"type": "i18n-title", "msg": tip, "n": next(_TEXT_IDS)}
         out.append(
             html.Div(
                 # each part a catalog message the language switch re-renders (T)
-                [html.Label(_label_parts(lv.parts or (lv.label,)), title=lv.help), control],
-                className="lever",
-                title=lv.help,
+                [html.Label(_label_parts(lv.parts or (lv.label,))), control],
+                className="lever disabled" if lv.disabled else "lever",
+                title=_(tip) if lv.tooltip else tip,
+                id=box_id,
             )
         )
     return out
