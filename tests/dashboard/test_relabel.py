@@ -77,7 +77,9 @@ def test_a_switch_sends_patches_against_the_language_shown(ctx, tiny_reps):
     assert "Істерді қарау коэффициенті" in json.dumps(
         second["cards"], default=lambda c: c.to_plotly_json(), ensure_ascii=False
     )
-    assert relabel.redraw(ctx, None, "kk", "ex") == {}
+    empty = relabel.redraw(ctx, None, "kk", "ex")  # before a run: the empty charts' hints
+    assert set(empty) == {*relabel.FIGURE_OUTPUTS["ex"], "drawn"} - {"regions"}
+    assert "Сценарий" in empty["pending"].layout.annotations[0].text
     assert relabel.redraw(ctx, "expired", "kk", "ex") == {}
 
 

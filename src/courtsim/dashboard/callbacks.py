@@ -17,6 +17,7 @@ from courtsim.dashboard import relabel
 from courtsim.dashboard.context import AppContext
 from courtsim.dashboard.decisions_tab import register_decision_callbacks
 from courtsim.dashboard.layout import channel_options
+from courtsim.dashboard.layout import upload_text as layout_upload_text
 from courtsim.i18n import LANGS, _, language
 
 
@@ -180,6 +181,15 @@ def _explorer(app: dash.Dash, ctx: AppContext) -> None:
     def select(name: Any, contents: Any, filename: Any, lang: Any) -> tuple[Any, ...]:
         with _language_of(lang):  # the new levers' labels in the page's language
             return _outputs(H.select_scenario(ctx, _trigger(), name, contents, filename), names)
+
+    @app.callback(
+        Output("ex-upload-text", "children"),
+        Input("lang", "value"),
+        prevent_initial_call=True,
+    )
+    def upload_text(lang: Any) -> Any:
+        with _language_of(lang):
+            return layout_upload_text(ctx)
 
     @app.callback(
         Output("ex-channels", "options", allow_duplicate=True),

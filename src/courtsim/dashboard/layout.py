@@ -103,9 +103,31 @@ def message(text: str, kind: str = "error") -> html.Div:
     return html.Div(text, className=f"msg {kind}", role="alert" if kind == "error" else "status")
 
 
+#: What the empty charts of the explorer and the comparison say before a run, by output.
+HINTS: dict[str, dict[str, str]] = {
+    "ex": {
+        "pending": N_("Choose a scenario and press Run"),
+        "ttd": N_("Time to disposition appears here"),
+        "channels_fig": N_("Reconciliation by channel appears here"),
+        "util": N_("Utilisation of judges and mediators appears here"),
+    },
+    "cmp": {
+        "diff": N_("Press Compare to see each pilot against the baseline"),
+        "pending": N_("Pending cases of each scenario appear here"),
+        "channels": N_("Reconciliation by channel appears here"),
+        "util": N_("Utilisation appears here"),
+    },
+}
+
+
+def hint_figures(prefix: str) -> dict[str, go.Figure]:
+    """Return the empty charts of a tab (``ex`` or ``cmp``), in the language in force."""
+    return {k: placeholder_figure(_(h)) for k, h in HINTS[prefix].items()}
+
+
 def _graph(id_: str, hint: str) -> html.Div:
     return html.Div(
-        dcc.Graph(id=id_, figure=placeholder_figure(hint), config=_GRAPH_CONFIG),
+        dcc.Graph(id=id_, figure=placeholder_figure(_(hint)), config=_GRAPH_CONFIG),
         className="figbox",
     )
 
@@ -320,6 +342,13 @@ def _run_block(prefix: str, label: str) -> list[Any]:
     ]
 
 
+def upload_text(ctx: AppContext) -> str:
+    """Return the upload box's text, in the language in force."""
+    return _("or drop / choose a scenario YAML file (at most {kb} KB)").format(
+        kb=ctx.limits.max_upload_bytes // 1024
+    )
+
+
 def explorer_tab(ctx: AppContext) -> dcc.Tab:
     """Return the scenario explorer: scenario, levers, replications, KPI cards and figures."""
     names = list(ctx.scenarios)
@@ -339,10 +368,7 @@ def explorer_tab(ctx: AppContext) -> dcc.Tab:
             ),
             dcc.Upload(
                 id="ex-upload",
-                children=html.Div(
-                    "or drop / choose a scenario YAML file "
-                    f"(at most {ctx.limits.max_upload_bytes // 1024} KB)"
-                ),
+                children=html.Div(upload_text(ctx), id="ex-upload-text"),
                 className="upload",
                 multiple=False,
                 # The server checks the size and says why it refuses a file; the browser
@@ -386,10 +412,7 @@ def explorer_tab(ctx: AppContext) -> dcc.Tab:
             html.Div(id="ex-cards", className="cards"),
             html.Div(
                 [
-                    _graph("ex-pending", "Choose a scenario and press Run"),
-                    _graph("ex-ttd", "Time to disposition appears here"),
-                    _graph("ex-channels-fig", "Reconciliation by channel appears here"),
-                    _graph("ex-util", "Utilisation of judges and mediators appears here"),
+                    *[_graph(f"ex-{k.replace('_', '-')}", h) for k, h in HINTS["ex"].items()],
                 ],
                 className="figgrid",
             ),
@@ -449,14 +472,12 @@ def comparison_tab(ctx: AppContext) -> dcc.Tab:
         [
             html.Div(id="cmp-sentences", className="tablebox"),
             html.Div(
-                _graph("cmp-diff", "Press Compare to see each pilot against the baseline"),
+                _graph("cmp-diff", HINTS["cmp"]["diff"]),
                 style={"marginBottom": "10px"},
             ),
             html.Div(
                 [
-                    _graph("cmp-pending", "Pending cases of each scenario appear here"),
-                    _graph("cmp-channels", "Reconciliation by channel appears here"),
-                    _graph("cmp-util", "Utilisation appears here"),
+                    *[_graph(f"cmp-{k}", HINTS["cmp"][k]) for k in ("pending", "channels", "util")],
                 ],
                 className="figgrid",
             ),

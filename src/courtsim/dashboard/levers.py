@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from courtsim.errors import ScenarioError
-from courtsim.i18n import N_
+from courtsim.i18n import N_, _
 from courtsim.scenario import Scenario, validate_scenario
 
 #: Levers offered, in display order. Channel fields apply when the channel is switched on.
@@ -122,8 +122,8 @@ TOOLTIPS: dict[str, str] = {
     ),
     "bargaining.agreement_cost_share": N_(
         "Each party's cost of negotiating and drawing up an agreement on its own, as a share "
-        "of the claim. Fitted to 0.2 in the bargaining baseline (2-5% settled before the "
-        "pilots); plausible range 0 to 0.3."
+        "of the claim. Fitted to 0.2 in the bargaining baseline (the share settled before "
+        "the pilots: 2-5%); plausible range 0 to 0.3."
     ),
     "bargaining.facilitated_cost_factor": N_(
         "The share of the cost of agreeing that is left when a conciliator, a mediator or "
@@ -191,7 +191,7 @@ PLAUSIBLE: dict[str, tuple[float, float]] = {
     "bargaining.signal_sd": (0.6, 2.4),
     "bargaining.agreement_cost_share": (0.0, 0.3),
     "bargaining.facilitated_cost_factor": (0.1, 0.5),
-    **{key: (-1.0, 1.0) for key in PROVIDERS},
+    **dict.fromkeys(PROVIDERS, (-1.0, 1.0)),
 }
 
 _POLICY_KEY = re.compile(r"^policies\[(?P<type>[a-z_]+)\]\.(?P<field>[a-z_]+)$")
@@ -478,14 +478,20 @@ def apply_levers(
             continue
         f, channel = _field_schema(schema, key)
         if f is None:
-            raise ScenarioError("this lever does not exist in the scenario schema", field=key)
+            raise ScenarioError(_("this lever does not exist in the scenario schema"), field=key)
         try:
             num = float(raw)
         except (TypeError, ValueError):
-            raise ScenarioError(f"'{raw}' is not a number", source=source, field=key) from None
+            raise ScenarioError(
+                _("'{value}' is not a number").format(value=raw), source=source, field=key
+            ) from None
         if f.get("type") == "integer":
             if not num.is_integer():
-                raise ScenarioError(f"must be a whole number (got {raw})", source=source, field=key)
+                raise ScenarioError(
+                    _("must be a whole number (got {value})").format(value=raw),
+                    source=source,
+                    field=key,
+                )
             value: int | float = int(num)
         else:
             value = num

@@ -182,12 +182,15 @@ def redraw(ctx: AppContext, view: Any, lang: Any, prefix: str, shown: Any = None
             their patches are computed against that drawing when the server still has it.
 
     Returns:
-        The tab's outputs (nothing when there is no view yet), and ``drawn`` = ``lang``;
+        The tab's outputs and ``drawn`` = ``lang`` (before any run, its empty charts);
         figures are :class:`dash.Patch` edits when the page's drawing is known.
     """
+    from courtsim.dashboard.layout import hint_figures
+
     lang = check_language(lang, "language switch")
     if not view or not isinstance(view, str):
-        return {}
+        with language(lang):  # nothing run yet: the empty charts say what to do
+            return {**hint_figures(prefix), "drawn": lang}
     new = _drawn(ctx, view, lang) or _draw(ctx, view, lang, prefix)
     if new is None:
         return {}
