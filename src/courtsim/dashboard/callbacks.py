@@ -112,19 +112,27 @@ def _language(app: dash.Dash, ctx: AppContext) -> None:
 def _redraw(
     app: dash.Dash, ctx: AppContext, prefix: str, outs: list[str], ids: list[tuple[str, str]]
 ) -> None:
+    # the explorer's region selector: a region's cards and table stay on a switch
+    region = [State("ex-region", "value")] if prefix == "ex" else []
+
     @app.callback(
         *[Output(i, prop, allow_duplicate=True) for i, prop in ids],
         Output(f"{prefix}-drawn", "data", allow_duplicate=True),
         Input("lang", "value"),
         State(f"{prefix}-view", "data"),
         State(f"{prefix}-drawn", "data"),
+        *region,
         prevent_initial_call=True,
     )
-    def redraw(lang: Any, view: Any, shown: Any) -> tuple[Any, ...]:
-        return _outputs(relabel.redraw(ctx, view, lang, prefix, shown), [*outs, "drawn"])
+    def redraw(lang: Any, view: Any, shown: Any, *chosen: Any) -> tuple[Any, ...]:
+        out = relabel.redraw(ctx, view, lang, prefix, shown, *chosen)
+        return _outputs(out, [*outs, "drawn"])
 
 
-_EX_DRAWN = ["cards", "pending", "ttd", "channels_fig", "util", "regions", "regions_style", "table"]
+_EX_DRAWN = [
+    "cards", "pending", "ttd", "channels_fig", "util", "regions", "regions_style", "table",
+    "region_options", "region_style", "region_note",
+]  # fmt: skip
 _EX_IDS = [
     ("ex-cards", "children"),
     ("ex-pending", "figure"),
@@ -134,6 +142,9 @@ _EX_IDS = [
     ("ex-regions", "figure"),
     ("ex-regions-box", "style"),
     ("ex-table", "children"),
+    ("ex-region", "options"),
+    ("ex-region-box", "style"),
+    ("ex-region-note", "children"),
 ]
 _CMP_DRAWN = ["sentences", "diff", "pending", "channels", "util", "table"]
 _CMP_IDS = [
@@ -201,13 +212,14 @@ def _explorer(app: dash.Dash, ctx: AppContext) -> None:
         with _language_of(lang):
             return channel_options()
 
-    outs = ["view", "status", *_EX_DRAWN, "drawn"]
+    outs = ["view", "status", *_EX_DRAWN, "drawn", "region"]
 
     @app.callback(
         Output("ex-view", "data"),
         Output("ex-status", "children"),
         *[Output(i, prop) for i, prop in _EX_IDS],
         Output("ex-drawn", "data"),
+        Output("ex-region", "value"),
         Input("ex-run", "n_clicks"),
         State("token", "data"),
         State("ex-source", "data"),
@@ -228,6 +240,25 @@ def _explorer(app: dash.Dash, ctx: AppContext) -> None:
         return _outputs(result, outs)
 
     _progress(app, ctx, "ex")
+
+    @app.callback(
+        Output("ex-cards", "children", allow_duplicate=True),
+        Output("ex-table", "children", allow_duplicate=True),
+        Output("ex-region-note", "children", allow_duplicate=True),
+        Input("ex-region", "value"),
+        State("ex-view", "data"),
+        State("lang", "value"),
+        prevent_initial_call=True,
+    )
+    def region(value: Any, view: Any, lang: Any) -> tuple[Any, ...]:
+        return _outputs(
+            relabel.show_region(ctx, view, _language_of_code(lang), value),
+            ["cards", "table", "region_note"],
+        )
+
+
+def _language_of_code(lang: Any) -> str:
+    return lang if lang in LANGS else "en"
 
 
 def _comparison(app: dash.Dash, ctx: AppContext) -> None:

@@ -21,6 +21,7 @@ import pandas as pd
 from courtsim.dashboard import figures as F
 from courtsim.dashboard.context import AppContext
 from courtsim.dashboard.describe import KEY_METRICS
+from courtsim.dashboard.explorer_regions import ALL, region_options
 from courtsim.dashboard.folders import Bundle, list_folders, load_folder, ok_rows, to_bundle
 from courtsim.dashboard.labels import factor_label, kpi_order, measure
 from courtsim.dashboard.layout import kpi_cards, lever_panel, message, placeholder_figure, table
@@ -265,7 +266,7 @@ def run_explorer(
     out = draw_replications(reps_)
     remember(ctx, view, current(), out, "ex")  # a switch back to this language sends no figure
     draw_ahead(ctx, view, "ex")  # and a switch to another finds it drawn
-    out.update(view=view, drawn=current())
+    out.update(view=view, drawn=current(), region=ALL)
     secs = reps_.manifest.get("run_seconds", 0.0)
     out["status"] = message(
         _(
@@ -362,6 +363,9 @@ def draw_replications(reps: Replications) -> Outputs:
         "channels_fig": F.settlement_channels(summary),
         "util": F.utilisation(summary),
         "table": kpi_tables(summary),
+        # the region selector (a scenario of several regions; hidden otherwise)
+        **region_options(reps),
+        "region_note": "",
     }
 
 

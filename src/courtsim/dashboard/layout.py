@@ -409,6 +409,16 @@ def explorer_tab(ctx: AppContext) -> dcc.Tab:
     )
     results = html.Div(
         [
+            html.Div(
+                [
+                    html.Label(T(N_("Region")), htmlFor="ex-region"),
+                    dcc.Dropdown(id="ex-region", options=[], value="all", clearable=False),
+                ],
+                id="ex-region-box",
+                className="field region-box",
+                style={"display": "none"},
+            ),
+            html.Div(id="ex-region-note"),
             html.Div(id="ex-cards", className="cards"),
             html.Div(
                 [

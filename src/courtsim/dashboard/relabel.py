@@ -167,7 +167,9 @@ def _drawn(ctx: AppContext, view: str, lang: str) -> Outputs | None:
         return None
 
 
-def redraw(ctx: AppContext, view: Any, lang: Any, prefix: str, shown: Any = None) -> Outputs:
+def redraw(
+    ctx: AppContext, view: Any, lang: Any, prefix: str, shown: Any = None, region: Any = None
+) -> Outputs:
     """Draw the explorer's or the comparison's current results in another language.
 
     Nothing is run again, and nothing is read again: the results are the page's stored
@@ -180,6 +182,7 @@ def redraw(ctx: AppContext, view: Any, lang: Any, prefix: str, shown: Any = None
         prefix: ``ex`` (explorer) or ``cmp`` (comparison).
         shown: The language the page's figures are drawn in (its ``<prefix>-drawn`` store);
             their patches are computed against that drawing when the server still has it.
+        region: The explorer's region selector (one region's cards and table stay).
 
     Returns:
         The tab's outputs and ``drawn`` = ``lang`` (before any run, its empty charts);
@@ -201,4 +204,34 @@ def redraw(ctx: AppContext, view: Any, lang: Any, prefix: str, shown: Any = None
             out[key] = as_patch(delta(old[key], value))
         else:
             out[key] = value
+    if prefix == "ex" and region is not None:
+        out.update(show_region(ctx, view, lang, region))
     return out
+
+
+def show_region(ctx: AppContext, view: Any, lang: str, region: Any) -> Outputs:
+    """Return the explorer's cards, table and note for one region or all, in a language.
+
+    Args:
+        ctx: The app's state.
+        view: The explorer's view id.
+        lang: The page's language.
+        region: The selector's value (``all`` or a region).
+
+    Returns:
+        ``cards``, ``table`` and ``region_note`` (nothing when the view is gone).
+    """
+    from courtsim.dashboard.explorer_regions import region_view
+
+    if not view or not isinstance(view, str):
+        return {}
+    try:
+        stored = ctx.views.get(view, "view")
+    except CourtsimError:
+        return {}
+    with language(check_language(lang, "language switch")):
+        one = region_view(stored, region)
+    if one is not None:
+        return one
+    whole = _drawn(ctx, view, lang) or _draw(ctx, view, lang, "ex") or {}
+    return {k: whole[k] for k in ("cards", "table", "region_note") if k in whole}
