@@ -315,11 +315,13 @@ def _sweep(app: dash.Dash, ctx: AppContext) -> None:
         Input("sw-path", "n_submit"),
         State("sw-path", "value"),
         State("token", "data"),
+        State("lang", "value"),
         prevent_initial_call=True,
     )
-    def open_(chosen: Any, _n: Any, _s: Any, typed: Any, token: Any) -> tuple[Any, ...]:
+    def open_(chosen: Any, _n: Any, _s: Any, typed: Any, token: Any, lang: Any) -> tuple[Any, ...]:
         trigger = "sw-open" if _trigger() in ("sw-open", "sw-path") else _trigger()
-        return _outputs(H.open_folder(ctx, token, trigger, chosen, typed), names)
+        with _language_of(lang):  # refusals (a path outside the results) in the page's language
+            return _outputs(H.open_folder(ctx, token, trigger, chosen, typed), names)
 
     @app.callback(
         Output("sw-graphs", "children"),
