@@ -36,20 +36,16 @@ _U_COLS = (
     "appeal_settled",
     "correct",
     "withdraw",
-    "settle",
     "residual",
 )
 _P_COLS = ("legal_entity", "lawyer", "optimism", "delay_cost", "relationship", "appeal_noise")
 _R_COLS = (
     "pre_offer",
-    "pre_settle",
     "pre_dur",
     "conc_offer",
-    "conc_settle",
     "conc_dur",
     "med_offer",
     "med_choice",
-    "med_settle",
     "med_dur",
     "reassign",
 )
@@ -172,7 +168,6 @@ def draw_cases(
     cases.claim_value_kzt[idx] = claim
     for name in ("return", "judge", "win", "appeal_settled", "correct"):
         getattr(cases, f"u_{name}")[idx] = u[name]
-    cases.e_settle[idx] = -np.log1p(-u["settle"])
     cases.e_withdraw[idx] = -np.log1p(-u["withdraw"])
     for name, v in ru.items():
         getattr(cases, f"u_{name}")[idx] = v
@@ -209,18 +204,7 @@ def draw_cases(
     cases.state_fee_kzt[idx] = fee
     cases.lawyer_fees_kzt[idx] = lit.lawyer_fee_share * claim * lawyer.sum(axis=1)
 
-    # What settling saves each party, as a share of the claim: the refunded fee (plaintiff),
-    # the lawyer's remaining work, the wait for a judgment, and the relationship.
-    fee_share = np.where(claim > 0, fee / np.maximum(claim, 1e-9), 0.0)
-    gain = (
-        delay * lit.expected_months_to_judgment
-        + relationship
-        + lawyer * lit.lawyer_fee_share * lit.lawyer_work_ahead_share
-    )
-    gain[:, 0] += fee_share * costs.fee_refund_share_on_settlement
-    cases.settle_gain[idx] = gain
-    if scenario.bargaining.enabled:
-        draw_merits(cases, idx, scenario)
+    draw_merits(cases, idx, scenario)
     return u["residual"]
 
 
@@ -241,47 +225,18 @@ def schedule_filing(
     )
 
 
-def settle_hazard_per_day(
-    cases: CaseTable,
-    idx: npt.NDArray[np.int64],
-    scenario: Scenario,
-    boost: npt.ArrayLike = 1.0,
-    willingness_boost: npt.ArrayLike = 0.0,
-) -> npt.NDArray[np.float64]:
-    """Return each case's spontaneous settlement hazard; also store both parties' willingness.
-
-    A party is willing to settle when what settling saves it exceeds its optimism about
-    winning; a case settles spontaneously only when both are willing.
-
-    Args:
-        cases: Case table.
-        idx: Cases.
-        scenario: The scenario.
-        boost: Multiplier of the rate (a judge promoting settlement), scalar or per case.
-        willingness_boost: Added to each party's gain (claim shares), scalar or per case.
-
-    Returns:
-        Hazard per day (0 where a party is unwilling).
-    """
-    boost_w = np.asarray(willingness_boost, dtype=float).reshape(-1, 1)
-    willing = cases.settle_gain[idx] + boost_w > cases.optimism[idx]
-    cases.willing_to_settle[idx] = willing
-    h = _per_type(scenario, "settle_hazard_per_month", cases.case_type[idx]) / DAYS_PER_MONTH
-    return np.where(willing.all(axis=1), h * boost, 0.0)
-
-
 def schedule_acceptance(
     cases: CaseTable,
     idx: npt.NDArray[np.int64],
     day: int,
     scenario: Scenario,
     calendar: WorkCalendar,
-    boost: npt.ArrayLike = 1.0,
-    willingness_boost: npt.ArrayLike = 0.0,
 ) -> None:
-    """Schedule the parties' decisions that follow acceptance today (settling, withdrawing).
+    """Start the clocks that run from acceptance today: the plaintiff's withdrawal.
 
-    The sessions are booked by :class:`courtsim.sessions.HearingProcess`.
+    No agreement exists yet (the parties bargain at once, :meth:`courtsim.negotiation.
+    SettlementTalks.decide`); the sessions are booked by
+    :class:`courtsim.sessions.HearingProcess`.
 
     Args:
         cases: Case table.
@@ -289,18 +244,10 @@ def schedule_acceptance(
         day: Today.
         scenario: The scenario.
         calendar: The calendar.
-        boost: Multiplier of the spontaneous settlement rate.
-        willingness_boost: Added to the parties' gains from settling.
     """
     ct = cases.case_type[idx]
     cases.t_accepted[idx] = day
-    h = settle_hazard_per_day(cases, idx, scenario, boost, willingness_boost)
-    cases.h_settle[idx] = h
-    cases.t_hazard_ref[idx] = day
-    cases.e_settle_used[idx] = 0.0
-    with np.errstate(divide="ignore"):
-        t_settle = np.where(h > 0, day + cases.e_settle[idx] / h, np.inf)
-    cases.t_settle[idx] = calendar.next_working_day(t_settle)
+    cases.t_settle[idx] = np.inf
     # Pessimistic plaintiffs withdraw sooner: rate x 2*Phi(-z) keeps the mean rate.
     lit = scenario.litigants
     o = cases.optimism[idx, 0]
@@ -309,42 +256,6 @@ def schedule_acceptance(
     with np.errstate(divide="ignore"):
         t_withdraw = np.where(h_w > 0, day + cases.e_withdraw[idx] / h_w, np.inf)
     cases.t_withdraw[idx] = calendar.next_working_day(t_withdraw)
-
-
-def reschedule_settlement(
-    cases: CaseTable,
-    idx: npt.NDArray[np.int64],
-    day: int,
-    scenario: Scenario,
-    calendar: WorkCalendar,
-    boost: npt.ArrayLike,
-    willingness_boost: npt.ArrayLike,
-) -> None:
-    """Change the settlement hazard of pending cases from ``day`` on, keeping their clocks.
-
-    The part of each case's latent Exp(1) clock already used up at the old hazard is
-    kept, so the change acts only from today (a policy starting mid-run).
-
-    Args:
-        cases: Case table.
-        idx: Pending cases after acceptance.
-        day: Today.
-        scenario: The scenario.
-        calendar: The calendar.
-        boost: New multiplier of the spontaneous settlement rate.
-        willingness_boost: New addition to the parties' gains.
-    """
-    used = cases.e_settle_used[idx] + cases.h_settle[idx] * np.maximum(
-        day - cases.t_hazard_ref[idx], 0
-    )
-    h = settle_hazard_per_day(cases, idx, scenario, boost, willingness_boost)
-    cases.e_settle_used[idx] = used
-    cases.h_settle[idx] = h
-    cases.t_hazard_ref[idx] = day
-    left = np.maximum(cases.e_settle[idx] - used, 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        t_settle = np.where(h > 0, day + left / h, np.inf)
-    cases.t_settle[idx] = calendar.next_working_day(t_settle)
 
 
 def type_and_court_codes(
@@ -379,7 +290,7 @@ _KEPT_ON_REFILING = (
     "n_main",
     "contested",
     "merit",
-    "e_settle",
+    "award",
     "e_withdraw",
 )
 

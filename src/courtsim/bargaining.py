@@ -15,8 +15,10 @@ value. ``docs/model.md`` ("Bargaining") states each rule as a formula:
   updates by Bayes: ``m <- (tau m + k tau_s s) / (tau + k tau_s)``, ``tau <- tau + k tau_s``
   (:func:`update_beliefs`), so the gap between the two narrows over the proceedings.
 - **Reservation values.** The plaintiff accepts an amount ``x`` when
-  ``x (1 - l_S) - a >= m_P (1 - l_J) - C_P``; the defendant pays it when
-  ``x + a <= m_D + C_D``. ``C`` is each party's cost of going on to judgment (the fee
+  ``x (1 - l_S) - a >= p_P w_P (1 - l_J) - C_P``; the defendant pays it when
+  ``x + a <= p_D w_D + C_D``, where ``p_i = expit(m_i)`` is the party's expected chance and
+  ``w_i`` its estimate of the award share (the true award ``w`` coloured by its optimism,
+  :func:`award_beliefs`). ``C`` is each party's cost of going on to judgment (the fee
   refund it forgoes, lawyers' fees for the sessions left, the delay read from the judge's
   calendar, the relationship), ``l`` the loss to enforcement, ``a`` the cost of agreeing.
 - **Settlement.** Where ``x_min <= x_max`` a settlement zone exists, and the parties agree
@@ -63,19 +65,42 @@ def draw_merits(cases: CaseTable, idx: npt.NDArray[np.int64], scenario: Scenario
     contested = case_uniform(key, 0, Draw.CONTESTED) >= p_unc
     z = ndtri(np.clip(case_uniform(key, 0, Draw.MERIT), 1e-12, 1 - 1e-12))
     merit = expit(logit(b.merit_median) + b.merit_sd * z)
+    z_w = ndtri(np.clip(case_uniform(key, 0, Draw.AWARD), 1e-12, 1 - 1e-12))
+    award = expit(logit(b.award_median) + b.award_sd * z_w)
     cases.contested[idx] = contested
     cases.merit[idx] = np.where(contested, merit, b.p_win_uncontested)
+    cases.award[idx] = np.where(contested, award, 1.0)  # uncontested: granted in full
     by_type = np.array([t.optimism_shift for t in scenario.case_types.values()])[ct]
-    m, tau = initial_beliefs(
-        merit,
+    optimism = (
         cases.optimism[idx]
         + b.lawyer_optimism_shift * cases.lawyer[idx]
         + b.legal_entity_optimism_shift * cases.legal_entity[idx]
-        + by_type[:, None],
-        b,
+        + by_type[:, None]
     )
+    m, tau = initial_beliefs(merit, optimism, b)
     cases.belief[idx] = m
     cases.belief_precision[idx] = tau
+    w_belief = award_beliefs(award, optimism, b.award_optimism_factor)
+    cases.award_belief[idx] = np.where(contested[:, None], w_belief, 1.0)
+
+
+def award_beliefs(
+    award: npt.NDArray[np.float64], optimism: npt.NDArray[np.float64], factor: float
+) -> npt.NDArray[np.float64]:
+    """Return both parties' estimates of the award share, biased by their optimism.
+
+    Args:
+        award: True award share per case.
+        optimism: Each party's optimism, shape (n, 2).
+        factor: How much of the optimism colours the estimate of the award.
+
+    Returns:
+        Shape (n, 2): ``expit(logit(w) + 4 f o_P)`` and ``expit(logit(w) - 4 f o_D)``.
+    """
+    omega = logit(np.clip(award, 1e-6, 1 - 1e-6))
+    return expit(
+        np.stack([omega + 4 * factor * optimism[:, 0], omega - 4 * factor * optimism[:, 1]], 1)
+    )
 
 
 def initial_beliefs(
@@ -198,6 +223,7 @@ def settlement_zone(
     costs: Costs,
     scenario: Scenario,
     cost_factor: npt.NDArray[np.float64] | float = 1.0,
+    award: npt.NDArray[np.float64] | float = 1.0,
 ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.float64]]:
     """Return where a settlement zone exists, and the Nash amount agreed there.
 
@@ -207,6 +233,8 @@ def settlement_zone(
         scenario: The scenario.
         cost_factor: Share of the cost of agreeing left (below 1 with a facilitator),
             per case or scalar.
+        award: Each party's estimate of the share of the claim a win awards, (n, 2) or
+            scalar: a party expects a judgment to be worth its chance times its award.
 
     Returns:
         ``(zone, amount)``: whether the plaintiff's minimum is at most the defendant's
@@ -216,7 +244,7 @@ def settlement_zone(
     enf = scenario.enforcement
     loss_j = (1 - enf.p_voluntary_judgment) * b.enforcement_cost_share
     loss_s = (1 - enf.p_voluntary_settlement) * b.enforcement_cost_share
-    p = expit(belief)
+    p = expit(belief) * award
     a = b.agreement_cost_share * cost_factor
     x_min = (p[:, 0] * (1 - loss_j) - costs.plaintiff + a) / max(1 - loss_s, 1e-9)
     x_max = p[:, 1] + costs.defendant - a
@@ -261,6 +289,7 @@ def consent_gain(
 
 __all__ = [
     "Costs",
+    "award_beliefs",
     "consent_gain",
     "costs_of_going_on",
     "draw_merits",

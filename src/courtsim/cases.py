@@ -157,7 +157,7 @@ CASE_COLUMNS: dict[str, tuple[Any, Any]] = {
     "t_settle": (
         np.float64,
         np.inf,
-    ),  # latent: spontaneous settlement day (inf = parties never agree)
+    ),  # day the parties' agreement is approved (inf = no agreement yet)
     "t_appeal": (np.float64, np.nan),
     "judge": (np.int32, -1),
     "effort_hours": (np.float64, np.nan),
@@ -177,12 +177,8 @@ CASE_COLUMNS: dict[str, tuple[Any, Any]] = {
     "u_correct": (np.float64, np.nan),
     # durations drawn when the dispute arises, kept so stages can be rescheduled (pre-court)
     "acceptance_wd": (np.int16, 0),
-    # latent Exp(1) clocks of the parties' own decisions, and the hazards now applying
-    "e_settle": (np.float64, np.nan),
+    # latent Exp(1) clock of the plaintiff's withdrawal
     "e_withdraw": (np.float64, np.nan),
-    "h_settle": (np.float64, 0.0),  # per day; 0 while the parties are not both willing
-    "t_hazard_ref": (np.float64, np.nan),  # day from which h_settle applies
-    "e_settle_used": (np.float64, 0.0),  # part of e_settle consumed before t_hazard_ref
     # reconciliation channels (pilots)
     "t_arose": (np.float64, np.nan),  # day the dispute arose (= t_filed without pre-court)
     "skipped_pretrial": (np.bool_, False),  # filed without a mandatory pre-trial attempt
@@ -197,14 +193,11 @@ CASE_COLUMNS: dict[str, tuple[Any, Any]] = {
     "triage_score": (np.float64, np.nan),  # conciliation judges' estimate of settling
     "t_suspension_end": (np.float64, np.nan),  # end of the latest suspension (mediation)
     "u_pre_offer": (np.float64, np.nan),
-    "u_pre_settle": (np.float64, np.nan),
     "u_pre_dur": (np.float64, np.nan),
     "u_conc_offer": (np.float64, np.nan),
-    "u_conc_settle": (np.float64, np.nan),
     "u_conc_dur": (np.float64, np.nan),
     "u_med_offer": (np.float64, np.nan),
     "u_med_choice": (np.float64, np.nan),
-    "u_med_settle": (np.float64, np.nan),
     "u_med_dur": (np.float64, np.nan),
     "u_reassign": (np.float64, np.nan),
     # the hearing process (docs/model.md): sessions in the judge's calendar
@@ -225,9 +218,10 @@ CASE_COLUMNS: dict[str, tuple[Any, Any]] = {
     "t_first_session": (np.float64, np.nan),
     "t_desk_start": (np.float64, np.nan),  # fractional day the decision writing started
     "t_desk_done": (np.float64, np.nan),  # fractional day the decision was written
-    # the parties' bargaining (courtsim.bargaining; only with bargaining.enabled)
+    # the parties' bargaining (courtsim.bargaining)
     "contested": (np.bool_, True),  # the defendant disputes the claim
     "merit": (np.float64, np.nan),  # true chance that the plaintiff wins a judgment
+    "award": (np.float64, np.nan),  # share of the claim a judgment for the plaintiff awards
     "settle_amount": (np.float64, np.nan),  # agreed amount, share of the claim
     "n_signals": (np.int16, 0),  # signals of the merits both parties have seen
     # refiling and enforcement
@@ -270,18 +264,15 @@ PARTY_COLUMNS: dict[str, tuple[Any, Any]] = {
     "delay_cost_share": (np.float64, np.nan),  # cost of a month's delay, share of the claim
     "relationship_share": (np.float64, np.nan),  # value of the relationship, share of the claim
     "appeal_noise": (np.float64, np.nan),  # idiosyncratic part of the appeal decision
-    "willing_to_settle": (np.bool_, False),
-    "settle_gain": (np.float64, np.nan),  # what settling saves the party, share of the claim
     "trust_dev": (np.float64, np.nan),  # own trust in conciliation relative to the court's
     "belief": (np.float64, np.nan),  # belief about the plaintiff's chance of winning (bargaining)
     "belief_precision": (np.float64, np.nan),  # its precision (1 / variance)
+    "award_belief": (np.float64, np.nan),  # expected award share if the plaintiff wins
 }
 PARTY_ROLES = ("plaintiff", "defendant")
 _INTERNAL_COLUMNS = {
     "t_next",
     "remaining_hours",
-    "h_settle",
-    "t_hazard_ref",
     "waiting_channel",
     "active_channel",
     "triage_score",

@@ -120,18 +120,16 @@ def appeal_kpis(
 
 
 def bargaining_kpis(cases: pd.DataFrame, disposed: pd.Series) -> dict[str, float]:
-    """Settlement amounts and the selection of cases for judgment (with bargaining).
+    """Settlement amounts and the selection of cases for judgment (the parties' bargaining).
 
     Args:
         cases: The case table.
         disposed: Mask of the cases disposed in the window.
 
     Returns:
-        KPI name -> value (NaN where the run has no bargaining).
+        KPI name -> value (NaN where a run has no case to measure it on).
     """
     merit = _col(cases, "merit", float("nan"))
-    if not merit.notna().any():
-        return {}
     contested = _col(cases, "contested", True).astype(bool)
     filed = cases["t_accepted"].notna() & ~cases["initial"]
     judg = disposed & (cases["outcome"] == "judgment")
@@ -147,6 +145,12 @@ def bargaining_kpis(cases: pd.DataFrame, disposed: pd.Series) -> dict[str, float
         "plaintiff_win_rate_contested_judgments": _share(
             (judg & won & contested).sum(), (judg & contested).sum()
         ),
+        # What a win was worth: the award share of contested claims granted by judgment.
+        "award_share_contested_judgments_won": float(
+            _col(cases, "award", float("nan"))[judg & won & contested].mean()
+        )
+        if (judg & won & contested).any()
+        else float("nan"),
         "plaintiff_merit_contested_filed": float(merit[filed & contested].mean())
         if (filed & contested).any()
         else float("nan"),

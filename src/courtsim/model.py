@@ -15,7 +15,6 @@ from courtsim.arrivals import (
     FilingProcess,
     clone_for_refiling,
     draw_cases,
-    reschedule_settlement,
     schedule_acceptance,
     schedule_filing,
     type_and_court_codes,
@@ -138,10 +137,6 @@ class CourtModel(mesa.Model):
         self._build_providers()
         rec = scenario.reconciliation
         self.court_trust = np.full(len(self.court_names), rec.trust_initial)
-        # Trial judges' push for settlement (in-court pilot), per case type.
-        n_types = len(self.case_type_names)
-        self.settle_boost = np.ones(n_types)
-        self.willingness_boost = np.zeros(n_types)
         self._p_returned = np.array([t.p_returned for t in scenario.case_types.values()])
         # Per-type and per-kind parameters as arrays once, not per disposal or fee.
         self._p_appeal = np.array([t.p_appeal for t in scenario.case_types.values()])
@@ -493,29 +488,10 @@ class CourtModel(mesa.Model):
             return
         self._end_waiting(idx)
         self._assign_judges(idx)
-        boost, willing = self.case_boosts(idx)
-        schedule_acceptance(
-            self.cases, idx, self.day, self.court_scenario, self.calendar, boost, willing
-        )
+        schedule_acceptance(self.cases, idx, self.day, self.court_scenario, self.calendar)
         self.flow("new_accepted", idx.size)
         self.hearing.enter(idx)
         self.talks.decide(idx)
-
-    def case_boosts(
-        self, idx: npt.NDArray[np.int64]
-    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-        """Return the in-court pilot's push on cases, scaled by their judges' promotion.
-
-        Args:
-            idx: Cases.
-
-        Returns:
-            ``(boost, willingness_boost)`` per case: the multiplier of the settlement
-            hazard and the addition to each party's gain from settling.
-        """
-        ct = self.cases.case_type[idx]
-        promo = self.judge_promotion(idx)
-        return 1 + (self.settle_boost[ct] - 1) * promo, self.willingness_boost[ct] * promo
 
     def judge_promotion(self, idx: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
         """Return the settlement-promotion trait of each case's trial judge.
@@ -571,32 +547,6 @@ class CourtModel(mesa.Model):
         j = self.cases.judge[act]
         return np.bincount(j[j >= 0], minlength=len(self.judges))
 
-    def set_settlement_boost(
-        self,
-        boost: float,
-        willingness_boost: float,
-        case_types: npt.NDArray[np.bool_] | None = None,
-    ) -> None:
-        """Let trial judges promote settlement from today (in-court pilot), or stop.
-
-        Pending accepted cases (also those suspended for mediation) keep the part of
-        their settlement clock already used.
-
-        Args:
-            boost: Multiplier of the spontaneous settlement rate.
-            willingness_boost: Added to each party's gain from settling (claim shares).
-            case_types: Mask of the case types concerned (default: all).
-        """
-        types = np.ones(len(self.case_type_names), bool) if case_types is None else case_types
-        self.settle_boost[types] = boost
-        self.willingness_boost[types] = willingness_boost
-        act = self._active
-        c = self.cases
-        st = c.stage[act]
-        idx = act[(_LITIGATING_LUT[st] | (st == Stage.MEDIATION)) & types[c.case_type[act]]]
-        boost, willing = self.case_boosts(idx)
-        reschedule_settlement(c, idx, self.day, self.court_scenario, self.calendar, boost, willing)
-
     def _litigate(self) -> None:
         act = self._active
         idx = act[_LITIGATING_LUT[self.cases.stage[act]]]
@@ -625,7 +575,7 @@ class CourtModel(mesa.Model):
         cols = [c.t_deadline]
         if parties:
             c.t_suspension_end[idx] = until
-            cols += [c.t_settle, c.t_withdraw, c.t_hazard_ref]
+            cols += [c.t_settle, c.t_withdraw]
         for col in cols:
             col[idx] += gap
 
@@ -699,12 +649,11 @@ class CourtModel(mesa.Model):
         self.max_held_per_judge = max(self.max_held_per_judge, most_held)
         if finished.size == 0:
             return
-        if self.talks.enabled:
-            # Parties who have agreed while the decision was being written settle: the
-            # judge approves their agreement instead of delivering the judgment.
-            agreed = np.isfinite(self.cases.t_settle[finished])
-            self.dispose(finished[agreed], Outcome.SETTLEMENT)
-            finished = finished[~agreed]
+        # Parties who have agreed while the decision was being written settle: the judge
+        # approves their agreement instead of delivering the judgment.
+        agreed = np.isfinite(self.cases.t_settle[finished])
+        self.dispose(finished[agreed], Outcome.SETTLEMENT)
+        finished = finished[~agreed]
         self.cases.t_decided[finished] = self.day
         self.dispose(finished, Outcome.JUDGMENT)
 
@@ -735,9 +684,8 @@ class CourtModel(mesa.Model):
         lit = sc.litigants
         enf = sc.enforcement
         if outcome == Outcome.JUDGMENT:
-            # With bargaining, the judgment follows the case's true merits (domain.md §8).
-            p_win = c.merit[idx] if self.talks.enabled else lit.p_plaintiff_wins
-            won = c.u_win[idx] < p_win
+            # The judgment follows the case's true merits, not the parties' beliefs (§8).
+            won = c.u_win[idx] < c.merit[idx]
             c.plaintiff_won[idx] = won
             loser = np.where(won, 1, 0)
             # The loser appeals when its optimism (plus an idiosyncratic part) is high: the

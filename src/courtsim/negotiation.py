@@ -47,7 +47,6 @@ class SettlementTalks:
     def __init__(self, model: CourtModel):
         self.model = model
         self.params = model.court_scenario.bargaining
-        self.enabled = self.params.enabled
         # Per case type: 1 while trial judges promote settlement (in-court pilot).
         self.push = np.zeros(len(model.case_type_names))
         self._lead_day = -1
@@ -98,7 +97,7 @@ class SettlementTalks:
         Args:
             idx: Cases at a decision point.
         """
-        if not self.enabled or idx.size == 0:
+        if idx.size == 0:
             return
         m = self.model
         c = m.cases
@@ -108,7 +107,7 @@ class SettlementTalks:
         left = m.hearing.sessions_left(idx)
         costs = costs_of_going_on(c, idx, left, self.days_to_judgment(idx, left), m.court_scenario)
         zone, amount = settlement_zone(
-            c.belief[idx], costs, m.court_scenario, self.cost_factor(idx)
+            c.belief[idx], costs, m.court_scenario, self.cost_factor(idx), c.award_belief[idx]
         )
         agreed = idx[zone]
         if agreed.size == 0:
@@ -146,7 +145,7 @@ class SettlementTalks:
         Args:
             idx: Cases whose session was held today.
         """
-        if not self.enabled or idx.size == 0:
+        if idx.size == 0:
             return
         c = self.model.cases
         idx = idx[c.contested[idx]]
@@ -188,7 +187,7 @@ class SettlementTalks:
             idx: Initial cases.
             n_seen: Sessions each held before day 0.
         """
-        if not self.enabled or idx.size == 0:
+        if idx.size == 0:
             return
         c = self.model.cases
         for k in range(int(n_seen.max(initial=0))):
@@ -315,7 +314,11 @@ class SettlementTalks:
         c.belief_precision[sel] = tau
         c.n_signals[sel] += 1
         zone, amount = settlement_zone(
-            mean, self._costs(sel, None, filed), m.court_scenario, b.facilitated_cost_factor
+            mean,
+            self._costs(sel, None, filed),
+            m.court_scenario,
+            b.facilitated_cost_factor,
+            c.award_belief[sel],
         )
         c.settle_amount[sel[zone]] = amount[zone]
         settled[con] = zone

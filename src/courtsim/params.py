@@ -12,6 +12,7 @@ import re
 from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from courtsim.distributions import Constant, Dist, Exponential, Lognormal, Uniform
 
@@ -31,7 +32,12 @@ class Section(BaseModel):
         if isinstance(data, dict):
             for key in data:
                 if key in cls.RETIRED_FIELDS:
-                    raise ValueError(f"'{key}' is no longer a parameter: {cls.RETIRED_FIELDS[key]}")
+                    # Its own error type, so the message can name the full path of the key.
+                    raise PydanticCustomError(
+                        "retired_field",
+                        "no longer a parameter: {why}",
+                        {"key": key, "why": cls.RETIRED_FIELDS[key]},
+                    )
         return data
 
 
@@ -290,12 +296,6 @@ class CaseType(Section):
     p_returned: float = Field(
         default=0.0, ge=0, le=1, description="Share of claims returned at acceptance."
     )
-    settle_hazard_per_month: float = Field(
-        default=0.0,
-        ge=0,
-        description="Monthly rate at which a case settles spontaneously once both parties are "
-        "willing (settlement agreement approved by the judge).",
-    )
     withdraw_hazard_per_month: float = Field(
         default=0.0, ge=0, description="Mean monthly rate at which plaintiffs withdraw."
     )
@@ -304,8 +304,8 @@ class CaseType(Section):
         ge=-1,
         le=1,
         exclude_if=lambda v: v == 0.0,  # absent from dumps when unset: existing hashes stay
-        description="Added to both parties' optimism in disputes of this type, with "
-        "bargaining.enabled (assumption: none known; e.g. higher where the law is unsettled).",
+        description="Added to both parties' optimism in disputes of this type (assumption: "
+        "none known; e.g. higher where the law is unsettled).",
     )
     p_uncontested: float = Field(
         default=0.0,
@@ -313,7 +313,7 @@ class CaseType(Section):
         le=1,
         exclude_if=lambda v: v == 0.0,  # absent from dumps when unset: existing hashes stay
         description="Share of claims the defendant does not contest (debts, utilities, "
-        "alimony): nothing to bargain over, so with bargaining.enabled they go to judgment "
+        "alimony): nothing to bargain over, so they go to judgment "
         "(domain.md §8 [I]: 89% of decided claims granted, §2.1; assumption per type).",
     )
     p_appeal: float = Field(
@@ -359,6 +359,9 @@ class CaseType(Section):
     RETIRED_FIELDS: ClassVar[dict[str, str]] = {
         "min_duration_days": "notice periods now come from hearings.notice_working_days "
         "and the judge's calendar",
+        "settle_hazard_per_month": "settlements now come from the parties' bargaining at "
+        "acceptance and after every held session (the bargaining section, docs/model.md "
+        "§7.6a); the share that settles is a result, not an input",
     }
 
 
@@ -421,28 +424,10 @@ class Litigants(Section):
         default=Exponential(dist="exponential", mean=0.01),
         description="Cost of waiting a month for a judgment, as a share of the claim (assumption).",
     )
-    expected_months_to_judgment: float = Field(
-        default=2.0,
-        ge=0,
-        description="How long parties expect a case to take (assumption; CPC art. 183).",
-    )
     p_lawyer_individual: float = Field(default=0.3, ge=0, le=1, description="Assumption.")
     p_lawyer_legal_entity: float = Field(default=0.9, ge=0, le=1, description="Assumption.")
     lawyer_fee_share: float = Field(
         default=0.05, ge=0, le=1, description="Lawyer's fee as a share of the claim (assumption)."
-    )
-    lawyer_work_ahead_share: float = Field(
-        default=0.5,
-        ge=0,
-        le=1,
-        description="Share of the lawyer's fee a party expects to save by settling "
-        "(assumption: half the work still ahead).",
-    )
-    p_plaintiff_wins: float = Field(
-        default=0.89,
-        ge=0,
-        le=1,
-        description="Share of judgments granting the claim (domain.md §2.1: 89%, H1 2024).",
     )
     appeal_noise_sd: float = Field(
         default=0.15,
@@ -455,6 +440,13 @@ class Litigants(Section):
     RETIRED_FIELDS: ClassVar[dict[str, str]] = {
         "appeal_lag_days": "see appeals.window_days (the appeal instance)",
         "p_appeal_corrected": "see appeals.p_corrected (the appeal instance)",
+        "expected_months_to_judgment": "the parties now read the expected delay from their "
+        "judge's calendar (bargaining, docs/model.md §7.6a)",
+        "lawyer_work_ahead_share": "lawyers' fees for the sessions still ahead are now "
+        "bargaining.lawyer_fee_share_per_session",
+        "p_plaintiff_wins": "the judgment now follows each case's true merits "
+        "(bargaining.merit_median, merit_sd, p_win_uncontested and case_types.*.p_uncontested); "
+        "the published 89% granted is a check (KPI plaintiff_win_rate_judgments)",
     }
 
 

@@ -9,6 +9,8 @@ shares of cases that settle come out of them (they are not set by hand).
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pydantic import Field, field_validator
 
 from courtsim.params import Section
@@ -20,12 +22,6 @@ EVALUATORS = ("conciliation_judge", "retired_judge", "professional", "public", "
 class Bargaining(Section):
     """How the parties of a contested claim decide, session by session, whether to settle."""
 
-    enabled: bool = Field(
-        default=False,
-        description="Settlement in the trial court comes from the parties' bargaining at the "
-        "decision points of the proceedings (acceptance, every held session). Off: the "
-        "spontaneous settlement hazard of the case types (case_types.*.settle_hazard_per_month).",
-    )
     merit_median: float = Field(
         default=0.6,
         gt=0,
@@ -43,6 +39,29 @@ class Bargaining(Section):
         "N(logit(merit_median), merit_sd) (assumption, range 0.5-1.5; 1.0 gives a chance "
         "sd of about 0.2). A normal population on the log-odds is the prior the parties' "
         "normal beliefs update from.",
+    )
+    award_median: float = Field(
+        default=0.8,
+        gt=0,
+        lt=1,
+        description="Median share of the claim a judgment awards when it grants a contested "
+        "claim (assumption, range 0.6-0.95: the 89% of decided claims granted, domain.md "
+        "§2.1, include claims granted in part; an uncontested claim is granted in full).",
+    )
+    award_sd: float = Field(
+        default=0.8,
+        ge=0,
+        le=10,
+        description="Spread of the true award share on the log-odds scale, logit(w) ~ "
+        "N(logit(award_median), award_sd) (assumption, range 0.4-1.5).",
+    )
+    award_optimism_factor: float = Field(
+        default=0.5,
+        ge=0,
+        le=2,
+        description="How much of a party's optimism also colours its estimate of the award: "
+        "the plaintiff expects logit(w) + 4 f o_P, the defendant logit(w) - 4 f o_D "
+        "(assumption, range 0-1; 0: both know what a win is worth).",
     )
     p_win_uncontested: float = Field(
         default=0.98,
@@ -112,11 +131,14 @@ class Bargaining(Section):
         "applied with enforcement.p_voluntary_* to judgments and settlements.",
     )
     agreement_cost_share: float = Field(
-        default=0.01,
+        default=0.20,
         ge=0,
         le=1,
-        description="Each party's cost of negotiating and drawing up an agreement, share of "
-        "the claim (assumption, range 0-0.03).",
+        description="Each party's cost of negotiating and drawing up an agreement without a "
+        "facilitator (drafting, the approval hearing, distrust), share of the claim; the one "
+        "bargaining value fitted to a target: scenarios/baseline.yaml chose it from the grid "
+        "0.10/0.15/0.20 so that a court without pilots settles 2-5% of cases (domain.md "
+        "§2.2; range 0.1-0.3).",
     )
     bargaining_power: float = Field(
         default=0.5,
@@ -161,6 +183,10 @@ class Bargaining(Section):
         description="Days from finding a settlement zone to the judge's approval of the "
         "agreement (assumption, range 5-20).",
     )
+
+    RETIRED_FIELDS: ClassVar[dict[str, str]] = {
+        "enabled": "bargaining is now the only settlement model, always on: remove the line",
+    }
 
     @field_validator("evaluation_sd")
     @classmethod

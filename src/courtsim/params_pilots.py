@@ -7,12 +7,26 @@ of the world from the policies).
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
 from courtsim.distributions import Dist, Uniform
 from courtsim.params import Section
+
+# What replaced the hand-set settlement dials (a clear error, not "unknown key").
+_ZONE_AFTER_EVALUATION = (
+    "an attempt now settles where the parties' beliefs, after the provider's evaluation of "
+    "the merits, leave a settlement zone (bargaining, docs/model.md §7.6a)"
+)
+_CONSENT_FROM_GAIN = (
+    "each party now consents when its expected gain from trying beats its half of the fee "
+    "and the time it costs (bargaining, docs/model.md §7.6a)"
+)
+_JUDGE_EXPLAINS = (
+    "trial judges now explain the likely outcome at every held session "
+    "(bargaining.judge_explain_sd, scaled per judge by judges.settlement_promotion)"
+)
 
 MediatorKindName = Literal["retired_judge", "professional", "public"]
 MEDIATOR_KINDS: tuple[str, ...] = ("retired_judge", "professional", "public")
@@ -54,8 +68,8 @@ class ConciliationJudges(Section):
         default=0.0,
         ge=-5,
         le=5,
-        description="Shift of the log-odds of settlement in this judge's conciliations "
-        "(0 = average).",
+        description="How well this judge evaluates the merits: the evaluation's precision is "
+        "scaled by exp(skill) (0 = average; docs/model.md §7.6a, assumption).",
     )
     dur_working_days: Dist = Field(
         default=Uniform(dist="uniform", low=3, high=10),
@@ -96,7 +110,11 @@ class MediatorKind(Section):
         "domain.md §4.5: Baltimore RCT, at least 2 hours of mediation).",
     )
     skill: float = Field(
-        default=0.0, ge=-5, le=5, description="Shift of the log-odds of settlement (0 = average)."
+        default=0.0,
+        ge=-5,
+        le=5,
+        description="How well these mediators evaluate the merits: the evaluation's precision "
+        "is scaled by exp(skill) (0 = average; docs/model.md §7.6a, assumption).",
     )
     fee_share: float = Field(
         default=0.0,
@@ -122,16 +140,6 @@ class Mediators(Section):
 class Reconciliation(Section):
     """How litigants decide on conciliation offers, and how trust evolves."""
 
-    propensity_plaintiff: float = Field(
-        default=0.0,
-        ge=-10,
-        le=10,
-        description="Plaintiffs' non-monetary preference for reconciliation, in claim shares "
-        "(assumption; calibrate so ~65% of offers are accepted by both, domain.md §6).",
-    )
-    propensity_defendant: float = Field(
-        default=0.0, ge=-10, le=10, description="The same for defendants (assumption)."
-    )
     trust_initial: float = Field(
         default=0.55,
         ge=0,
@@ -142,25 +150,12 @@ class Reconciliation(Section):
     trust_sd: float = Field(
         default=0.15, ge=0, le=1, description="Spread of individual trust (assumption)."
     )
-    trust_weight: float = Field(
-        default=0.2,
-        ge=0,
-        le=10,
-        description="Weight of (trust - 0.5) in a party's consent, in claim shares (assumption).",
-    )
     trust_learning_rate: float = Field(
         default=0.0,
         ge=0,
         le=1,
         description="How far each concluded attempt moves the court's trust towards success "
         "(1) or failure (0); 0 keeps trust static (assumption).",
-    )
-    optimism_gap_weight: float = Field(
-        default=0.5,
-        ge=0,
-        le=10,
-        description="Log-odds of settlement lost per standard deviation of the parties' "
-        "combined optimism (diverging expectations settle less; assumption).",
     )
     settlement_approval_hours: float = Field(
         default=0.5,
@@ -169,6 +164,15 @@ class Reconciliation(Section):
         description="Trial judge's hours to approve a settlement or mediation agreement "
         "(assumption).",
     )
+
+    RETIRED_FIELDS: ClassVar[dict[str, str]] = {
+        "propensity_plaintiff": _CONSENT_FROM_GAIN,
+        "propensity_defendant": _CONSENT_FROM_GAIN,
+        "trust_weight": "trust now weights the conciliator's or mediator's evaluation of the "
+        "merits in each party's belief (bargaining, docs/model.md §7.6a)",
+        "optimism_gap_weight": "diverging expectations now act through the settlement zone of "
+        "the parties' beliefs (bargaining, docs/model.md §7.6a)",
+    }
 
 
 class _Policy(Section):
@@ -220,12 +224,6 @@ class PreCourtPolicy(_Policy):
         description="Mandatory: share who file without trying and get the claim returned "
         "(assumption; ~10% of Zhambyl claims, domain.md §2.1).",
     )
-    p_settle: float = Field(
-        default=0.55,
-        ge=0,
-        le=1,
-        description="Settlement chance of an attempt, average party (domain.md §6: 0.55).",
-    )
     mediator_kinds: tuple[MediatorKindName, ...] = Field(
         default=("public", "professional"),
         min_length=1,
@@ -248,6 +246,8 @@ class PreCourtPolicy(_Policy):
         "domain.md §1.2 [U]).",
     )
 
+    RETIRED_FIELDS: ClassVar[dict[str, str]] = {"p_settle": _ZONE_AFTER_EVALUATION}
+
 
 class InCourtPolicy(_Policy):
     """Conciliation at claim acceptance, and judges' push for settlement at every stage."""
@@ -260,32 +260,17 @@ class InCourtPolicy(_Policy):
         description="Share of eligible claims offered conciliation (court's duty, CPC ch. 17; "
         "domain.md §6: 1.0).",
     )
-    p_settle: float = Field(
-        default=0.70,
-        ge=0,
-        le=1,
-        description="Settlement chance before a conciliation judge, average party "
-        "(domain.md §6: 0.70; Saryarka 76% is an upper bound).",
-    )
     triage: bool = Field(
         default=True,
         description="Conciliation judges take the claims most likely to settle first "
         "(domain.md §1.4, Shymkent).",
     )
-    trial_settlement_boost: float = Field(
-        default=1.0,
-        ge=0,
-        le=20,
-        description="Multiplier of the spontaneous settlement rate while the trial judge "
-        "actively promotes settlement (CPC ch. 17 duty; assumption).",
-    )
-    trial_willingness_boost: float = Field(
-        default=0.0,
-        ge=0,
-        le=1,
-        description="Added to each party's gain from settling when the judge promotes it, "
-        "in claim shares (assumption).",
-    )
+
+    RETIRED_FIELDS: ClassVar[dict[str, str]] = {
+        "p_settle": _ZONE_AFTER_EVALUATION,
+        "trial_settlement_boost": _JUDGE_EXPLAINS,
+        "trial_willingness_boost": _JUDGE_EXPLAINS,
+    }
 
 
 class OutOfCourtPolicy(_Policy):
@@ -299,19 +284,6 @@ class OutOfCourtPolicy(_Policy):
     )
     p_offer: float = Field(
         default=0.8, ge=0, le=1, description="Share of eligible cases offered (assumption)."
-    )
-    p_settle_mediation: float = Field(
-        default=0.60,
-        ge=0,
-        le=1,
-        description="Mediation settlement chance, average party (domain.md §6: 0.60; "
-        "international 43-71%, domain.md §4.5).",
-    )
-    p_settle_participatory: float = Field(
-        default=0.50,
-        ge=0,
-        le=1,
-        description="Participatory procedure settlement chance (domain.md §6: 0.50, assumption).",
     )
     p_participatory: float = Field(
         default=0.3,
@@ -350,6 +322,11 @@ class OutOfCourtPolicy(_Policy):
         default=True,
         description="A case whose mediation fails goes to another judge (domain.md §1.3).",
     )
+
+    RETIRED_FIELDS: ClassVar[dict[str, str]] = {
+        "p_settle_mediation": _ZONE_AFTER_EVALUATION,
+        "p_settle_participatory": _ZONE_AFTER_EVALUATION,
+    }
 
 
 Policy = Annotated[PreCourtPolicy | InCourtPolicy | OutOfCourtPolicy, Field(discriminator="type")]

@@ -27,7 +27,7 @@ from courtsim.params import (
 )
 from courtsim.params_bargaining import Bargaining
 from courtsim.params_hearings import Appeals, Enforcement, Hearings, Refiling
-from courtsim.params_pilots import PilotsMixin
+from courtsim.params_pilots import InCourtPolicy, OutOfCourtPolicy, PilotsMixin, PreCourtPolicy
 
 
 class Scenario(PilotsMixin):
@@ -63,8 +63,7 @@ class Scenario(PilotsMixin):
     litigants: Litigants = Field(default_factory=Litigants)
     bargaining: Bargaining = Field(
         default_factory=Bargaining,
-        # absent from dumps while off: the hashes of scenarios without it stay as they were
-        exclude_if=lambda v: v == Bargaining(),
+        description="How the parties of a contested claim bargain: settlements come from it.",
     )
     costs: Costs = Field(default_factory=Costs)
     reporting: Reporting = Field(default_factory=Reporting)
@@ -103,54 +102,12 @@ class Scenario(PilotsMixin):
                 f"limit of case_types.{shortest[0]}.time_limit_days "
                 f"({shortest[1].time_limit_days} days): no case could be decided in time"
             )
-        if self.bargaining.enabled:
-            self._no_settlement_dials()
         if self.reporting.warmup_days >= self.horizon_days:
             raise ValueError(
                 f"reporting.warmup_days ({self.reporting.warmup_days}) must be shorter than "
                 f"horizon_days ({self.horizon_days})"
             )
         return self
-
-    def _no_settlement_dials(self) -> None:
-        # Bargaining carries the settlements: a hand-set rate beside it would count twice.
-        for name, t in self.case_types.items():
-            if t.settle_hazard_per_month > 0:
-                raise ValueError(
-                    f"case_types.{name}.settle_hazard_per_month is {t.settle_hazard_per_month:g}, "
-                    "but with bargaining.enabled settlements come from the parties' bargaining "
-                    "at acceptance and after every held session (docs/model.md, Bargaining): "
-                    "set it to 0"
-                )
-        replaced = {
-            "propensity_plaintiff": "each party's expected gain from trying (bargaining)",
-            "propensity_defendant": "each party's expected gain from trying (bargaining)",
-            "trust_weight": "trust weighting the conciliator's or mediator's evaluation",
-            "optimism_gap_weight": "the settlement zone after the evaluation",
-        }
-        # A value left at its default is inert; one changed from it would be ignored.
-        for key in sorted(k for k in replaced if _differs(self.reconciliation, k)):
-            raise ValueError(
-                f"reconciliation.{key} is set, but with bargaining.enabled consent and "
-                f"success come from the parties' bargaining ({replaced[key]}, docs/model.md "
-                f"§7.6a): remove it (an extends: parent's reconciliation block can be "
-                f"replaced whole with _replace: true)"
-            )
-        dials = {
-            "p_settle": "the settlement zone after the attempt's evaluation",
-            "p_settle_mediation": "the settlement zone after the mediator's evaluation",
-            "p_settle_participatory": "the settlement zone after the lawyers' exchange",
-            "trial_settlement_boost": "the judge explaining the likely outcome at every held "
-            "session (bargaining.judge_explain_sd, judges.settlement_promotion)",
-            "trial_willingness_boost": "the judge explaining the likely outcome at every held "
-            "session (bargaining.judge_explain_sd, judges.settlement_promotion)",
-        }
-        for i, pol in enumerate(self.policies):
-            for key in sorted(k for k in dials if k in type(pol).model_fields and _differs(pol, k)):
-                raise ValueError(
-                    f"policies.{i}.{pol.type}.{key} is set, but with bargaining.enabled it is "
-                    f"replaced by {dials[key]}: remove {key}"
-                )
 
     def judges_per_court(self) -> dict[str, int]:
         """Split ``judges.count`` over courts by largest remainder, at least one each.
@@ -199,12 +156,6 @@ class Scenario(PilotsMixin):
         return validate_scenario(data, source=source)
 
 
-def _differs(section: BaseModel, key: str) -> bool:
-    return getattr(section, key) != type(section).model_fields[key].get_default(
-        call_default_factory=True
-    )
-
-
 def _set_dotted(data: dict[str, Any], key: str, value: Any, source: str) -> None:
     parts = key.split(".")
     node: Any = data
@@ -222,6 +173,9 @@ def _set_dotted(data: dict[str, Any], key: str, value: Any, source: str) -> None
                     source=source,
                     field=key,
                 )
+            if part not in node and last and _is_retired(parts, node):
+                node[part] = value  # validation names it with what replaced it
+                return
             if part not in node and last and not _accepts_new_key(data, parts):
                 known = node or getattr(_schema_path(parts[:-1]), "model_fields", {})
                 raise ScenarioError(
@@ -277,6 +231,14 @@ def _accepts_new_key(data: dict[str, Any], parts: list[str]) -> bool:
     return _schema_path(parts) is not None
 
 
+def _is_retired(parts: list[str], node: dict[str, Any]) -> bool:
+    """Whether the last of ``parts`` is a key an earlier version had (``RETIRED_FIELDS``)."""
+    model = _schema_path(parts[:-1])
+    if model is None and "type" in node:  # an entry of the policies list
+        model = _POLICY_MODELS.get(node["type"])
+    return parts[-1] in getattr(model, "RETIRED_FIELDS", {})
+
+
 def _schema_path(parts: list[str]) -> Any:
     """Return the annotation the schema gives the dotted path ``parts``, or None if none.
 
@@ -320,6 +282,9 @@ def _format_validation_error(exc: ValidationError) -> tuple[str, str]:
         if err["type"] == "extra_forbidden":
             msg = "unknown key (check its spelling against docs/scenarios.md)"
             got_txt = ""
+        if err["type"] == "retired_field":
+            loc = f"{loc}.{err['ctx']['key']}" if loc else err["ctx"]["key"]
+            got_txt = ""
         if not loc:  # a cross-field rule: its message starts with the field it concerns
             loc = msg.split(" ", 1)[0]
             got_txt = ""
@@ -329,7 +294,12 @@ def _format_validation_error(exc: ValidationError) -> tuple[str, str]:
 
 
 _DIST_TAGS = {"constant", "exponential", "lognormal", "uniform"}
-_POLICY_TAGS = {"pre_court", "in_court", "out_of_court"}
+_POLICY_MODELS = {
+    "pre_court": PreCourtPolicy,
+    "in_court": InCourtPolicy,
+    "out_of_court": OutOfCourtPolicy,
+}
+_POLICY_TAGS = set(_POLICY_MODELS)
 
 
 def _clean_loc(loc: tuple[Any, ...]) -> str:

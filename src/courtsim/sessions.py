@@ -72,6 +72,7 @@ class Draw(enum.IntEnum):
     SIGNAL = 15
     JUDGE_EXPLAINS = 16
     EVALUATION = 17
+    AWARD = 18
 
 
 def case_uniform(

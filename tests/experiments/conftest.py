@@ -63,7 +63,7 @@ def sweep_file(scenario_file, experiment_file):
             "design": "grid",
             "factors": {
                 "judges.count": {"levels": [2, 4]},
-                "case_types.general.settle_hazard_per_month": {"levels": [0.2, 0.8]},
+                "case_types.general.p_uncontested": {"levels": [0.2, 0.8]},
             },
             "replications": 2,
             "seed": 5,

@@ -87,7 +87,7 @@ def test_sensitivity_cli_runs_a_scenario(scenario_file, experiment_file, tmp_pat
             "set": {"horizon_days": 30},
             "factors": {
                 "judges.count": {"range": [2, 5]},
-                "case_types.general.settle_hazard_per_month": {"range": [0.1, 1.0]},
+                "case_types.general.p_uncontested": {"range": [0.1, 1.0]},
             },
             "kpis": ["pending_end", "share_settled"],
             "samples": 4,

@@ -9,7 +9,7 @@ from courtsim.experiment.sweep import sweep
 
 RESULT_COLUMNS = [
     "run_id", "point", "replicate", "seed", "scenario_hash", "judges.count",
-    "case_types.general.settle_hazard_per_month", "metric", "value", "status", "error",
+    "case_types.general.p_uncontested", "metric", "value", "status", "error",
 ]  # fmt: skip
 
 
@@ -27,7 +27,7 @@ def test_grid_sweep_writes_runs_results_daily_and_manifest(sweep_file, tmp_path,
     assert (res["status"] == "ok").all()
     assert (res["error"] == "").all()
     assert res["judges.count"].dtype == np.int64
-    grid = res[["judges.count", "case_types.general.settle_hazard_per_month"]].drop_duplicates()
+    grid = res[["judges.count", "case_types.general.p_uncontested"]].drop_duplicates()
     assert len(grid) == 4
     # Every point shares replicate r's seed: common random numbers across the design.
     assert set(res["seed"]) == {5}

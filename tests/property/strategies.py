@@ -50,7 +50,7 @@ def case_types(draw) -> dict[str, Any]:
             "p_defendant_absent": draw(st.one_of(st.just(0.0), unit)),
             "time_limit_days": draw(st.integers(15, 90)),
             "p_returned": draw(st.one_of(st.just(0.0), unit)),
-            "settle_hazard_per_month": draw(hazard),
+            "p_uncontested": draw(st.one_of(st.just(0.0), unit)),
             "withdraw_hazard_per_month": draw(hazard),
             "p_appeal": draw(unit),
             "p_appeal_settled": draw(unit),

@@ -1,6 +1,6 @@
 """How settlement responds to the bargaining mechanisms (issue: litigants who bargain).
 
-Paired replicates of the shipped ``scenarios/bargaining/`` files (common random numbers:
+Paired replicates of the shipped ``scenarios/`` files (common random numbers:
 the same disputes, merits and signals at both settings), 240 days. The levers are tested
 on the court before the pilots (``baseline.yaml``), where every settlement is the
 parties' own. Each claim is tested with a one-sided 99% t bound on the mean paired
@@ -26,7 +26,7 @@ SETTLED = ("settlement", "settled_conciliation", "settled_mediation", "settled_p
 
 
 def _scenario(name: str):
-    sc = load_scenario(SCENARIOS / "bargaining" / f"{name}.yaml")
+    sc = load_scenario(SCENARIOS / f"{name}.yaml")
     return sc.with_overrides({"horizon_days": 240})
 
 

@@ -9,6 +9,7 @@ from scipy.special import expit, logit
 from courtsim import load_scenario, simulate
 from courtsim.bargaining import (
     Costs,
+    award_beliefs,
     initial_beliefs,
     session_signal,
     settlement_zone,
@@ -21,23 +22,40 @@ from tests.conftest import SCENARIOS
 
 @pytest.fixture(scope="module")
 def sc():
-    return load_scenario(SCENARIOS / "bargaining" / "baseline.yaml")
+    return load_scenario(SCENARIOS / "baseline.yaml")
 
 
 def test_zone_and_nash_amount_match_the_formulas(sc):
     b, enf = sc.bargaining, sc.enforcement
     belief = logit(np.array([[0.6, 0.9], [0.9, 0.3]]))
     costs = Costs(np.array([0.05, 0.05]), np.array([0.04, 0.04]))
-    zone, amount = settlement_zone(belief, costs, sc)
+    award = np.array([[0.9, 0.95], [1.0, 1.0]])  # each party's expected award share
+    zone, amount = settlement_zone(belief, costs, sc, 1.0, award)
     loss_j = (1 - enf.p_voluntary_judgment) * b.enforcement_cost_share
     loss_s = (1 - enf.p_voluntary_settlement) * b.enforcement_cost_share
     a = b.agreement_cost_share
-    x_min = (0.6 * (1 - loss_j) - 0.05 + a) / (1 - loss_s)
-    x_max = 0.9 + 0.04 - a
+    x_min = (0.6 * 0.9 * (1 - loss_j) - 0.05 + a) / (1 - loss_s)
+    x_max = 0.9 * 0.95 + 0.04 - a
     assert zone.tolist() == [x_min <= x_max, False]
     assert x_min <= x_max  # the first case has a zone: the amount is the Nash split
     assert amount[0] == pytest.approx(x_min + b.bargaining_power * (x_max - x_min), abs=1e-12)
     assert np.isnan(amount[1])
+
+
+def test_award_beliefs_are_biased_by_optimism_and_uncontested_claims_are_granted_in_full(sc):
+    w = np.array([0.5, 0.8])
+    opt = np.array([[0.1, 0.05], [0.0, 0.2]])
+    got = award_beliefs(w, opt, 0.5)
+    np.testing.assert_allclose(got[:, 0], expit(logit(w) + 4 * 0.5 * opt[:, 0]), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(got[:, 1], expit(logit(w) - 4 * 0.5 * opt[:, 1]), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(award_beliefs(w, opt, 0.0), np.stack([w, w], 1), atol=1e-12)
+    c = simulate(sc.with_overrides({"horizon_days": 30}), seed=3).cases
+    new = c["t_filed"].notna()
+    assert (c.loc[new & ~c["contested"], "award"] == 1.0).all()
+    contested_awards = c.loc[new & c["contested"], "award"]
+    assert contested_awards.between(0, 1, inclusive="neither").all()
+    # logit-normal around award_median: its median on the log-odds scale
+    assert abs(np.median(logit(contested_awards)) - logit(sc.bargaining.award_median)) < 0.1
 
 
 def test_bayesian_update_narrows_the_gap_geometrically():
@@ -111,28 +129,16 @@ def test_common_random_numbers_hold_when_a_pilot_opens(sc):
     assert (a["outcome"] != b["outcome"]).any()  # the pilot did change outcomes
 
 
-def test_without_bargaining_nothing_changes_in_the_results(tiny_scenario):
-    # The section is off by default and absent from the scenario's hash.
-    assert "bargaining" not in tiny_scenario.model_dump_json()
-    c = simulate(tiny_scenario, seed=1).cases
-    assert c["merit"].isna().all()
-    assert c["settle_amount"].isna().all()
-
-
 @pytest.mark.parametrize(
     ("extra", "field"),
     [
-        (
-            "case_types:\n  debt_loan: {settle_hazard_per_month: 0.2}\n",
-            "case_types.debt_loan.settle_hazard_per_month",
-        ),
         ("bargaining:\n  signal_sd: 0\n", "bargaining.signal_sd"),
         ("bargaining:\n  spread: 1\n", "bargaining.spread"),
     ],
 )
 def test_bad_bargaining_input_names_the_field(tmp_path, extra, field):
     f = tmp_path / "s.yaml"
-    f.write_text(f"extends: {SCENARIOS / 'bargaining' / 'baseline.yaml'}\n{extra}")
+    f.write_text(f"extends: {SCENARIOS / 'baseline.yaml'}\n{extra}")
     with pytest.raises(ScenarioError) as err:
         load(f)
     msg = str(err.value)
@@ -145,36 +151,81 @@ def test_bad_bargaining_input_names_the_field(tmp_path, extra, field):
     [
         (
             "policies:\n  - {type: in_court, trial_settlement_boost: 2.0}\n",
-            "policies.0.in_court.trial_settlement_boost",
-            "the judge explaining the likely outcome",
+            "policies.0.trial_settlement_boost",
+            "trial judges now explain the likely outcome",
+        ),
+        (
+            "policies:\n  - {type: in_court, trial_willingness_boost: 0.1}\n",
+            "policies.0.trial_willingness_boost",
+            "trial judges now explain the likely outcome",
         ),
         (
             "policies:\n  - {type: in_court, p_settle: 0.9}\n",
-            "policies.0.in_court.p_settle",
-            "the settlement zone",
+            "policies.0.p_settle",
+            "settlement zone",
+        ),
+        (
+            "policies:\n  - {type: pre_court, p_settle: 0.9}\n",
+            "policies.0.p_settle",
+            "settlement zone",
+        ),
+        (
+            "policies:\n  - {type: out_of_court, p_settle_mediation: 0.6}\n",
+            "policies.0.p_settle_mediation",
+            "settlement zone",
+        ),
+        (
+            "policies:\n  - {type: out_of_court, p_settle_participatory: 0.5}\n",
+            "policies.0.p_settle_participatory",
+            "settlement zone",
+        ),
+        (
+            "case_types:\n  debt_loan: {settle_hazard_per_month: 0.2}\n",
+            "case_types.debt_loan.settle_hazard_per_month",
+            "the share that settles is a result",
         ),
         (
             "reconciliation:\n  propensity_plaintiff: 0.15\n",
             "reconciliation.propensity_plaintiff",
             "expected gain from trying",
         ),
+        (
+            "reconciliation:\n  propensity_defendant: 0.15\n",
+            "reconciliation.propensity_defendant",
+            "expected gain from trying",
+        ),
+        ("reconciliation:\n  trust_weight: 0.2\n", "reconciliation.trust_weight", "weights"),
+        (
+            "reconciliation:\n  optimism_gap_weight: 0.5\n",
+            "reconciliation.optimism_gap_weight",
+            "settlement zone",
+        ),
+        ("litigants:\n  p_plaintiff_wins: 0.89\n", "litigants.p_plaintiff_wins", "true merits"),
+        ("bargaining:\n  enabled: true\n", "bargaining.enabled", "always on"),
     ],
 )
-def test_dials_are_refused_beside_bargaining_with_what_replaced_them(
-    tmp_path, extra, field, replacement
-):
+def test_retired_dials_are_refused_with_what_replaced_them(tmp_path, extra, field, replacement):
     f = tmp_path / "s.yaml"
-    f.write_text(f"extends: {SCENARIOS / 'bargaining' / 'baseline.yaml'}\n{extra}")
+    f.write_text(f"extends: {SCENARIOS / 'baseline.yaml'}\n{extra}")
     with pytest.raises(ScenarioError) as err:
         load(f)
-    assert field in str(err.value)
+    msg = str(err.value)
+    assert f"'{field}': no longer a parameter" in msg
+    assert replacement in msg
+    assert str(f) in msg
+    # The same from the command line's --set, on a file that has the section.
+    kind = next((k for k in ("pre_court", "in_court", "out_of_court") if k in extra), None)
+    base = load_scenario(SCENARIOS / f"{kind or 'baseline'}.yaml")
+    with pytest.raises(ScenarioError) as err:
+        base.with_overrides({field: 0.1})
+    assert f"'{field}': no longer a parameter" in str(err.value)
     assert replacement in str(err.value)
 
 
 def test_consent_needs_both_parties():
     from courtsim.model import CourtModel
 
-    sc = load_scenario(SCENARIOS / "bargaining" / "out_of_court.yaml")
+    sc = load_scenario(SCENARIOS / "out_of_court.yaml")
     m = CourtModel.from_scenario(sc.with_overrides({"horizon_days": 20}), seed=2)
     m.run()
     c = m.cases
@@ -213,15 +264,14 @@ def test_case_type_optimism_shifts_both_priors_of_that_type_only(sc):
     assert (a["merit"].fillna(-1) == b["merit"].fillna(-1)).all()
 
 
-def test_bargaining_can_be_switched_on_with_dotted_overrides(tmp_path):
-    # The section is left out of dumps while at its defaults; --set and sweeps must still
-    # reach it, and a typo inside it is named with the section's keys.
+def test_bargaining_sections_are_reached_by_dotted_overrides():
+    # --set and sweeps reach the section and per-type fields left at their defaults, and
+    # a typo inside the section is named with the section's keys.
     from tests.conftest import make_scenario
 
-    no_hazard = {"settle_hazard_per_month": 0.0}
-    sc = make_scenario(case_types={"general": no_hazard, "alimony": no_hazard})
-    on = sc.with_overrides({"bargaining.enabled": True, "case_types.general.p_uncontested": 0.5})
-    assert on.bargaining.enabled
+    sc = make_scenario()
+    on = sc.with_overrides({"bargaining.signal_sd": 0.8, "case_types.general.p_uncontested": 0.5})
+    assert on.bargaining.signal_sd == 0.8
     assert on.case_types["general"].p_uncontested == 0.5
     with pytest.raises(ScenarioError, match="known keys here: agreement_cost_share"):
-        sc.with_overrides({"bargaining.enabeld": True})
+        sc.with_overrides({"bargaining.signl_sd": 0.8})

@@ -12,7 +12,7 @@ from courtsim import ScenarioError, load_scenario, simulate
 from tests.cli.test_cli import assert_user_error, courtsim
 from tests.conftest import SCENARIOS, make_scenario
 
-NO_EXITS = {"p_returned": 0.0, "settle_hazard_per_month": 0.0, "withdraw_hazard_per_month": 0.0}
+NO_EXITS = {"p_returned": 0.0, "p_uncontested": 1.0, "withdraw_hazard_per_month": 0.0}
 
 
 def _steady(p_evidence: float):

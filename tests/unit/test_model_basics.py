@@ -37,12 +37,12 @@ def test_exact_oracle_two_filings_one_disposal_a_day():
                 "preliminary_hearing": False,  # decided on the papers: straight to the desk
                 "main_hearings": {"dist": "constant", "value": 0},
                 "p_returned": 0.0,
-                "settle_hazard_per_month": 0.0,
+                "p_uncontested": 1.0,  # nothing to bargain over: no settlement
                 "withdraw_hazard_per_month": 0.0,
             },
             "alimony": {
                 "share": 0.0,
-                "settle_hazard_per_month": 0.0,
+                "p_uncontested": 1.0,  # nothing to bargain over: no settlement
                 "preliminary_hearing": False,
                 "main_hearings": {"dist": "constant", "value": 0},
             },

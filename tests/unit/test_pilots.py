@@ -67,13 +67,15 @@ def test_channel_starting_after_the_horizon_equals_the_baseline(name):
     pd.testing.assert_frame_equal(base.cases, never.cases)
 
 
-@pytest.mark.parametrize("side", ["plaintiff", "defendant"])
-def test_consent_needs_both_parties(side):
-    sc = _short("combined", **{f"reconciliation.propensity_{side}": -10.0})
+def test_no_trust_no_referrals():
+    # A party that expects nothing from a conciliator or mediator still pays for the time
+    # the attempt takes: without trust, no one consents (each party, tests/unit/
+    # test_bargaining.py::test_consent_needs_both_parties).
+    sc = _short("combined", **{"reconciliation.trust_initial": 0.0, "reconciliation.trust_sd": 0.0})
     k = simulate(sc, seed=2).kpis
     for ch in ("pre_court", "conciliation", "mediation", "participatory"):
         assert k[f"referred_{ch}"] == 0, ch
-    # and with both willing, the same scenario does refer cases
+    # and with trust, the same scenario does refer cases
     k_ok = simulate(_short("combined"), seed=2).kpis
     assert k_ok["referred_conciliation"] > 0
     assert k_ok["referred_mediation"] > 0
@@ -144,10 +146,10 @@ def _paired(name_a, sc_a, sc_b, kpi, reps=6, seed=100):
     [
         ("conciliation.judges_per_court", 1, 3, "settled_conciliation"),
         ("mediators.public.per_court", 3, 15, "settled_mediation"),
-        ("reconciliation.propensity_defendant", 0.0, 0.3, "referred_mediation"),
+        ("reconciliation.trust_initial", 0.3, 0.8, "referred_mediation"),
     ],
 )
-def test_more_capacity_or_willingness_never_gives_fewer_settlements(key, low, high, kpi):
+def test_more_capacity_or_trust_never_gives_fewer_settlements(key, low, high, kpi):
     base = _short("combined", days=150)
     mean, se = _paired(key, base.with_overrides({key: low}), base.with_overrides({key: high}), kpi)
     # More of the lever must not lower the outcome beyond noise, and here it clearly raises it.
@@ -194,10 +196,17 @@ def test_trust_is_static_when_learning_is_off_and_follows_outcomes_when_on():
     still = simulate(_short("in_court", **{"reconciliation.trust_learning_rate": 0.0}), seed=6)
     assert (still.daily["mean_trust"] == still.daily["mean_trust"].iloc[0]).all()
     on = {"reconciliation.trust_learning_rate": 0.002}
-    good = simulate(_short("in_court", **on, **{"policies.0.p_settle": 0.95}), seed=6)
-    bad = simulate(_short("in_court", **on, **{"policies.0.p_settle": 0.05}), seed=6)
+    # Skilled conciliators (precise evaluations) settle nearly every attempt; unskilled ones,
+    # whose agreement is no cheaper than the parties' own, fail often.
+    skilled = {"conciliation.skill": 3.0}
+    unskilled = {"conciliation.skill": -5.0, "bargaining.facilitated_cost_factor": 1.0}
+    good = simulate(_short("in_court", **on, **skilled), seed=6)
+    bad = simulate(_short("in_court", **on, **unskilled), seed=6)
     start = still.daily["mean_trust"].iloc[0]
+    assert good.kpis["success_rate_conciliation"] > 0.9
+    assert bad.kpis["success_rate_conciliation"] < 0.7
     assert good.daily["mean_trust"].iloc[-1] > start + 0.05  # a run of successes raises it
-    assert bad.daily["mean_trust"].iloc[-1] < start - 0.05  # a run of failures lowers it
-    # and trust feeds back into consent: more referrals where trust rose
-    assert good.kpis["referred_conciliation"] > bad.kpis["referred_conciliation"]
+    assert bad.daily["mean_trust"].iloc[-1] < good.daily["mean_trust"].iloc[-1] - 0.2
+    # and trust feeds back into consent: where it rose, more parties agree to try
+    static = simulate(_short("in_court", **skilled), seed=6)
+    assert good.kpis["referred_conciliation"] > static.kpis["referred_conciliation"]

@@ -52,7 +52,7 @@ def test_check_flag_reports_a_missing_or_stale_file(tmp_path, capsys):
     [
         ("acceptance_working_days", Dist, "working days"),
         ("time_limit_days", int, "calendar days"),
-        ("settle_hazard_per_month", float, "per month"),
+        ("withdraw_hazard_per_month", float, "per month"),
         ("hours_per_day", float, "hours per day"),
         ("delay_cost_share_per_month", Dist, "share per month"),
         ("claim_value_kzt", Dist, "KZT (tenge)"),

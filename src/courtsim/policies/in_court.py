@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from courtsim.cases import Channel, Outcome, Stage
-from courtsim.litigants import consent, p_settle
 from courtsim.policies.base import Policy
 
 if TYPE_CHECKING:
@@ -21,12 +20,13 @@ class InCourt(Policy):
 
     Eligible claims are offered conciliation; where both parties consent the claim waits
     for a conciliation judge of its court, who triages waiting claims by their chance of
-    settling. Acceptance then takes up to ``conciliation.time_limit_working_days``. A
-    claim that settles is disposed by the conciliation judge; one that does not is
-    accepted and goes to a trial judge (never the conciliator). From ``start_day`` (to
-    ``end_day``) trial judges also promote settlement at every stage
-    (``trial_settlement_boost``); when the window closes the push stops, unless a later
-    in_court entry takes over with its own.
+    settling (how close the parties' expectations are). Acceptance then takes up to
+    ``conciliation.time_limit_working_days``. A claim that settles is disposed by the
+    conciliation judge; one that does not is accepted and goes to a trial judge (never the
+    conciliator). From ``start_day`` (to ``end_day``) trial judges also explain the likely
+    outcome at every held session (:meth:`SettlementTalks.set_push`, scaled by each judge's
+    promotion trait); when the window closes the push stops, unless a later in_court entry
+    is open.
     """
 
     channel = Channel.CONCILIATION
@@ -43,26 +43,10 @@ class InCourt(Policy):
     def on_filing(self, m: CourtModel) -> None:
         """Switch trial judges' push on or off, finish due conciliations, take new claims."""
         on = self.active()
-        if m.talks.enabled:
-            # Bargaining: the push is the judge explaining the likely outcome (negotiation).
-            if on != self._boost_on:
-                self._boost_on = on
-                others = (p for p in m.policies if p is not self and isinstance(p, InCourt))
-                m.talks.set_push(on or any(p.active() for p in others), self._type_ok)
-        elif on and not self._boost_on:
-            m.set_settlement_boost(
-                self.params.trial_settlement_boost,
-                self.params.trial_willingness_boost,
-                self._type_ok,
-            )
-            self._boost_on = True
-        elif not on and self._boost_on:
-            self._boost_on = False
-            # The window closed: judges stop pushing, unless a later in_court entry opens
-            # today (it sets its own boost, whichever of the two runs first).
+        if on != self._boost_on:
+            self._boost_on = on
             others = (p for p in m.policies if p is not self and isinstance(p, InCourt))
-            if not any(p.active() for p in others):
-                m.set_settlement_boost(1.0, 0.0, self._type_ok)
+            m.talks.set_push(on or any(p.active() for p in others), self._type_ok)
         self._finish(m)
         if self.active():
             self._take_new(m)
@@ -78,19 +62,12 @@ class InCourt(Policy):
         staffed = np.bincount(m.conciliators.court, minlength=len(m.court_names)) > 0
         new = new[staffed[c.court[new].astype(np.int64)]]
         offered = new[c.u_conc_offer[new] < self.params.p_offer]
-        if m.talks.enabled:
-            days = m.court_scenario.conciliation.dur_working_days.mean()
-            go = offered[m.talks.channel_consent(offered, 0.0, days)]
-        else:
-            go = offered[consent(m, offered, 0.0, m.willingness_boost[c.case_type[offered]])]
+        days = m.court_scenario.conciliation.dur_working_days.mean()
+        go = offered[m.talks.channel_consent(offered, 0.0, days)]
         if go.size:
             self.refer(go)
-            # Triage score, fixed at referral: the claim's chance of settling, or with
-            # bargaining how close the parties' expectations are.
-            if m.talks.enabled:
-                c.triage_score[go] = m.talks.closeness(go)
-            else:
-                c.triage_score[go] = p_settle(m, go, self.params.p_settle)
+            # Triage score, fixed at referral: how close the parties' expectations are.
+            c.triage_score[go] = m.talks.closeness(go)
 
     def _start_waiting(self, m: CourtModel) -> None:
         waiting = self.waiting((Stage.FILED,))
@@ -126,11 +103,8 @@ class InCourt(Policy):
         if due.size == 0:
             return
         skill = m.conciliators.skill[c.conciliator[due]]
-        if m.talks.enabled:
-            sd = np.full(due.size, m.talks.evaluation_sd("conciliation_judge"))
-            settled = m.talks.attempt(due, sd, skill)
-        else:
-            settled = c.u_conc_settle[due] < p_settle(m, due, self.params.p_settle, skill)
+        sd = np.full(due.size, m.talks.evaluation_sd("conciliation_judge"))
+        settled = m.talks.attempt(due, sd, skill)
         m.conciliators.release(c.conciliator[due])
         self.conclude(due, settled)
         m.dispose(due[settled], Outcome.SETTLED_CONCILIATION)

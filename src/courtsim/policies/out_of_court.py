@@ -9,7 +9,6 @@ import numpy as np
 import numpy.typing as npt
 
 from courtsim.cases import Channel, Outcome, Stage, stage_mask
-from courtsim.litigants import consent, p_settle
 from courtsim.policies.base import Policy
 
 if TYPE_CHECKING:
@@ -55,15 +54,10 @@ class OutOfCourt(Policy):
             new = act[stage_mask((Stage.AWAITING_HEARING, Stage.QUEUED))[c.stage[act]]]
             new = new[c.t_prep_end[new] == m.day]
         new = new[self.eligible(new) & ~c.started_mediation[new] & ~c.started_participatory[new]]
-        if m.talks.enabled:  # parties who have just agreed need no mediator
-            new = new[np.isinf(c.t_settle[new])]
+        new = new[np.isinf(c.t_settle[new])]  # parties who have just agreed need no mediator
         offered = new[c.u_med_offer[new] < self.params.p_offer]
-        if m.talks.enabled:
-            days = self.params.dur_mediation_working_days.mean()
-            go = offered[m.talks.channel_consent(offered, self.expected_fee_share(offered), days)]
-        else:
-            push = m.case_boosts(offered)[1]  # the trial judge's, if any
-            go = offered[consent(m, offered, self.expected_fee_share(offered), push)]
+        days = self.params.dur_mediation_working_days.mean()
+        go = offered[m.talks.channel_consent(offered, self.expected_fee_share(offered), days)]
         if go.size == 0:
             return
         lawyers = c.lawyer[go].all(axis=1)
@@ -116,15 +110,9 @@ class OutOfCourt(Policy):
             return
         part = c.active_channel[due] == Channel.PARTICIPATORY
         skill = np.where(part, 0.0, m.mediator_pool.skill[np.maximum(c.mediator[due], 0)])
-        if m.talks.enabled:
-            by_mediator = m.talks.mediator_evaluation_sd(np.maximum(c.mediator[due], 0))
-            sd = np.where(part, m.talks.evaluation_sd("participatory"), by_mediator)
-            settled = m.talks.attempt(due, sd, skill)
-        else:
-            p = np.empty(due.size)
-            p[part] = p_settle(m, due[part], self.params.p_settle_participatory, 0.0)
-            p[~part] = p_settle(m, due[~part], self.params.p_settle_mediation, skill[~part])
-            settled = c.u_med_settle[due] < p
+        by_mediator = m.talks.mediator_evaluation_sd(np.maximum(c.mediator[due], 0))
+        sd = np.where(part, m.talks.evaluation_sd("participatory"), by_mediator)
+        settled = m.talks.attempt(due, sd, skill)
         m.mediator_pool.release(np.where(part, -1, c.mediator[due]))
         self.conclude(due, settled)
         m.dispose(due[settled & part], Outcome.SETTLED_PARTICIPATORY)

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from courtsim.cases import Channel, Outcome, Stage
-from courtsim.litigants import consent, p_settle
 from courtsim.policies.base import Policy
 
 if TYPE_CHECKING:
@@ -46,18 +45,15 @@ class PreCourt(Policy):
         idx = new[self.eligible(new)]
         if idx.size == 0:
             return
-        if m.talks.enabled:
-            # Before filing the parties weigh the whole court process against trying.
-            sessions = m.hearing.has_preliminary[c.case_type[idx]] + c.n_main[idx].astype(float)
-            agree = m.talks.channel_consent(
-                idx,
-                self.expected_fee_share(idx),
-                p.dur_working_days.mean(),
-                filed=False,
-                sessions=sessions,
-            )
-        else:
-            agree = consent(m, idx, self.expected_fee_share(idx))
+        # Before filing the parties weigh the whole court process against trying.
+        sessions = m.hearing.has_preliminary[c.case_type[idx]] + c.n_main[idx].astype(float)
+        agree = m.talks.channel_consent(
+            idx,
+            self.expected_fee_share(idx),
+            p.dur_working_days.mean(),
+            filed=False,
+            sessions=sessions,
+        )
         if p.mandatory:
             skip = c.u_pre_offer[idx] < p.p_skip_mandatory
             c.skipped_pretrial[idx[skip]] = True
@@ -92,12 +88,8 @@ class PreCourt(Policy):
         if due.size == 0:
             return
         skill = m.mediator_pool.skill[c.mediator[due]]
-        if m.talks.enabled:
-            sd = m.talks.mediator_evaluation_sd(c.mediator[due])
-            settled = m.talks.attempt(due, sd, skill, filed=False) & c.pre_court_consent[due]
-        else:
-            p = p_settle(m, due, self.params.p_settle, skill) * c.pre_court_consent[due]
-            settled = c.u_pre_settle[due] < p
+        sd = m.talks.mediator_evaluation_sd(c.mediator[due])
+        settled = m.talks.attempt(due, sd, skill, filed=False) & c.pre_court_consent[due]
         m.mediator_pool.release(c.mediator[due])
         self.conclude(due, settled)
         done = due[settled]
