@@ -162,11 +162,23 @@ def _lever_boxes(levers):
 
 
 @pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("scenario", ["combined.yaml", "bargaining/combined.yaml"])
+@pytest.mark.parametrize("scenario", ["baseline.yaml", "combined.yaml"])
 def test_dashboard_levers_and_channels_show_in_the_language(lang, scenario):
-    from courtsim.dashboard.layout import lever_panel
-    from courtsim.dashboard.levers import CHANNEL_NAMES, LABELS, NOT_BARGAINING, TOOLTIPS
+    from courtsim.dashboard.layout import lever_controls, lever_panel
+    from courtsim.dashboard.levers import (
+        CHANNEL_NAMES,
+        LABELS,
+        NOT_BARGAINING,
+        TOOLTIPS,
+        levers_for,
+    )
     from courtsim.scenario import load_scenario
+    from tests.dashboard.test_levers import _with_switch
+
+    def _old():
+        from courtsim.scenario import Scenario
+
+        return _with_switch(Scenario.model_json_schema())
 
     english = {*LABELS.values(), *CHANNEL_NAMES.values(), *TOOLTIPS.values(), NOT_BARGAINING}
     with language(lang):
@@ -184,10 +196,12 @@ def test_dashboard_levers_and_channels_show_in_the_language(lang, scenario):
         assert tooltip not in english, f"{lang}: tooltip of {shown} left in English"
         assert CYRILLIC.search(tooltip), (lang, tooltip)
         assert _english_words(tooltip) == [], (lang, tooltip)
+    # the note over greyed levers (a schema that still switches bargaining off), translated
     notes = [c for c in levers if c not in boxes]
-    if scenario == "combined.yaml":  # settles by the hazard: the bargaining levers are greyed
-        assert len(notes) == 1
-        assert any("disabled" in str(b.className) for b in boxes)
+    with language(lang):
+        notes += lever_controls(levers_for(load_scenario(ROOT / "scenarios" / scenario), _old()))
+    notes = [c for c in notes if "lever-note" in str(getattr(c, "className", ""))]
+    assert notes
     for note in notes:
         for text in _strings(note):
             assert text not in english

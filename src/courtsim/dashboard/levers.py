@@ -51,8 +51,8 @@ LEVER_KEYS: tuple[str, ...] = (
 )
 
 #: Levers that act only through the parties' bargaining: shown greyed out, with a note, in
-#: a scenario whose ``bargaining.enabled`` is off (a schema without that switch has only
-#: the bargaining model, and they are always live).
+#: a scenario whose ``bargaining.enabled`` is off, for a schema that still has that switch
+#: (since issue 10 it has not: bargaining is the only model, and they are always live).
 BARGAINING_PREFIX = "bargaining."
 BARGAINING_SWITCH = "bargaining.enabled"
 
@@ -122,8 +122,8 @@ TOOLTIPS: dict[str, str] = {
     ),
     "bargaining.agreement_cost_share": N_(
         "Each party's cost of negotiating and drawing up an agreement on its own, as a share "
-        "of the claim. Fitted to 0.2 in the bargaining baseline (the share settled before "
-        "the pilots: 2-5%); plausible range 0 to 0.3."
+        "of the claim. Fitted to 0.2 in the baseline (the share settled before the pilots: "
+        "2-5%); range 0.1 to 0.3."
     ),
     "bargaining.facilitated_cost_factor": N_(
         "The share of the cost of agreeing that is left when a conciliator, a mediator or "
@@ -163,8 +163,7 @@ TOOLTIPS: dict[str, str] = {
 #: Said once above the bargaining levers when the scenario does not bargain.
 NOT_BARGAINING = N_(
     "This scenario's settlements come from hand-set rates, not from the parties' "
-    "bargaining: the greyed levers take effect in a bargaining scenario "
-    "(scenarios/bargaining/)."
+    "bargaining: the greyed levers take effect when its bargaining is switched on."
 )
 
 CHANNEL_NAMES: dict[str, str] = {
@@ -180,8 +179,8 @@ CHANNEL_NAMES: dict[str, str] = {
 #:   up to 20 points (schema: -1 to 1);
 #: - lawyer's fee per session, noise of a session's signal, facilitated cost factor: the
 #:   ranges their descriptions give (src/courtsim/params_bargaining.py);
-#: - cost of agreeing: 0 to 0.3, covering its description's 0-0.03 and the screen's
-#:   0.1-0.3 around the value fitted in scenarios/bargaining/baseline.yaml (0.2);
+#: - cost of agreeing: its description's 0.1-0.3, around the value fitted in
+#:   scenarios/baseline.yaml (0.2);
 #: - skills: -1 to 1, a provider's evaluation between about a third and three times as
 #:   precise as its kind's average (exp(skill); assumption: the schema's -5 to 5 would be
 #:   150 times).
@@ -189,7 +188,7 @@ PLAUSIBLE: dict[str, tuple[float, float]] = {
     "litigants.optimism_mean": (0.0, 0.2),
     "bargaining.lawyer_fee_share_per_session": (0.01, 0.05),
     "bargaining.signal_sd": (0.6, 2.4),
-    "bargaining.agreement_cost_share": (0.0, 0.3),
+    "bargaining.agreement_cost_share": (0.1, 0.3),
     "bargaining.facilitated_cost_factor": (0.1, 0.5),
     **dict.fromkeys(PROVIDERS, (-1.0, 1.0)),
 }
