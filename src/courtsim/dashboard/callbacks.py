@@ -61,7 +61,9 @@ def register_callbacks(app: dash.Dash, ctx: AppContext) -> None:
 
 def _language(app: dash.Dash, ctx: AppContext) -> None:
     """The language switch: the page's texts, and the open results drawn again."""
-    texts = ["title", "sub", "lang_label", "tab_explorer", "tab_comparison", "tab_sweep"]
+    texts = [
+        "title", "sub", "lang_label", "tab_explorer", "tab_comparison", "tab_sweep", "tab_decisions",
+    ]  # fmt: skip
 
     @app.callback(
         Output("header-title", "children"),
@@ -70,6 +72,7 @@ def _language(app: dash.Dash, ctx: AppContext) -> None:
         Output("tab-explorer", "label"),
         Output("tab-comparison", "label"),
         Output("tab-sweep", "label"),
+        Output("tab-decisions", "label"),
         Input("lang", "value"),
         prevent_initial_call=True,
     )

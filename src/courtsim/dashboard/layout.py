@@ -37,6 +37,7 @@ TAB_LABELS: dict[str, str] = {
     "explorer": N_("Scenario explorer"),
     "comparison": N_("Pilot comparison"),
     "sweep": N_("Sweep viewer"),
+    "decisions": N_("Decisions"),
 }
 #: The page's title and subtitle.
 HEADER = (
