@@ -112,3 +112,32 @@ def test_errors_and_tooltips_in_russian_and_kazakh(dashboard, tmp_path):
                 assert _english_words(text) == [], (lang, text)
             upload_text = driver.find_element(By.ID, "ex-upload-text").text
             assert CYRILLIC.search(upload_text), upload_text
+
+
+def test_region_selector_in_the_browser(results_root, tmp_path):
+    import yaml
+
+    from tests.dashboard.browser import choose
+    from tests.dashboard.test_region_map import _small_regions
+
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    (folder / "regions.yaml").write_text(yaml.safe_dump(_small_regions().as_dict()))
+    app = create_app(results_dir=results_root, scenarios_dir=folder, workers=0, warm=False)
+    with serve(app) as url, chromium(tmp_path) as driver:
+        driver.get(url)
+        wait(driver, EC.element_to_be_clickable((By.ID, "ex-run")))
+        assert not driver.find_element(By.ID, "ex-region-box").is_displayed()  # before a run
+        set_input(driver, driver.find_element(By.ID, "ex-reps"), "2")
+        whole = run_and_wait(driver, None)
+        wait(driver, lambda d: d.find_element(By.ID, "ex-region-box").is_displayed())
+        choose(driver, "ex-region", "astana", "Astana")
+        wait(driver, lambda d: "Astana:" in d.find_element(By.ID, "ex-region-note").text)
+        wait(driver, lambda d: card(d, "disposition_time_days") != whole)  # Astana's own KPIs
+        astana = card(driver, "disposition_time_days")
+        driver.find_element(By.CSS_SELECTOR, "#lang input[value='ru']").click()
+        wait(driver, lambda d: "Астана:" in d.find_element(By.ID, "ex-region-note").text)
+        assert card(driver, "disposition_time_days").split()[0] == astana.split()[0].replace(
+            ".", ","
+        )
+        assert driver.find_element(By.ID, "ex-region-value").text == "Астана"
