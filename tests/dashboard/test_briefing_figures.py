@@ -215,15 +215,15 @@ def test_sweep_report_draws_every_kpi():
     assert len(figs) == more["metric"].nunique() > 4 - 2
 
 
-def test_propensity_sliders_span_a_plausible_range():
-    sc = make_scenario(reconciliation={"propensity_plaintiff": 0.15})
+def test_optimism_slider_spans_a_plausible_range():
+    sc = make_scenario(litigants={"optimism_mean": 0.15})
     lv = {x.key: x for x in levers_for(sc)}
-    p = lv["reconciliation.propensity_plaintiff"]
+    p = lv["litigants.optimism_mean"]
     assert p.control == "slider"
-    assert (p.minimum, p.maximum) == (-0.5, 0.5)
+    assert (p.minimum, p.maximum) == (0.0, 0.2)  # the schema allows -1 to 1
     assert p.value == 0.15
-    far = make_scenario(reconciliation={"propensity_plaintiff": 2.0})
-    assert {x.key: x for x in levers_for(far)}["reconciliation.propensity_plaintiff"].maximum == 2.0
+    far = make_scenario(litigants={"optimism_mean": 0.5})
+    assert {x.key: x for x in levers_for(far)}["litigants.optimism_mean"].maximum == 0.5
 
 
 def test_explorer_warmup():

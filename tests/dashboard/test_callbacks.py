@@ -292,6 +292,7 @@ def test_the_server_answers_after_malformed_requests(app):
         [
             {"id": "sw-path", "property": "value", "value": "../../etc/passwd"},
             {"id": "token", "property": "data", "value": "t"},
+            {"id": "lang", "property": "value", "value": "en"},
         ],
         changed=1,
     )

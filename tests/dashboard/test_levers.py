@@ -1,7 +1,14 @@
+import copy
+import json
+import re
+
 import pytest
 
+from courtsim import load_scenario
 from courtsim.dashboard.levers import (
     LEVER_KEYS,
+    PLAUSIBLE,
+    TOOLTIPS,
     apply_levers,
     channel_types,
     channels_on,
@@ -9,7 +16,7 @@ from courtsim.dashboard.levers import (
 )
 from courtsim.errors import ScenarioError
 from courtsim.scenario import Scenario
-from tests.conftest import make_scenario
+from tests.conftest import SCENARIOS, make_scenario
 
 
 def test_bounds_come_from_the_schema():
@@ -46,19 +53,116 @@ def test_pilot_levers_appear_with_their_schema_bounds():
     assert [k for k in LEVER_KEYS if k in levers] == list(levers)
 
 
-def test_bargaining_scenarios_offer_no_lever_they_would_refuse():
-    from courtsim import load_scenario
-    from courtsim.dashboard.levers import REPLACED_BY_BARGAINING
-    from tests.conftest import SCENARIOS
+BARGAINING_LEVERS = {
+    "litigants.optimism_mean",
+    "bargaining.lawyer_fee_share_per_session",
+    "bargaining.signal_sd",
+    "bargaining.agreement_cost_share",
+    "bargaining.facilitated_cost_factor",
+}
+#: The old settlement dials (issue 10 removes them from the schema).
+DIALS = re.compile(
+    r"settle_hazard|settlement_boost|willingness_boost|p_settle|propensity|trust_weight|optimism_gap"
+)
 
-    sc = load_scenario(SCENARIOS / "bargaining" / "combined.yaml")
-    keys = {lv.key for lv in levers_for(sc)}
-    assert not keys & REPLACED_BY_BARGAINING
-    assert "judges.count" in keys
-    # The hazard scenarios keep them, and every lever shown can be applied as offered.
-    assert {lv.key for lv in levers_for(make_scenario())} >= REPLACED_BY_BARGAINING
-    changed = apply_levers(sc, {lv.key: lv.value for lv in levers_for(sc)})
-    assert changed.bargaining.enabled
+
+def _loads(path) -> bool:
+    try:
+        load_scenario(path)
+    except ScenarioError:  # a shipped file others are still moving off the dials
+        return False
+    return True
+
+
+#: The bargaining scenarios: scenarios/bargaining/ before issue 10, every shipped one since
+#: (those that validate; the dashboard skips the others too).
+BARGAINING_SCENARIOS = sorted((SCENARIOS / "bargaining").glob("*.yaml")) or [
+    p for p in sorted(SCENARIOS.glob("*.yaml")) if _loads(p)
+]
+
+
+@pytest.mark.parametrize("path", BARGAINING_SCENARIOS, ids=lambda p: p.stem)
+def test_bargaining_scenarios_get_live_bargaining_levers_that_apply(path):
+    sc = load_scenario(path)
+    levers = {lv.key: lv for lv in levers_for(sc)}
+    assert set(levers) >= BARGAINING_LEVERS | {"judges.count"}
+    assert not any(DIALS.search(k) for k in levers)
+    assert not any(lv.disabled for lv in levers.values())
+    for key in BARGAINING_LEVERS:
+        lv = levers[key]
+        lo, hi = PLAUSIBLE[key]
+        assert lv.control == "slider", key
+        assert (lv.minimum, lv.maximum) == (min(lo, lv.value), max(hi, lv.value)), key
+        assert lv.tooltip in TOOLTIPS.values(), key
+    # every lever as offered applies; the upper end of each bargaining range reaches the scenario
+    assert apply_levers(sc, {k: lv.value for k, lv in levers.items()}) == sc
+    top = apply_levers(sc, {k: levers[k].maximum for k in BARGAINING_LEVERS})
+    for key in BARGAINING_LEVERS:
+        section, field = key.split(".")
+        assert getattr(getattr(top, section), field) == levers[key].maximum, key
+
+
+def _with_switch(schema: dict) -> dict:
+    """The schema as it was before issue 10: bargaining behind ``bargaining.enabled``."""
+    old = copy.deepcopy(schema)
+    props = old["$defs"]["Bargaining"]["properties"]
+    props.setdefault("enabled", {"type": "boolean", "default": False, "title": "Enabled"})
+    return old
+
+
+def test_no_settlement_dial_is_offered_and_a_switched_off_bargaining_greys_its_levers():
+    assert not [k for k in LEVER_KEYS if DIALS.search(k)]
+    levers = {lv.key: lv for lv in levers_for(make_scenario())}
+    assert not any(DIALS.search(k) for k in levers)
+    if "enabled" not in Scenario.model_json_schema()["$defs"]["Bargaining"]["properties"]:
+        assert not any(lv.disabled for lv in levers.values())  # bargaining is the only model
+    old = {
+        lv.key: lv
+        for lv in levers_for(make_scenario(), schema=_with_switch(Scenario.model_json_schema()))
+    }
+    assert all(old[k].disabled for k in BARGAINING_LEVERS if k.startswith("bargaining."))
+    assert not old["litigants.optimism_mean"].disabled  # optimism acts in both models
+    assert not old["judges.count"].disabled
+    # an unchanged bargaining lever leaves the section out, so the run is the same run
+    same = apply_levers(make_scenario(), {k: lv.value for k, lv in levers.items()})
+    assert same.content_hash() == make_scenario().content_hash()
+
+
+def _without_dials(schema: dict) -> dict:
+    slim = copy.deepcopy(schema)
+    for d in slim["$defs"].values():
+        props = d.get("properties", {})
+        for name in [n for n in props if DIALS.search(n)]:
+            del props[name]
+        if "required" in d:
+            d["required"] = [n for n in d["required"] if not DIALS.search(n)]
+    return slim
+
+
+def test_levers_do_not_need_the_dial_fields():
+    slim = _without_dials(Scenario.model_json_schema())
+    assert "propensity_plaintiff" not in json.dumps(slim["$defs"]["Reconciliation"])
+    sc = load_scenario(BARGAINING_SCENARIOS[0].parent / "combined.yaml")
+    full = [lv.key for lv in levers_for(sc)]
+    assert [lv.key for lv in levers_for(sc, schema=slim)] == full
+    out = apply_levers(sc, {"bargaining.signal_sd": 0.8, "judges.count": 30}, schema=slim)
+    assert (out.bargaining.signal_sd, out.judges.count) == (0.8, 30)
+
+
+def test_skill_levers_only_where_there_are_such_providers():
+    plain = {lv.key for lv in levers_for(make_scenario())}
+    assert not {k for k in plain if k.endswith(".skill")}
+    sc = make_scenario(
+        conciliation={"judges_per_court": 1}, mediators={"professional": {"per_court": 2}}
+    )
+    levers = {lv.key: lv for lv in levers_for(sc)}
+    assert {k for k in levers if k.endswith(".skill")} == {
+        "conciliation.skill",
+        "mediators.professional.skill",
+    }
+    assert (levers["conciliation.skill"].minimum, levers["conciliation.skill"].maximum) == (-1, 1)
+    far = make_scenario(conciliation={"judges_per_court": 1, "skill": 2.5})
+    assert {lv.key: lv for lv in levers_for(far)}["conciliation.skill"].maximum == 2.5
 
 
 def test_apply_levers_validates_and_coerces():

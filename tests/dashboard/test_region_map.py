@@ -170,3 +170,39 @@ def test_explorer_shows_the_map_for_a_regional_scenario_only(tiny_reps):
     assert len(out["regions"].layout.shapes) == 20
     hidden = draw_replications(tiny_reps)
     assert hidden["regions_style"] == {"display": "none"}
+
+
+def test_the_explorer_shows_one_region_or_all(tiny_reps, tmp_path):
+    from courtsim.dashboard import relabel
+    from courtsim.dashboard.context import AppContext
+    from courtsim.dashboard.explorer_regions import region_view
+    from courtsim.i18n import language
+    from tests.unit.test_i18n import _strings
+
+    reps = LiveRunner(workers=0).run({"regions": _small_regions()}, 2, seed=1)
+    out = draw_replications(reps)
+    assert out["region_style"] == {}
+    values = [o["value"] for o in out["region_options"]]
+    assert values[0] == "all"
+    assert set(values[1:]) == set(TILES)
+    assert draw_replications(tiny_reps)["region_style"] == {"display": "none"}  # one court
+
+    # one region's cards are that region's KPIs, not the whole's
+    one = region_view(reps, "astana")
+    means = reps.regions[reps.regions["region"] == "astana"].groupby("metric")["value"].mean()
+    card = {c.children[1].id: c for c in one["cards"]}["card-clearance_rate"]
+    shown = float(_strings(card.children[1])[0].replace(",", ""))
+    assert shown == pytest.approx(means["clearance_rate"], abs=0.051)
+    whole = reps.summary.set_index("metric")["mean"]["clearance_rate"]
+    assert abs(means["clearance_rate"] - whole) > 0.05  # so the check tells them apart
+    assert region_view(reps, "all") is None
+    assert region_view(reps, "atlantis") is None
+
+    # a language switch keeps the region, and names it in the language
+    ctx = AppContext(results_root=tmp_path, scenarios={}, runner=LiveRunner(workers=0))
+    view = ctx.views.put("page:ex:r", reps)
+    ru = relabel.redraw(ctx, view, "ru", "ex", shown=None, region="astana")
+    assert "Астана" in _strings(ru["region_note"])[0]
+    assert ru["region_options"][0]["label"] == "Все регионы"
+    with language("kk"):
+        assert relabel.show_region(ctx, view, "kk", "all")["region_note"] == ""

@@ -141,24 +141,168 @@ def test_dashboard_levers_and_channels_are_catalog_messages():
         assert msg in source, f"{msg!r} is not marked for the catalog"
 
 
-@pytest.mark.parametrize("lang", LANGS)
-def test_dashboard_levers_and_channels_show_in_the_language(lang):
-    from courtsim.dashboard.layout import lever_panel
-    from courtsim.dashboard.levers import CHANNEL_NAMES, LABELS
-    from courtsim.scenario import load_scenario
+CYRILLIC = re.compile("[А-Яа-яӘәҒғҚқҢңӨөҰұҮүҺһІі]")
 
-    english = {*LABELS.values(), *CHANNEL_NAMES.values()}
+
+def _english_words(text: str) -> list[str]:
+    """English words left in a text, leaving out what is quoted or code (keys, files, values)."""
+    text = re.sub(r"«[^»]*»|'[^']*'|`[^`]*`|\([^()]*[._][^()]*\)", " ", text)
+    text = re.sub(r"\S*[._/]\S*", " ", text)  # dotted keys, file names, paths
+    allowed = {"YAML", "UTF", "base64", "KB", "true", "false", "CEPEJ", "CPC", "Brown", "Ayres"}
+    return [w for w in re.findall(r"\b[a-zA-Z]{3,}\b", text) if w not in allowed]
+
+
+def _lever_boxes(levers):
+    return [
+        c
+        for c in levers
+        if str(getattr(c, "className", "")).startswith("lever ")
+        or getattr(c, "className", "") == "lever"
+    ]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("scenario", ["baseline.yaml", "combined.yaml"])
+def test_dashboard_levers_and_channels_show_in_the_language(lang, scenario):
+    from courtsim.dashboard.layout import lever_controls, lever_panel
+    from courtsim.dashboard.levers import (
+        CHANNEL_NAMES,
+        LABELS,
+        NOT_BARGAINING,
+        TOOLTIPS,
+        levers_for,
+    )
+    from courtsim.scenario import load_scenario
+    from tests.dashboard.test_levers import _with_switch
+
+    def _old():
+        from courtsim.scenario import Scenario
+
+        return _with_switch(Scenario.model_json_schema())
+
+    english = {*LABELS.values(), *CHANNEL_NAMES.values(), *TOOLTIPS.values(), NOT_BARGAINING}
     with language(lang):
-        levers, options, _on, _style = lever_panel(
-            load_scenario(ROOT / "scenarios" / "combined.yaml")
-        )
-    labels = [s for lv in levers for s in _strings(lv.children[0])]
-    assert len(levers) >= 8
-    shown = [s for s in labels if s.strip(": ")]
-    assert shown, "no lever label"
-    for text in shown:
-        assert text not in english, f"{lang}: lever label {text!r} left in English"
-        assert re.search("[А-Яа-яӘәҒғҚқҢңӨөҰұҮүҺһІі]", text), (lang, text)
+        levers, options, _on, _style = lever_panel(load_scenario(ROOT / "scenarios" / scenario))
+    boxes = _lever_boxes(levers)
+    assert len(boxes) >= 12
+    for box in boxes:
+        label, tooltip = box.children[0], box.title
+        shown = [s for s in _strings(label) if s.strip(": ")]
+        assert shown, "no lever label"
+        for text in shown:
+            assert text not in english, f"{lang}: lever label {text!r} left in English"
+            assert CYRILLIC.search(text), (lang, text)
+        # the tooltip: a catalog message in the language, no English sentence left
+        assert tooltip not in english, f"{lang}: tooltip of {shown} left in English"
+        assert CYRILLIC.search(tooltip), (lang, tooltip)
+        assert _english_words(tooltip) == [], (lang, tooltip)
+    # the note over greyed levers (a schema that still switches bargaining off), translated
+    notes = [c for c in levers if c not in boxes]
+    with language(lang):
+        notes += lever_controls(levers_for(load_scenario(ROOT / "scenarios" / scenario), _old()))
+    notes = [c for c in notes if "lever-note" in str(getattr(c, "className", ""))]
+    assert notes
+    for note in notes:
+        for text in _strings(note):
+            assert text not in english
+            assert CYRILLIC.search(text), (lang, text)
     assert len(options) == 3
     for opt in options:
         assert opt["label"] not in english, (lang, opt)
+
+
+def _upload(text: bytes) -> str:
+    import base64
+
+    return "data:application/x-yaml;base64," + base64.b64encode(text).decode()
+
+
+def _bad_inputs(tmp_path):
+    """Messages the explorer shows for bad uploads and impossible levers, days and runs."""
+    import yaml
+
+    from courtsim.dashboard import handlers as H
+    from courtsim.dashboard.context import AppContext
+    from courtsim.dashboard.live import LiveRunner
+    from courtsim.scenario import load_scenario
+
+    combined = load_scenario(ROOT / "scenarios" / "combined.yaml")
+    regions = load_scenario(ROOT / "scenarios" / "kz_regions_2024.yaml")
+    ctx = AppContext(
+        results_root=tmp_path,
+        scenarios={"combined": combined, "regions": regions},
+        runner=LiveRunner(workers=0),
+    )
+    data = combined.as_dict()
+    uploads = {
+        "syntax": b"name: x\n  judges: [1,\n",
+        "unknown key": yaml.safe_dump({**data, "judgez": {"count": 3}}).encode(),
+        "out of range": yaml.safe_dump(
+            {**data, "judges": {**data["judges"], "count": -3}}
+        ).encode(),
+        "wrong type": yaml.safe_dump({**data, "horizon_days": "a year"}).encode(),
+        "extends": b"extends: baseline.yaml\n",
+        "not utf-8": b"name: \xff\xfe\n",
+        "too large": b"#" * 70_000,
+        "a sum": yaml.safe_dump(
+            {**data, "case_types": {k: {**v, "share": 0.5} for k, v in data["case_types"].items()}}
+        ).encode(),
+    }
+    out = {}
+    for what, raw in uploads.items():
+        out[f"upload: {what}"] = H.select_scenario(
+            ctx, "ex-upload", None, _upload(raw), "bad.yaml"
+        )["message"]
+    src = {"shipped": "combined"}
+    channels = [p["type"] for p in data["policies"]]
+
+    def run(values, days=365, reps=2, chans=channels):
+        ids = [{"type": "lever", "key": k} for k in values]
+        return H.run_explorer(ctx, "t", src, ids, list(values.values()), chans, days, reps, 1)[
+            "status"
+        ]
+
+    out["lever: below its minimum"] = run({"judges.count": 0})
+    out["lever: not whole"] = run({"judges.count": 2.5})
+    out["lever: not a number"] = run({"judges.count": "many"})
+    regions = {"shipped": "regions"}  # 20 courts: 5 judges are too few
+    ids = [{"type": "lever", "key": "judges.count"}]
+    out["lever: fewer judges than courts"] = H.run_explorer(
+        ctx, "t", regions, ids, [5], None, 365, 2, 1
+    )["status"]
+    out["lever: no such mediators"] = run(
+        {f"mediators.{k}.per_court": 0 for k in ("retired_judge", "professional", "public")}
+    )
+    out["days: not a number"] = run({}, days="soon")
+    out["days: too few"] = run({}, days=0)
+    out["replications: too many"] = run({}, reps=99)
+    out["run: too large"] = run({}, days=3650, reps=20)
+    out["no scenario"] = H.run_explorer(ctx, "t", None, [], [], [], 365, 2, 1)["status"]
+    return out
+
+
+def test_dashboard_errors_are_the_command_lines_in_english(tmp_path):
+    shown = {k: _strings(v)[0] for k, v in _bad_inputs(tmp_path).items()}
+    assert "not valid YAML at line" in shown["upload: syntax"]
+    assert "unknown key" in shown["upload: unknown key"]
+    assert "Fix the value(s) and run `courtsim validate` again" in shown["upload: out of range"]
+    assert (
+        "judges.count (5) is smaller than the number of courts (20)"
+        in shown["lever: fewer judges than courts"]
+    )
+    assert "must be a whole number" in shown["lever: not whole"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_dashboard_errors_show_in_the_language(lang, tmp_path):
+    with language(lang):
+        shown = {k: _strings(v) for k, v in _bad_inputs(tmp_path).items()}
+    for what, texts in shown.items():
+        assert len(texts) == 1, (what, texts)
+        text = texts[0]
+        assert CYRILLIC.search(text), (lang, what, text)
+        assert _english_words(text) == [], (lang, what, text)
+    assert "judges.count" in shown["upload: out of range"][0]  # the field is named as written
+    assert "-3" in shown["upload: out of range"][0]
+    assert "judgez" in shown["upload: unknown key"][0]
+    assert "(20)" in shown["lever: fewer judges than courts"][0]

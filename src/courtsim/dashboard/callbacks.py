@@ -13,9 +13,11 @@ import dash
 from dash import ALL, Input, Output, State, callback_context, no_update
 
 from courtsim.dashboard import handlers as H
+from courtsim.dashboard import relabel
 from courtsim.dashboard.context import AppContext
 from courtsim.dashboard.decisions_tab import register_decision_callbacks
 from courtsim.dashboard.layout import channel_options
+from courtsim.dashboard.layout import upload_text as layout_upload_text
 from courtsim.i18n import LANGS, _, language
 
 
@@ -59,7 +61,9 @@ def register_callbacks(app: dash.Dash, ctx: AppContext) -> None:
 
 def _language(app: dash.Dash, ctx: AppContext) -> None:
     """The language switch: the page's texts, and the open results drawn again."""
-    texts = ["title", "sub", "lang_label", "tab_explorer", "tab_comparison", "tab_sweep"]
+    texts = [
+        "title", "sub", "lang_label", "tab_explorer", "tab_comparison", "tab_sweep", "tab_decisions",
+    ]  # fmt: skip
 
     @app.callback(
         Output("header-title", "children"),
@@ -68,6 +72,7 @@ def _language(app: dash.Dash, ctx: AppContext) -> None:
         Output("tab-explorer", "label"),
         Output("tab-comparison", "label"),
         Output("tab-sweep", "label"),
+        Output("tab-decisions", "label"),
         Input("lang", "value"),
         prevent_initial_call=True,
     )
@@ -81,6 +86,17 @@ def _language(app: dash.Dash, ctx: AppContext) -> None:
         prevent_initial_call=True,
     )
     def texts_(lang: Any, ids: list[dict[str, Any]]) -> list[str]:
+        with _language_of(lang):
+            return [_(str(i["msg"])) for i in ids]
+
+    @app.callback(
+        Output({"type": "i18n-title", "msg": ALL, "n": ALL}, "title"),
+        Input("lang", "value"),
+        State({"type": "i18n-title", "msg": ALL, "n": ALL}, "id"),
+        prevent_initial_call=True,
+    )
+    def titles(lang: Any, ids: list[dict[str, Any]]) -> list[str]:
+        # the levers' tooltips (their boxes' titles)
         with _language_of(lang):
             return [_(str(i["msg"])) for i in ids]
 
@@ -99,17 +115,27 @@ def _language(app: dash.Dash, ctx: AppContext) -> None:
 def _redraw(
     app: dash.Dash, ctx: AppContext, prefix: str, outs: list[str], ids: list[tuple[str, str]]
 ) -> None:
+    # the explorer's region selector: a region's cards and table stay on a switch
+    region = [State("ex-region", "value")] if prefix == "ex" else []
+
     @app.callback(
         *[Output(i, prop, allow_duplicate=True) for i, prop in ids],
+        Output(f"{prefix}-drawn", "data", allow_duplicate=True),
         Input("lang", "value"),
         State(f"{prefix}-view", "data"),
+        State(f"{prefix}-drawn", "data"),
+        *region,
         prevent_initial_call=True,
     )
-    def redraw(lang: Any, view: Any) -> tuple[Any, ...]:
-        return _outputs(H.redraw(ctx, view, lang, prefix), outs)
+    def redraw(lang: Any, view: Any, shown: Any, *chosen: Any) -> tuple[Any, ...]:
+        out = relabel.redraw(ctx, view, lang, prefix, shown, *chosen)
+        return _outputs(out, [*outs, "drawn"])
 
 
-_EX_DRAWN = ["cards", "pending", "ttd", "channels_fig", "util", "regions", "regions_style", "table"]
+_EX_DRAWN = [
+    "cards", "pending", "ttd", "channels_fig", "util", "regions", "regions_style", "table",
+    "region_options", "region_style", "region_note",
+]  # fmt: skip
 _EX_IDS = [
     ("ex-cards", "children"),
     ("ex-pending", "figure"),
@@ -119,6 +145,9 @@ _EX_IDS = [
     ("ex-regions", "figure"),
     ("ex-regions-box", "style"),
     ("ex-table", "children"),
+    ("ex-region", "options"),
+    ("ex-region-box", "style"),
+    ("ex-region-note", "children"),
 ]
 _CMP_DRAWN = ["sentences", "diff", "pending", "channels", "util", "table"]
 _CMP_IDS = [
@@ -168,6 +197,15 @@ def _explorer(app: dash.Dash, ctx: AppContext) -> None:
             return _outputs(H.select_scenario(ctx, _trigger(), name, contents, filename), names)
 
     @app.callback(
+        Output("ex-upload-text", "children"),
+        Input("lang", "value"),
+        prevent_initial_call=True,
+    )
+    def upload_text(lang: Any) -> Any:
+        with _language_of(lang):
+            return layout_upload_text(ctx)
+
+    @app.callback(
         Output("ex-channels", "options", allow_duplicate=True),
         Input("lang", "value"),
         prevent_initial_call=True,
@@ -177,12 +215,14 @@ def _explorer(app: dash.Dash, ctx: AppContext) -> None:
         with _language_of(lang):
             return channel_options()
 
-    outs = ["view", "status", *_EX_DRAWN]
+    outs = ["view", "status", *_EX_DRAWN, "drawn", "region"]
 
     @app.callback(
         Output("ex-view", "data"),
         Output("ex-status", "children"),
         *[Output(i, prop) for i, prop in _EX_IDS],
+        Output("ex-drawn", "data"),
+        Output("ex-region", "value"),
         Input("ex-run", "n_clicks"),
         State("token", "data"),
         State("ex-source", "data"),
@@ -204,19 +244,34 @@ def _explorer(app: dash.Dash, ctx: AppContext) -> None:
 
     _progress(app, ctx, "ex")
 
+    @app.callback(
+        Output("ex-cards", "children", allow_duplicate=True),
+        Output("ex-table", "children", allow_duplicate=True),
+        Output("ex-region-note", "children", allow_duplicate=True),
+        Input("ex-region", "value"),
+        State("ex-view", "data"),
+        State("lang", "value"),
+        prevent_initial_call=True,
+    )
+    def region(value: Any, view: Any, lang: Any) -> tuple[Any, ...]:
+        return _outputs(
+            relabel.show_region(ctx, view, _language_of_code(lang), value),
+            ["cards", "table", "region_note"],
+        )
+
+
+def _language_of_code(lang: Any) -> str:
+    return lang if lang in LANGS else "en"
+
 
 def _comparison(app: dash.Dash, ctx: AppContext) -> None:
-    outs = ["view", "status", "sentences", "diff", "pending", "channels", "util", "table"]
+    outs = ["view", "status", *_CMP_DRAWN, "drawn"]
 
     @app.callback(
         Output("cmp-view", "data"),
         Output("cmp-status", "children"),
-        Output("cmp-sentences", "children"),
-        Output("cmp-diff", "figure"),
-        Output("cmp-pending", "figure"),
-        Output("cmp-channels", "figure"),
-        Output("cmp-util", "figure"),
-        Output("cmp-table", "children"),
+        *[Output(i, prop) for i, prop in _CMP_IDS],
+        Output("cmp-drawn", "data"),
         Input("cmp-run", "n_clicks"),
         Input("cmp-saved", "value"),
         State("token", "data"),
@@ -263,11 +318,13 @@ def _sweep(app: dash.Dash, ctx: AppContext) -> None:
         Input("sw-path", "n_submit"),
         State("sw-path", "value"),
         State("token", "data"),
+        State("lang", "value"),
         prevent_initial_call=True,
     )
-    def open_(chosen: Any, _n: Any, _s: Any, typed: Any, token: Any) -> tuple[Any, ...]:
+    def open_(chosen: Any, _n: Any, _s: Any, typed: Any, token: Any, lang: Any) -> tuple[Any, ...]:
         trigger = "sw-open" if _trigger() in ("sw-open", "sw-path") else _trigger()
-        return _outputs(H.open_folder(ctx, token, trigger, chosen, typed), names)
+        with _language_of(lang):  # refusals (a path outside the results) in the page's language
+            return _outputs(H.open_folder(ctx, token, trigger, chosen, typed), names)
 
     @app.callback(
         Output("sw-graphs", "children"),

@@ -18,10 +18,20 @@ import courtsim
 from courtsim.dashboard.live import LiveRunner
 from courtsim.dashboard.safety import DEFAULT_LIMITS, Limits, RunLimitError
 from courtsim.errors import CourtsimError, ScenarioError
+from courtsim.i18n import N_, _
 from courtsim.scenario import Scenario, load_scenario
 
 log = logging.getLogger("courtsim.dashboard")
 T = TypeVar("T")
+#: What a page may ask for that the server no longer holds, as messages name it.
+HELD: dict[str, str] = {
+    "result": N_("this result"),
+    "view": N_("these results"),
+    "uploaded scenario": N_("the uploaded scenario"),
+    "results folder": N_("this results folder"),
+    "progress": N_("the run's progress"),
+    "drawing": N_("this drawing"),
+}
 
 
 class LRUStore(Generic[T]):
@@ -62,7 +72,11 @@ class LRUStore(Generic[T]):
             if isinstance(key, str) and key in self._data:
                 self._data.move_to_end(key)
                 return self._data[key]
-        raise CourtsimError(f"this {what} is no longer held by the server; run or open it again")
+        raise CourtsimError(
+            _("{what}: no longer held by the server; run or open it again").format(
+                what=_(HELD.get(what, what))
+            )
+        )
 
 
 def default_scenarios_dir() -> Path:
@@ -109,6 +123,8 @@ class AppContext:
     uploads: LRUStore[Scenario] = field(default_factory=lambda: LRUStore(32))
     views: LRUStore[Any] = field(default_factory=lambda: LRUStore(64))
     progress: LRUStore[tuple[int, int]] = field(default_factory=lambda: LRUStore(256))
+    #: A view's outputs as drawn in a language (``"<view>|<lang>"``), for the language switch.
+    drawn: LRUStore[Any] = field(default_factory=lambda: LRUStore(64))
     _active: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -120,7 +136,7 @@ class AppContext:
         """
         if isinstance(name, str) and name in self.scenarios:
             return self.scenarios[name]
-        raise CourtsimError(f"there is no shipped scenario called {name!r}")
+        raise CourtsimError(_("there is no shipped scenario called {name}").format(name=repr(name)))
 
     def run_slot(self) -> _RunSlot:
         """Return a context manager holding one of the live-run slots.
@@ -139,8 +155,9 @@ class _RunSlot:
         with self.ctx._lock:
             if self.ctx._active >= self.ctx.max_active_runs:
                 raise RunLimitError(
-                    f"the server is already running {self.ctx._active} simulations; try again "
-                    "in a few seconds"
+                    _(
+                        "the server is already running {n} simulations; try again in a few seconds"
+                    ).format(n=self.ctx._active)
                 )
             self.ctx._active += 1
 

@@ -15,8 +15,9 @@ from dash import Input, Output, dcc, html
 from courtsim.dashboard.decisions import DECISION_KINDS, figure, load_decision, sentences
 from courtsim.dashboard.folders import list_folders
 from courtsim.dashboard.handlers import guarded
-from courtsim.dashboard.layout import table
+from courtsim.dashboard.layout import TAB_LABELS, T, table
 from courtsim.dashboard.safety import resolve_under
+from courtsim.i18n import N_, _
 
 if TYPE_CHECKING:
     import dash
@@ -37,11 +38,11 @@ def decisions_tab(ctx: AppContext) -> dcc.Tab:
     """Return the tab: a folder picker, the answer, its figure and its table."""
     controls = html.Div(
         [
-            html.H3("Decision question"),
+            html.H3(T(N_("Decision question"))),
             dcc.Dropdown(
                 id="dq-folder", options=decision_folders(ctx), placeholder="choose a folder"
             ),
-            html.Button("Refresh list", id="dq-refresh", className="secondary", n_clicks=0),
+            html.Button(T(N_("Refresh list")), id="dq-refresh", className="secondary", n_clicks=0),
             html.P(
                 "Folders written by `courtsim staffing --out` and `courtsim allocate --out` "
                 f"under {ctx.results_root}.",
@@ -60,7 +61,8 @@ def decisions_tab(ctx: AppContext) -> dcc.Tab:
         className="results",
     )
     return dcc.Tab(
-        label="Decisions",
+        id="tab-decisions",
+        label=_(TAB_LABELS["decisions"]),
         value="decisions",
         children=html.Div([controls, results], className="row page"),
     )

@@ -21,19 +21,22 @@ import pandas as pd
 from courtsim.dashboard import figures as F
 from courtsim.dashboard.context import AppContext
 from courtsim.dashboard.describe import KEY_METRICS
+from courtsim.dashboard.explorer_regions import ALL, region_options
 from courtsim.dashboard.folders import Bundle, list_folders, load_folder, ok_rows, to_bundle
 from courtsim.dashboard.labels import factor_label, kpi_order, measure
 from courtsim.dashboard.layout import kpi_cards, lever_panel, message, placeholder_figure, table
 from courtsim.dashboard.levers import channel_types, field_bounds
 from courtsim.dashboard.live import Replications
+from courtsim.dashboard.messages import localised
 from courtsim.dashboard.region_map import has_map, mean_by_region, region_map
+from courtsim.dashboard.relabel import draw_ahead, remember
 from courtsim.dashboard.report import comparison_sentences, kpi_table, render_html
 from courtsim.dashboard.safety import check_run_budget, parse_scenario_upload, resolve_under
 from courtsim.dashboard.tables import kpi_display_table, sweep_aggregate
 from courtsim.dashboard.targets import draw_target
 from courtsim.errors import CourtsimError
 from courtsim.experiment.sequential import Target
-from courtsim.i18n import _, number
+from courtsim.i18n import N_, _, current, number
 from courtsim.scenario import Scenario
 
 log = logging.getLogger("courtsim.dashboard")
@@ -57,13 +60,15 @@ def guarded(error_key: str) -> Callable[[Callable[..., Outputs]], Callable[..., 
                 return fn(*args, **kwargs)
             except CourtsimError as exc:
                 ctx = next((a for a in args if isinstance(a, AppContext)), None)
-                return {error_key: message(public_text(str(exc), ctx))}
+                return {error_key: message(public_text(localised(exc), ctx))}
             except Exception:  # never a traceback in the page; the log has it
                 log.exception("dashboard handler %s failed", fn.__name__)
                 return {
                     error_key: message(
-                        "Something went wrong on the server (the error is in its log); "
-                        "the page still works, try other values."
+                        _(
+                            "Something went wrong on the server (the error is in its log); "
+                            "the page still works, try other values."
+                        )
                     )
                 }
 
@@ -110,17 +115,41 @@ def as_int(value: Any, name: str, lo: int, hi: int | None = None) -> int:
     Raises:
         CourtsimError: Not a whole number, or out of bounds.
     """
+    # the field as the page names it ("Replications"); in English as the command line does
+    said = name if current() == "en" else _(FIELD_NAMES.get(name, name))
     try:
         f = float(value)
     except (TypeError, ValueError):
-        raise CourtsimError(f"{name}: '{value}' is not a number", field=name) from None
+        raise CourtsimError(
+            _("{name}: '{value}' is not a number").format(name=said, value=value),
+            field=_field(name),
+        ) from None
     if not math.isfinite(f) or not f.is_integer():
-        raise CourtsimError(f"{name}: '{value}' is not a whole number", field=name)
+        raise CourtsimError(
+            _("{name}: '{value}' is not a whole number").format(name=said, value=value),
+            field=_field(name),
+        )
     v = int(f)
     if v < lo or (hi is not None and v > hi):
-        bounds = f"between {lo} and {hi}" if hi is not None else f"at least {lo}"
-        raise CourtsimError(f"{name} must be {bounds} (got {v})", field=name)
+        if hi is not None:
+            text = _("{name} must be between {lo} and {hi} (got {value})")
+        else:
+            text = _("{name} must be at least {lo} (got {value})")
+        raise CourtsimError(text.format(name=said, lo=lo, hi=hi, value=v), field=_field(name))
     return v
+
+
+def _field(name: str) -> str | None:
+    # the message names the field already; the page's languages need no "field 'x'" before it
+    return name if current() == "en" else None
+
+
+#: The run's own fields, as messages name them.
+FIELD_NAMES: dict[str, str] = {
+    "days": N_("Days"),
+    "replications": N_("Replications"),
+    "seed": N_("Seed"),
+}
 
 
 # ---------------------------------------------------------------- explorer
@@ -170,7 +199,7 @@ def _source_scenario(ctx: AppContext, source: Any) -> Scenario:
         return ctx.uploads.get(source["upload"], "uploaded scenario")
     if isinstance(source, dict) and "shipped" in source:
         return ctx.scenario(source["shipped"])
-    raise CourtsimError("choose a scenario first")
+    raise CourtsimError(_("choose a scenario first"))
 
 
 def _progress(ctx: AppContext, token: Any, prefix: str) -> Callable[[int, int], None]:
@@ -235,7 +264,9 @@ def run_explorer(
         reps_ = ctx.runner.run({sc.name: sc}, n, s, progress=_progress(ctx, token, "ex"))
     view = ctx.views.put(f"{token}:ex:{sc.content_hash()[:12]}:{n}:{s}", reps_)
     out = draw_replications(reps_)
-    out["view"] = view
+    remember(ctx, view, current(), out, "ex")  # a switch back to this language sends no figure
+    draw_ahead(ctx, view, "ex")  # and a switch to another finds it drawn
+    out.update(view=view, drawn=current(), region=ALL)
     secs = reps_.manifest.get("run_seconds", 0.0)
     out["status"] = message(
         _(
@@ -332,6 +363,9 @@ def draw_replications(reps: Replications) -> Outputs:
         "channels_fig": F.settlement_channels(summary),
         "util": F.utilisation(summary),
         "table": kpi_tables(summary),
+        # the region selector (a scenario of several regions; hidden otherwise)
+        **region_options(reps),
+        "region_note": "",
     }
 
 
@@ -346,35 +380,6 @@ def poll_progress(ctx: AppContext, token: Any, prefix: str) -> Outputs:
         "max": str(max(total, 1)),
         "text": _("Running: {done} of {total} simulations done").format(done=done, total=total),
     }
-
-
-def redraw(ctx: AppContext, view: Any, lang: Any, prefix: str) -> Outputs:
-    """Draw the explorer's or the comparison's current results again in another language.
-
-    Nothing is run again: the results are the page's stored view.
-
-    Args:
-        ctx: The app's state.
-        view: The view id the page holds (None before any run).
-        lang: ``en``, ``ru`` or ``kk``.
-        prefix: ``ex`` (explorer) or ``cmp`` (comparison).
-
-    Returns:
-        The tab's outputs (nothing when there is no view yet).
-    """
-    from courtsim.i18n import check_language, language
-
-    lang = check_language(lang, "language switch")
-    if not view:
-        return {}
-    try:
-        stored = ctx.views.get(view, "view")
-    except CourtsimError:  # expired: the next run draws in the new language
-        return {}
-    with language(lang):
-        if prefix == "ex":
-            return draw_replications(stored)
-        return draw_comparison(to_bundle(stored))
 
 
 def page_texts(lang: Any) -> Outputs:
@@ -422,7 +427,7 @@ def run_comparison(
     else:
         names = [str(p) for p in (pilots or []) if p != baseline]
         if not names:
-            raise CourtsimError("choose at least one pilot scenario other than the baseline")
+            raise CourtsimError(_("choose at least one pilot scenario other than the baseline"))
         scenarios = {str(baseline): ctx.scenario(baseline)}
         scenarios.update({p: ctx.scenario(p) for p in names})
         n = as_int(reps, "replications", 1, ctx.limits.max_replications)
@@ -439,7 +444,9 @@ def run_comparison(
             "ok",
         )
     out = draw_comparison(bundle)
-    out.update(view=view, status=status)
+    remember(ctx, view, current(), out, "cmp")
+    draw_ahead(ctx, view, "cmp")
+    out.update(view=view, status=status, drawn=current())
     return out
 
 
@@ -592,7 +599,7 @@ def download(ctx: AppContext, what: str, view: Any, extra: dict[str, Any] | None
         ``download``: a ``dcc.Download`` payload.
     """
     if not view:
-        raise CourtsimError("nothing to download yet: run or open results first")
+        raise CourtsimError(_("nothing to download yet: run or open results first"))
     obj = ctx.views.get(view, "view")
     bundle = to_bundle(obj)
     name = "".join(c if c.isalnum() or c in "-_" else "_" for c in bundle.title)[:60] or "courtsim"

@@ -107,6 +107,12 @@ FACTOR_LABELS: dict[str, str] = {
     "mediators.public.per_court": N_("Public mediators per court"),
     "reconciliation.propensity_plaintiff": N_("Plaintiffs' propensity to reconcile"),
     "reconciliation.propensity_defendant": N_("Defendants' propensity to reconcile"),
+    # the litigants' bargaining (docs/model.md §7.6a), as the explorer's levers name them
+    "litigants.optimism_mean": N_("Parties' optimism about winning (mean)"),
+    "bargaining.lawyer_fee_share_per_session": N_("Lawyer's fee per session (share of the claim)"),
+    "bargaining.signal_sd": N_("Noise of what each session reveals"),
+    "bargaining.agreement_cost_share": N_("Cost of agreeing without a facilitator"),
+    "bargaining.facilitated_cost_factor": N_("Share of that cost left with a facilitator"),
 }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 import uuid
 from typing import Any
 
@@ -20,6 +21,7 @@ from courtsim.dashboard.folders import list_folders
 from courtsim.dashboard.labels import CARD_KPIS, SETTLEMENT_CHANNELS, clip_interval, measure
 from courtsim.dashboard.levers import (
     CHANNEL_NAMES,
+    NOT_BARGAINING,
     Lever,
     channel_types,
     channels_on,
@@ -35,6 +37,7 @@ TAB_LABELS: dict[str, str] = {
     "explorer": N_("Scenario explorer"),
     "comparison": N_("Pilot comparison"),
     "sweep": N_("Sweep viewer"),
+    "decisions": N_("Decisions"),
 }
 #: The page's title and subtitle.
 HEADER = (
@@ -101,9 +104,31 @@ def message(text: str, kind: str = "error") -> html.Div:
     return html.Div(text, className=f"msg {kind}", role="alert" if kind == "error" else "status")
 
 
+#: What the empty charts of the explorer and the comparison say before a run, by output.
+HINTS: dict[str, dict[str, str]] = {
+    "ex": {
+        "pending": N_("Choose a scenario and press Run"),
+        "ttd": N_("Time to disposition appears here"),
+        "channels_fig": N_("Reconciliation by channel appears here"),
+        "util": N_("Utilisation of judges and mediators appears here"),
+    },
+    "cmp": {
+        "diff": N_("Press Compare to see each pilot against the baseline"),
+        "pending": N_("Pending cases of each scenario appear here"),
+        "channels": N_("Reconciliation by channel appears here"),
+        "util": N_("Utilisation appears here"),
+    },
+}
+
+
+def hint_figures(prefix: str) -> dict[str, go.Figure]:
+    """Return the empty charts of a tab (``ex`` or ``cmp``), in the language in force."""
+    return {k: placeholder_figure(_(h)) for k, h in HINTS[prefix].items()}
+
+
 def _graph(id_: str, hint: str) -> html.Div:
     return html.Div(
-        dcc.Graph(id=id_, figure=placeholder_figure(hint), config=_GRAPH_CONFIG),
+        dcc.Graph(id=id_, figure=placeholder_figure(_(hint)), config=_GRAPH_CONFIG),
         className="figbox",
     )
 
@@ -118,29 +143,38 @@ def lever_controls(levers: list[Lever]) -> list[Any]:
         Components whose ids are ``{"type": "lever", "key": <lever key>}``.
     """
     out: list[Any] = []
+    noted = False
     for lv in levers:
         id_ = {"type": "lever", "key": lv.key}
         value: float | int = int(lv.value) if lv.kind == "int" else lv.value
+        if lv.disabled and not noted:
+            out.append(html.Div(T(NOT_BARGAINING), className="hint lever-note"))
+            noted = True
         if lv.control == "slider" and lv.minimum is not None and lv.maximum is not None:
             marks = {v: f"{v:g}" for v in (lv.minimum, lv.maximum)}
             control: Any = dcc.Slider(
                 id=id_, min=lv.minimum, max=lv.maximum, step=lv.step, value=value, marks=marks,
                 tooltip={"placement": "bottom", "always_visible": False},
-                updatemode="mouseup",
+                updatemode="mouseup", disabled=lv.disabled,
             )  # fmt: skip
         else:
             # "any": a browser marks a value off the step grid (10,500 with step 1,000) invalid.
             control = dcc.Input(
                 id=id_, type="number", value=value, debounce=True,
-                step=1 if lv.kind == "int" else "any",
+                step=1 if lv.kind == "int" else "any", disabled=lv.disabled,
                 min=lv.minimum, max=lv.maximum, inputMode="numeric" if lv.kind == "int" else "decimal",
             )  # fmt: skip
+        # The tooltip is the title of the lever's box: a catalog message, translated now and
+        # again on a language switch (the i18n-title callback finds it by its id).
+        tip = lv.tooltip or lv.help
+        box_id = {"type": "i18n-title", "msg": tip, "n": next(_TEXT_IDS)}
         out.append(
             html.Div(
                 # each part a catalog message the language switch re-renders (T)
-                [html.Label(_label_parts(lv.parts or (lv.label,)), title=lv.help), control],
-                className="lever",
-                title=lv.help,
+                [html.Label(_label_parts(lv.parts or (lv.label,))), control],
+                className="lever disabled" if lv.disabled else "lever",
+                title=_(tip) if lv.tooltip else tip,
+                id=box_id,
             )
         )
     return out
@@ -224,27 +258,42 @@ def kpi_cards(summary: pd.DataFrame, scenario: str | None = None) -> list[html.D
     return cards
 
 
-def table(df: pd.DataFrame, max_rows: int = 100) -> html.Table:
-    """Return a plain HTML table of a frame (first ``max_rows`` rows).
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~])")
+
+
+def _md_cell(text: str) -> str:
+    # every Markdown punctuation escaped: a cell reads as written ("ci_low", "a | b")
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split())) or " "
+
+
+def table(df: pd.DataFrame, max_rows: int = 100) -> dcc.Markdown:
+    """Return a plain table of a frame (first ``max_rows`` rows).
+
+    The table is one Markdown component (a GitHub-style pipe table), not one Dash
+    component per cell: the page draws it again on a language switch, and a few hundred
+    cell components cost the browser far more than one (docs/dashboard.md, Performance).
 
     Args:
         df: The frame.
         max_rows: Rows shown.
 
     Returns:
-        The table.
+        The table (class ``kpis``).
     """
 
     def cell(v: Any) -> str:
         if isinstance(v, float):
-            return "n/a" if math.isnan(v) else f"{v:,.4g}"
+            return _("n/a") if math.isnan(v) else f"{v:,.4g}"
         return str(v)
 
-    head = html.Thead(html.Tr([html.Th(str(c)) for c in df.columns]))
-    body = html.Tbody(
-        [html.Tr([html.Td(cell(v)) for v in row]) for row in df.head(max_rows).itertuples(False)]
-    )
-    return html.Table([head, body], className="kpis")
+    cols = [_md_cell(str(c)) for c in df.columns] or [" "]
+    lines = [
+        "| " + " | ".join(cols) + " |",
+        "|" + "|".join([":---"] + ["---:"] * (len(cols) - 1)) + "|",
+    ]
+    for row in df.head(max_rows).itertuples(False):
+        lines.append("| " + " | ".join(_md_cell(cell(v)) for v in row) + " |")
+    return dcc.Markdown("\n".join(lines), className="kpis")
 
 
 def _downloads(prefix: str) -> html.Div:
@@ -290,7 +339,15 @@ def _run_block(prefix: str, label: str) -> list[Any]:
         html.Div(id=f"{prefix}-status", className="status"),
         dcc.Interval(id=f"{prefix}-interval", interval=250, disabled=True),
         dcc.Store(id=f"{prefix}-view"),
+        dcc.Store(id=f"{prefix}-drawn"),  # the language the tab's results are drawn in
     ]
+
+
+def upload_text(ctx: AppContext) -> str:
+    """Return the upload box's text, in the language in force."""
+    return _("or drop / choose a scenario YAML file (at most {kb} KB)").format(
+        kb=ctx.limits.max_upload_bytes // 1024
+    )
 
 
 def explorer_tab(ctx: AppContext) -> dcc.Tab:
@@ -312,10 +369,7 @@ def explorer_tab(ctx: AppContext) -> dcc.Tab:
             ),
             dcc.Upload(
                 id="ex-upload",
-                children=html.Div(
-                    "or drop / choose a scenario YAML file "
-                    f"(at most {ctx.limits.max_upload_bytes // 1024} KB)"
-                ),
+                children=html.Div(upload_text(ctx), id="ex-upload-text"),
                 className="upload",
                 multiple=False,
                 # The server checks the size and says why it refuses a file; the browser
@@ -356,13 +410,20 @@ def explorer_tab(ctx: AppContext) -> dcc.Tab:
     )
     results = html.Div(
         [
+            html.Div(
+                [
+                    html.Label(T(N_("Region")), htmlFor="ex-region"),
+                    dcc.Dropdown(id="ex-region", options=[], value="all", clearable=False),
+                ],
+                id="ex-region-box",
+                className="field region-box",
+                style={"display": "none"},
+            ),
+            html.Div(id="ex-region-note"),
             html.Div(id="ex-cards", className="cards"),
             html.Div(
                 [
-                    _graph("ex-pending", "Choose a scenario and press Run"),
-                    _graph("ex-ttd", "Time to disposition appears here"),
-                    _graph("ex-channels-fig", "Reconciliation by channel appears here"),
-                    _graph("ex-util", "Utilisation of judges and mediators appears here"),
+                    *[_graph(f"ex-{k.replace('_', '-')}", h) for k, h in HINTS["ex"].items()],
                 ],
                 className="figgrid",
             ),
@@ -422,14 +483,12 @@ def comparison_tab(ctx: AppContext) -> dcc.Tab:
         [
             html.Div(id="cmp-sentences", className="tablebox"),
             html.Div(
-                _graph("cmp-diff", "Press Compare to see each pilot against the baseline"),
+                _graph("cmp-diff", HINTS["cmp"]["diff"]),
                 style={"marginBottom": "10px"},
             ),
             html.Div(
                 [
-                    _graph("cmp-pending", "Pending cases of each scenario appear here"),
-                    _graph("cmp-channels", "Reconciliation by channel appears here"),
-                    _graph("cmp-util", "Utilisation appears here"),
+                    *[_graph(f"cmp-{k}", HINTS["cmp"][k]) for k in ("pending", "channels", "util")],
                 ],
                 className="figgrid",
             ),

@@ -3,9 +3,11 @@
 :data:`LEVER_KEYS` declares which scenario values the explorer lets a user change, as
 dotted keys; ``policies[<type>].<field>`` addresses a field of the reconciliation channel
 of that type. Bounds, types, defaults and help texts come from
-``Scenario.model_json_schema()``, never from this module: a key the schema (or, for plain
-keys, the loaded scenario) does not have is simply not shown, so the pilots' levers
-appear as soon as the schema gains them.
+``Scenario.model_json_schema()``, never from this module, except where the schema's bounds
+are validation limits far wider than any plausible value (:data:`PLAUSIBLE`). A key the
+schema does not have is simply not shown, so a lever appears as soon as the schema gains
+its field and disappears when the field is removed. Labels and tooltips are catalog
+messages (:data:`LABELS`, :data:`TOOLTIPS`), shown in the page's language.
 """
 
 from __future__ import annotations
@@ -17,10 +19,13 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from courtsim.errors import ScenarioError
-from courtsim.i18n import N_
+from courtsim.i18n import N_, _
 from courtsim.scenario import Scenario, validate_scenario
 
 #: Levers offered, in display order. Channel fields apply when the channel is switched on.
+#: The settlement levers are those of the litigants' bargaining (docs/model.md §7.6a): the
+#: old hand-set settlement dials (hazards, boosts, propensities, consent weights) are not
+#: offered, so nothing here depends on them existing in the schema.
 LEVER_KEYS: tuple[str, ...] = (
     "judges.count",
     "filings.per_year",
@@ -28,8 +33,15 @@ LEVER_KEYS: tuple[str, ...] = (
     "mediators.retired_judge.per_court",
     "mediators.professional.per_court",
     "mediators.public.per_court",
-    "reconciliation.propensity_plaintiff",
-    "reconciliation.propensity_defendant",
+    "litigants.optimism_mean",
+    "bargaining.lawyer_fee_share_per_session",
+    "bargaining.signal_sd",
+    "bargaining.agreement_cost_share",
+    "bargaining.facilitated_cost_factor",
+    "conciliation.skill",
+    "mediators.retired_judge.skill",
+    "mediators.professional.skill",
+    "mediators.public.skill",
     "policies[pre_court].p_offer",
     "policies[pre_court].start_day",
     "policies[in_court].p_offer",
@@ -38,10 +50,21 @@ LEVER_KEYS: tuple[str, ...] = (
     "policies[out_of_court].start_day",
 )
 
-#: Levers a scenario with ``bargaining.enabled`` refuses to change (docs/model.md §7.6a).
-REPLACED_BY_BARGAINING = frozenset(
-    {"reconciliation.propensity_plaintiff", "reconciliation.propensity_defendant"}
-)
+#: Levers that act only through the parties' bargaining: shown greyed out, with a note, in
+#: a scenario whose ``bargaining.enabled`` is off, for a schema that still has that switch
+#: (since issue 10 it has not: bargaining is the only model, and they are always live).
+BARGAINING_PREFIX = "bargaining."
+BARGAINING_SWITCH = "bargaining.enabled"
+
+#: A provider's skill is offered only where the scenario has such providers (one of these
+#: counts above zero); otherwise the lever would change nothing.
+PROVIDERS: dict[str, tuple[str, ...]] = {
+    "conciliation.skill": ("conciliation.judges_per_court", "conciliation.per_judge"),
+    **{
+        f"mediators.{k}.skill": (f"mediators.{k}.per_court", f"mediators.{k}.per_judge")
+        for k in ("retired_judge", "professional", "public")
+    },
+}
 
 #: Reader-facing names (catalog messages, translated where shown); a key without one uses
 #: its schema title (English: the schema is not translated).
@@ -52,11 +75,96 @@ LABELS: dict[str, str] = {
     "mediators.retired_judge.per_court": N_("Retired-judge mediators per court"),
     "mediators.professional.per_court": N_("Professional mediators per court"),
     "mediators.public.per_court": N_("Public mediators per court"),
-    "reconciliation.propensity_plaintiff": N_("Plaintiffs' propensity to consent"),
-    "reconciliation.propensity_defendant": N_("Defendants' propensity to consent"),
+    "litigants.optimism_mean": N_("Parties' optimism about winning (mean)"),
+    "bargaining.lawyer_fee_share_per_session": N_("Lawyer's fee per session (share of the claim)"),
+    "bargaining.signal_sd": N_("Noise of what each session reveals"),
+    "bargaining.agreement_cost_share": N_("Cost of agreeing without a facilitator"),
+    "bargaining.facilitated_cost_factor": N_("Share of that cost left with a facilitator"),
+    "conciliation.skill": N_("Conciliation judges' skill"),
+    "mediators.retired_judge.skill": N_("Retired-judge mediators' skill"),
+    "mediators.professional.skill": N_("Professional mediators' skill"),
+    "mediators.public.skill": N_("Public mediators' skill"),
     "p_offer": N_("share of cases offered"),
     "start_day": N_("start day"),
 }
+
+#: What each lever means, shown when the pointer rests on it (catalog messages, written
+#: from the schema's descriptions; a key without one shows the schema's description).
+TOOLTIPS: dict[str, str] = {
+    "judges.count": N_(
+        "Judges hearing civil cases, all courts together. Nationally about 945: 1,890 "
+        "first-instance judges, half of them on civil cases (domain.md §2.3)."
+    ),
+    "filings.per_year": N_(
+        "New civil claims a year, all courts together. Nationally about 400,000 (domain.md §6)."
+    ),
+    "conciliation.judges_per_court": N_(
+        "Conciliation judges in each court, in addition to the civil judges (assumption: "
+        "about one per court with 10 or more civil judges). None: the court makes no "
+        "conciliation offers."
+    ),
+    "mediators.retired_judge.per_court": N_("Mediators who are retired judges, in each court."),
+    "mediators.professional.per_court": N_("Professional (paid) mediators in each court."),
+    "mediators.public.per_court": N_("Public (pro bono) mediators in each court."),
+    "litigants.optimism_mean": N_(
+        "How much a party over-estimates its own chance of winning, on average (0.1: ten "
+        "points). More optimism means fewer settlements. Assumption, plausible range 0 to "
+        "0.2 (self-serving bias; model.md §7.6a)."
+    ),
+    "bargaining.lawyer_fee_share_per_session": N_(
+        "A represented party's lawyer's fee for each session still to come, as a share of "
+        "the claim. Higher fees make settling sooner worth more. Assumption, range 0.01 to 0.05."
+    ),
+    "bargaining.signal_sd": N_(
+        "How noisy the evidence of each held session is (log-odds of the plaintiff winning): "
+        "smaller means more information per session, so beliefs converge and parties settle "
+        "earlier. Assumption, range 0.6 to 2.4."
+    ),
+    "bargaining.agreement_cost_share": N_(
+        "Each party's cost of negotiating and drawing up an agreement on its own, as a share "
+        "of the claim. Fitted to 0.2 in the baseline (the share settled before the pilots: "
+        "2-5%); range 0.1 to 0.3."
+    ),
+    "bargaining.facilitated_cost_factor": N_(
+        "The share of the cost of agreeing that is left when a conciliator, a mediator or "
+        "the lawyers draw up the agreement. Smaller means facilitated talks settle more. "
+        "Assumption, range 0.1 to 0.5 (Brown & Ayres)."
+    ),
+    "conciliation.skill": N_(
+        "How much better than average the conciliation judges are (0: average). It makes "
+        "their evaluation of the merits more precise (times e to the skill). Assumption, "
+        "range -1 to 1."
+    ),
+    "mediators.retired_judge.skill": N_(
+        "How much better than average retired-judge mediators are (0: average), making their "
+        "evaluation of the merits more precise. Assumption, range -1 to 1."
+    ),
+    "mediators.professional.skill": N_(
+        "How much better than average professional mediators are (0: average), making their "
+        "evaluation of the merits more precise. Assumption, range -1 to 1."
+    ),
+    "mediators.public.skill": N_(
+        "How much better than average public mediators are (0: average), making their "
+        "evaluation of the merits more precise. Assumption, range -1 to 1."
+    ),
+    "policies[pre_court].p_offer": N_(
+        "Share of disputes whose parties learn of reconciliation before filing (assumption)."
+    ),
+    "policies[in_court].p_offer": N_(
+        "Share of eligible claims offered conciliation when the claim is accepted (the "
+        "court's duty, CPC ch. 17: all of them)."
+    ),
+    "policies[out_of_court].p_offer": N_(
+        "Share of eligible cases offered mediation during the proceedings (assumption)."
+    ),
+    "start_day": N_("First simulated day the channel takes new cases."),
+}
+
+#: Said once above the bargaining levers when the scenario does not bargain.
+NOT_BARGAINING = N_(
+    "This scenario's settlements come from hand-set rates, not from the parties' "
+    "bargaining: the greyed levers take effect when its bargaining is switched on."
+)
 
 CHANNEL_NAMES: dict[str, str] = {
     "pre_court": N_("Pre-court reconciliation"),
@@ -65,13 +173,24 @@ CHANNEL_NAMES: dict[str, str] = {
 }
 
 #: Slider ranges of levers whose schema bounds are validation limits far wider than any
-#: plausible value: the propensities are non-monetary preferences in claim shares (the
-#: schema allows -10 to 10; calibrated values are around 0.1-0.2, domain.md §6, so a
-#: preference worth more than half the claim either way is implausible: assumption).
-#: A scenario whose value lies outside widens the range to include it.
+#: plausible value (a scenario whose value lies outside widens the range to include it):
+#:
+#: - optimism: the range of the Morris screen (docs/model.md §7.6a), self-serving bias of
+#:   up to 20 points (schema: -1 to 1);
+#: - lawyer's fee per session, noise of a session's signal, facilitated cost factor: the
+#:   ranges their descriptions give (src/courtsim/params_bargaining.py);
+#: - cost of agreeing: its description's 0.1-0.3, around the value fitted in
+#:   scenarios/baseline.yaml (0.2);
+#: - skills: -1 to 1, a provider's evaluation between about a third and three times as
+#:   precise as its kind's average (exp(skill); assumption: the schema's -5 to 5 would be
+#:   150 times).
 PLAUSIBLE: dict[str, tuple[float, float]] = {
-    "reconciliation.propensity_plaintiff": (-0.5, 0.5),
-    "reconciliation.propensity_defendant": (-0.5, 0.5),
+    "litigants.optimism_mean": (0.0, 0.2),
+    "bargaining.lawyer_fee_share_per_session": (0.01, 0.05),
+    "bargaining.signal_sd": (0.6, 2.4),
+    "bargaining.agreement_cost_share": (0.1, 0.3),
+    "bargaining.facilitated_cost_factor": (0.1, 0.5),
+    **dict.fromkeys(PROVIDERS, (-1.0, 1.0)),
 }
 
 _POLICY_KEY = re.compile(r"^policies\[(?P<type>[a-z_]+)\]\.(?P<field>[a-z_]+)$")
@@ -98,6 +217,10 @@ class Lever:
         value: Current value in the loaded scenario (or the schema default).
         help: The schema's description of the field.
         channel: The channel type for channel fields, else None.
+        tooltip: The catalog message explaining the lever (translated where shown), or
+            empty (then ``help`` is shown).
+        disabled: True when the lever changes nothing in this scenario (a bargaining
+            lever of a scenario that does not bargain): shown greyed out.
     """
 
     key: str
@@ -111,6 +234,8 @@ class Lever:
     help: str
     channel: str | None = None
     parts: tuple[str, ...] = ()
+    tooltip: str = ""
+    disabled: bool = False
 
 
 @functools.lru_cache(maxsize=1)
@@ -229,15 +354,16 @@ def levers_for(scenario: Scenario, schema: dict[str, Any] | None = None) -> list
     """
     schema = schema or scenario_schema()
     data = scenario.as_dict()
+    bargains = _bargains(schema, data)
     out = []
     for key in LEVER_KEYS:
-        if scenario.bargaining.enabled and key in REPLACED_BY_BARGAINING:
-            continue  # the scenario would refuse any value but the default
         f, channel = _field_schema(schema, key)
         if f is None or f.get("type") not in ("integer", "number"):
             continue
+        if key in PROVIDERS and not any(_number_of(schema, data, k) for k in PROVIDERS[key]):
+            continue  # no such providers: their skill would change nothing
         if channel is None:
-            value = _get_dotted(data, key)
+            value = _current(schema, data, key, f)
         else:
             pol = _policy(data, channel)
             field = key.rsplit(".", 1)[1]
@@ -261,8 +387,8 @@ def levers_for(scenario: Scenario, schema: dict[str, Any] | None = None) -> list
             step = 10 ** max(0, math.floor(math.log10(abs(value)))) / 10 if value else 0.1
         span = hi - lo if lo is not None and hi is not None else math.inf
         control: Literal["slider", "input"] = "slider" if span <= _MAX_SLIDER_RANGE else "input"
+        field = key.rsplit(".", 1)[1]
         if channel is not None:
-            field = key.rsplit(".", 1)[1]
             parts = (CHANNEL_NAMES.get(channel, channel), LABELS.get(field, field))
         else:
             parts = (LABELS.get(key) or str(f.get("title", key)),)
@@ -280,9 +406,31 @@ def levers_for(scenario: Scenario, schema: dict[str, Any] | None = None) -> list
                 help=str(f.get("description", "")),
                 channel=channel,
                 parts=parts,
+                tooltip=TOOLTIPS.get(key) or (TOOLTIPS.get(field, "") if channel else ""),
+                disabled=key.startswith(BARGAINING_PREFIX) and not bargains,
             )
         )
     return out
+
+
+def _current(schema: dict[str, Any], data: dict[str, Any], key: str, f: dict[str, Any]) -> Any:
+    # A section left at its defaults is absent from the scenario's dump (bargaining).
+    value = _get_dotted(data, key)
+    return f.get("default") if value is None else value
+
+
+def _number_of(schema: dict[str, Any], data: dict[str, Any], key: str) -> float:
+    f, _ = _field_schema(schema, key)
+    value = _current(schema, data, key, f) if f is not None else None
+    return float(value) if isinstance(value, int | float) else 0.0
+
+
+def _bargains(schema: dict[str, Any], data: dict[str, Any]) -> bool:
+    """Whether the scenario's settlements come from the parties' bargaining."""
+    f, _ = _field_schema(schema, BARGAINING_SWITCH)
+    if f is None:  # no switch: bargaining is the only model
+        return True
+    return bool(_current(schema, data, BARGAINING_SWITCH, f))
 
 
 def channels_on(scenario: Scenario) -> list[str]:
@@ -295,11 +443,13 @@ def apply_levers(
     values: dict[str, Any],
     channels: list[str] | None = None,
     source: str = "dashboard levers",
+    schema: dict[str, Any] | None = None,
 ) -> Scenario:
     """Return the scenario with lever values set and channels switched on or off.
 
-    Values are coerced to the field's type (a whole-number field refuses 2.5); the result
-    is validated like a file, so an impossible combination raises the same clear error.
+    Values are coerced to the field's type (a whole-number field refuses 2.5); a value
+    equal to the scenario's is left alone. The result is validated like a file, so an
+    impossible combination raises the same clear error.
 
     Args:
         scenario: The loaded scenario.
@@ -307,6 +457,7 @@ def apply_levers(
         channels: Channel types to keep on (others are removed; a new one starts from the
             schema defaults). ``None`` leaves the channels as they are.
         source: Where the values came from, for error messages.
+        schema: A scenario JSON schema (default: the installed one).
 
     Returns:
         The new scenario.
@@ -314,7 +465,7 @@ def apply_levers(
     Raises:
         ScenarioError: A value is not a number, or the result is not a valid scenario.
     """
-    schema = scenario_schema()
+    schema = schema or scenario_schema()
     data = scenario.as_dict()
     if channels is not None and "policies" in data:
         kept = [p for p in data.get("policies") or () if p.get("type") in channels]
@@ -326,22 +477,30 @@ def apply_levers(
             continue
         f, channel = _field_schema(schema, key)
         if f is None:
-            raise ScenarioError("this lever does not exist in the scenario schema", field=key)
+            raise ScenarioError(_("this lever does not exist in the scenario schema"), field=key)
         try:
             num = float(raw)
         except (TypeError, ValueError):
-            raise ScenarioError(f"'{raw}' is not a number", source=source, field=key) from None
+            raise ScenarioError(
+                _("'{value}' is not a number").format(value=raw), source=source, field=key
+            ) from None
         if f.get("type") == "integer":
             if not num.is_integer():
-                raise ScenarioError(f"must be a whole number (got {raw})", source=source, field=key)
+                raise ScenarioError(
+                    _("must be a whole number (got {value})").format(value=raw),
+                    source=source,
+                    field=key,
+                )
             value: int | float = int(num)
         else:
             value = num
         if channel is None:
+            if value == _current(schema, data, key, f):
+                continue  # unchanged: a section left at its defaults stays out of the dump
             node = data
             *parents, last = key.split(".")
             for part in parents:
-                node = node[part]
+                node = node.setdefault(part, {})
             node[last] = value
         else:
             pol = _policy(data, channel)

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from courtsim.errors import CourtsimError, ScenarioError
+from courtsim.i18n import _, current, number
 from courtsim.resources import estimate
 from courtsim.scenario import Scenario, validate_scenario
 
@@ -74,19 +75,23 @@ def resolve_under(root: Path, requested: str | Path) -> Path:
     """
     text = str(requested).strip()
     if not text or "\x00" in text:
-        raise UnsafeInputError("give a folder path relative to the results folder")
+        raise UnsafeInputError(_("give a folder path relative to the results folder"))
     if (
         PurePosixPath(text).is_absolute()
         or PureWindowsPath(text).is_absolute()
         or PureWindowsPath(text).drive
     ):
         raise UnsafeInputError(
-            f"'{text}' is an absolute path; give a path relative to the results folder"
+            _("'{path}' is an absolute path; give a path relative to the results folder").format(
+                path=text
+            )
         )
     base = root.resolve()
     target = (base / text).resolve()
     if target != base and base not in target.parents:
-        raise UnsafeInputError(f"'{text}' is outside the results folder; it was not opened")
+        raise UnsafeInputError(
+            _("'{path}' is outside the results folder; it was not opened").format(path=text)
+        )
     return target
 
 
@@ -124,21 +129,23 @@ def decode_upload(contents: str, filename: str, limits: Limits = DEFAULT_LIMITS)
     """
     header, sep, data = (contents or "").partition(",")
     if not sep or not header.startswith("data:") or ";base64" not in header:
-        raise UnsafeInputError("the upload was not received as a file", source=filename)
+        raise UnsafeInputError(_("the upload was not received as a file"), source=filename)
     # base64 is 4 characters per 3 bytes: refuse before decoding anything large.
     if len(data) > (limits.max_upload_bytes + 2) * 4 // 3 + 4:
         raise UnsafeInputError(
-            f"the file is larger than {limits.max_upload_bytes // 1024} KB; scenario files "
-            "are a few KB",
+            _("the file is larger than {kb} KB; scenario files are a few KB").format(
+                kb=limits.max_upload_bytes // 1024
+            ),
             source=filename,
         )
     try:
         raw = base64.b64decode(data, validate=True)
     except (binascii.Error, ValueError):
-        raise UnsafeInputError("the upload is not valid base64", source=filename) from None
+        raise UnsafeInputError(_("the upload is not valid base64"), source=filename) from None
     if len(raw) > limits.max_upload_bytes:
         raise UnsafeInputError(
-            f"the file is larger than {limits.max_upload_bytes // 1024} KB", source=filename
+            _("the file is larger than {kb} KB").format(kb=limits.max_upload_bytes // 1024),
+            source=filename,
         )
     return raw
 
@@ -168,20 +175,32 @@ def parse_scenario_upload(
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise ScenarioError("not a UTF-8 text file", source=name) from None
+        raise ScenarioError(_("not a UTF-8 text file"), source=name) from None
     try:
         data = yaml.load(text, Loader=_LOADER)  # a yaml.SafeLoader subclass: safe_load rules
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ScenarioError(f"not valid YAML{where}: {problem}", source=name) from None
+        if current() != "en":  # the parser's words are English: the place says where
+            text = (
+                _("not valid YAML at line {line}, column {column}").format(
+                    line=mark.line + 1, column=mark.column + 1
+                )
+                if mark
+                else _("not valid YAML")
+            )
+        else:
+            where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+            text = f"not valid YAML{where}: {problem}"
+        raise ScenarioError(text, source=name) from None
     except RecursionError:
-        raise ScenarioError("the YAML is nested too deeply", source=name) from None
+        raise ScenarioError(_("the YAML is nested too deeply"), source=name) from None
     if isinstance(data, dict) and "extends" in data:
         raise ScenarioError(
-            "an uploaded scenario cannot use 'extends:'; upload the merged file "
-            "(courtsim run ... --out DIR writes it as scenario.yaml)",
+            _(
+                "an uploaded scenario cannot use 'extends:'; upload the merged file "
+                "(courtsim run ... --out DIR writes it as scenario.yaml)"
+            ),
             source=name,
             field="extends",
         )
@@ -203,19 +222,27 @@ def check_run_budget(
     """
     if replications < 1 or replications > limits.max_replications:
         raise RunLimitError(
-            f"replications must be between 1 and {limits.max_replications} in the dashboard "
-            f"(got {replications}); use `courtsim compare` or `courtsim sweep` for more",
+            _(
+                "replications must be between 1 and {max} in the dashboard (got {n}); use "
+                "`courtsim compare` or `courtsim sweep` for more"
+            ).format(max=limits.max_replications, n=replications),
         )
     if len(scenarios) > limits.max_scenarios:
         raise RunLimitError(
-            f"at most {limits.max_scenarios} scenarios at once (got {len(scenarios)})",
+            _("at most {max} scenarios at once (got {n})").format(
+                max=limits.max_scenarios, n=len(scenarios)
+            ),
         )
     days = sum(s.horizon_days for s in scenarios) * replications
     if days > limits.max_scenario_days:
         raise RunLimitError(
-            f"this run asks for {days:,} simulated days (horizon x replications, over "
-            f"{len(scenarios)} scenario(s)); the dashboard's cap is "
-            f"{limits.max_scenario_days:,}. Shorten the horizon or run fewer replications",
+            _(
+                "this run asks for {days} simulated days (horizon x replications, over "
+                "{n} scenario(s)); the dashboard's cap is {cap}. Shorten the horizon or run "
+                "fewer replications"
+            ).format(
+                days=number(days, 0), n=len(scenarios), cap=number(limits.max_scenario_days, 0)
+            ),
         )
     # The CLI's resource estimate: the caseload on day 0, the filing schedule and the
     # judges count, not just filings.per_year, so no lever gets around the cap.
@@ -223,13 +250,23 @@ def check_run_budget(
     cases = sum(e.cases for e in sizes) * replications
     if cases > limits.max_expected_cases:
         raise RunLimitError(
-            f"this run would simulate about {cases:,.0f} cases over its replications "
+            _(
+                "this run would simulate about {cases} cases over its replications; the "
+                "dashboard's cap is {cap}. Run it with `courtsim compare` instead"
+            ).format(cases=number(cases, 0), cap=number(limits.max_expected_cases, 0))
+            if current() != "en"
+            else f"this run would simulate about {cases:,.0f} cases over its replications "
             f"({sizes[0].describe()} for one run of the first scenario); the dashboard's cap is "
             f"{limits.max_expected_cases:,}. Run it with `courtsim compare` instead",
         )
     biggest = max(sizes, key=lambda e: e.bytes)
     if biggest.bytes > limits.max_run_bytes:
         raise RunLimitError(
-            f"one run would need {biggest.describe()}; the dashboard's cap is "
+            _(
+                "one run would need more memory than the dashboard's cap of {gb} GB a run. "
+                "Run it with `courtsim compare` instead"
+            ).format(gb=number(limits.max_run_bytes / 1e9, 1))
+            if current() != "en"
+            else f"one run would need {biggest.describe()}; the dashboard's cap is "
             f"{limits.max_run_bytes / 1e9:.1f} GB a run. Run it with `courtsim compare` instead",
         )
