@@ -23,8 +23,10 @@ from tests.conftest import make_scenario
 @pytest.fixture(scope="session")
 def tiny_reps() -> Replications:
     """Three paired replications of the tiny scenario and of one with twice the judges."""
-    base = make_scenario(name="baseline")
-    more = make_scenario(name="more_judges", judges={"count": 6})
+    # 900 claims a year: 3 judges are busy but not swamped, so the replicates agree well
+    # enough for the comparison's sentence to be clear (at 1,200 they are near overload).
+    base = make_scenario(name="baseline", filings={"per_year": 900})
+    more = make_scenario(name="more_judges", judges={"count": 6}, filings={"per_year": 900})
     return LiveRunner(workers=0).run({"baseline": base, "more_judges": more}, 3, seed=5)
 
 
@@ -134,8 +136,9 @@ def scenarios_dir(tmp_path_factory) -> Path:
     from tests.conftest import TINY
 
     folder = tmp_path_factory.mktemp("scenarios")
-    (folder / "baseline.yaml").write_text(yaml.safe_dump({**TINY, "name": "baseline"}))
-    more = {**TINY, "name": "more_judges", "judges": {"count": 6}}
+    tiny = {**TINY, "filings": {"per_year": 900}}  # as tiny_reps
+    (folder / "baseline.yaml").write_text(yaml.safe_dump({**tiny, "name": "baseline"}))
+    more = {**tiny, "name": "more_judges", "judges": {"count": 6}}
     (folder / "more_judges.yaml").write_text(yaml.safe_dump(more))
     return folder
 
