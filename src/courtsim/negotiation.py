@@ -102,7 +102,7 @@ class SettlementTalks:
             return
         m = self.model
         c = m.cases
-        idx = idx[c.contested[idx] & _LITIGATING_LUT[c.stage[idx]] & np.isinf(c.t_settle[idx])]
+        idx = idx[c.contested[idx] & _LITIGATING_LUT.take(c.stage[idx]) & np.isinf(c.t_settle[idx])]
         if idx.size == 0:
             return
         left = m.hearing.sessions_left(idx)

@@ -227,10 +227,10 @@ class HearingProcess:
         """
         c = self.model.cases
         st = c.stage[idx]
-        prep = _BEFORE_PREP_LUT[st] & self.has_preliminary[c.case_type[idx]]
+        prep = _BEFORE_PREP_LUT.take(st) & self.has_preliminary[c.case_type[idx]]
         prep &= np.isnan(c.t_prep_end[idx])
         main = np.where(c.in_absentia[idx], 0, np.maximum(c.n_main[idx] - c.n_main_held[idx], 0))
-        return np.where(_SESSIONS_AHEAD_LUT[st], prep + main, 0).astype(np.float64)
+        return np.where(_SESSIONS_AHEAD_LUT.take(st), prep + main, 0).astype(np.float64)
 
     # ------------------------------------------------------------------ daily phases
     def hold_sessions(self) -> None:
@@ -245,7 +245,7 @@ class HearingProcess:
         if not cal.booked[:, w].any():
             return
         act = m.active_cases
-        idx = act[_SESSION_LUT[c.stage[act]] & (c.session_w[act] == w)]
+        idx = act[_SESSION_LUT.take(m.active_stages) & (c.session_w[act] == w)]
         if idx.size == 0:
             return
         c.session_w[idx] = -1
@@ -337,7 +337,7 @@ class HearingProcess:
             if not m.calendar.is_working[m.day]:
                 return
             act = m.active_cases
-            idx = act[_SESSION_LUT[c.stage[act]] & (c.session_w[act] < 0)]
+            idx = act[_SESSION_LUT.take(m.active_stages) & (c.session_w[act] < 0)]
             if m.court_scenario.judges.discipline == "deadline":
                 key = np.where(
                     np.isnan(c.t_deadline[idx]), c.t_accepted[idx] + 60, c.t_deadline[idx]
