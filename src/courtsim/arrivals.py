@@ -115,7 +115,17 @@ class FilingProcess:
 
 
 def _per_type(scenario: Scenario, attr: str, ct: npt.NDArray[np.int16]) -> npt.NDArray[np.float64]:
-    return np.array([getattr(t, attr) for t in scenario.case_types.values()], dtype=float)[ct]
+    # take(), not [ct]: numpy indexes with int16 codes through a slow conversion.
+    return np.array([getattr(t, attr) for t in scenario.case_types.values()], dtype=float).take(ct)
+
+
+def _rows_by_type(ct: npt.NDArray[np.int16], n_types: int) -> list[npt.NDArray[np.intp]]:
+    """Return, for each case type, the positions of its cases in ``ct`` (in order)."""
+    # One stable sort, not a mask per type: the per-type masks (compare, then index and
+    # assign through each) were a sixth of draw_cases.
+    order = np.argsort(ct, kind="stable")
+    bounds = np.searchsorted(ct[order], np.arange(n_types + 1))
+    return [order[bounds[t] : bounds[t + 1]] for t in range(n_types)]
 
 
 def draw_cases(
@@ -156,12 +166,11 @@ def draw_cases(
     effort = np.empty(k)
     claim = np.empty(k)
     n_main = np.empty(k)
-    for code, t in enumerate(types):
-        m = ct == code
-        if m.any():
-            effort[m] = t.effort_hours.from_uniform(u["effort"][m])
-            claim[m] = t.claim_value_kzt.from_uniform(u["claim"][m])
-            n_main[m] = t.main_hearings.from_uniform(u["hearings"][m])
+    for t, rows in zip(types, _rows_by_type(ct, len(types)), strict=True):
+        if rows.size:
+            effort[rows] = t.effort_hours.from_uniform(u["effort"][rows])
+            claim[rows] = t.claim_value_kzt.from_uniform(u["claim"][rows])
+            n_main[rows] = t.main_hearings.from_uniform(u["hearings"][rows])
     proc = scenario.procedure
     acc_wd = np.rint(proc.acceptance_working_days.from_uniform(u["acceptance"]))
     cases.acceptance_wd[idx] = np.clip(acc_wd, 0, 30_000)
@@ -201,9 +210,8 @@ def draw_cases(
     cases.trust_dev[idx] = scenario.reconciliation.trust_sd * ndtri(trust_u)
 
     # Money: the plaintiff pays the state fee; each party with a lawyer pays its fee.
-    fixed_mci = np.array([np.nan if t.state_fee_mci is None else t.state_fee_mci for t in types])[
-        ct
-    ]
+    fixed_mci = np.array([np.nan if t.state_fee_mci is None else t.state_fee_mci for t in types])
+    fixed_mci = fixed_mci.take(ct)
     rate = np.where(legal[:, 0], costs.state_fee_rate_legal_entity, costs.state_fee_rate_individual)
     fee = np.where(np.isnan(fixed_mci), rate * claim, np.nan_to_num(fixed_mci) * costs.mci_kzt)
     cases.state_fee_kzt[idx] = fee
