@@ -211,7 +211,8 @@ class SlotCalendar:
         a_in, d_in = a_sorted[inside], day_of[inside]
         if a_in.size:
             first, n_cell = _runs((a_in[1:] != a_in[:-1]) | (d_in[1:] != d_in[:-1]))
-            self.booked[a_in[first], d_in[first]] += n_cell.astype(self.booked.dtype)  # unique cells
+            # Cells are unique here, so a plain fancy += adds each count once.
+            self.booked[a_in[first], d_in[first]] += n_cell.astype(self.booked.dtype)
         return out
 
     def release(self, actors: npt.NDArray[np.int64], days: npt.NDArray[np.int64]) -> None:
