@@ -16,7 +16,7 @@ import numpy.typing as npt
 from scipy.special import ndtr, ndtri
 
 from courtsim.bargaining import draw_merits
-from courtsim.cases import CASE_COLUMNS, PARTY_COLUMNS
+from courtsim.cases import CASE_COLUMNS, PARTY_COLUMNS, rows, set_rows
 
 if TYPE_CHECKING:
     from courtsim.calendar import WorkCalendar
@@ -166,11 +166,11 @@ def draw_cases(
     effort = np.empty(k)
     claim = np.empty(k)
     n_main = np.empty(k)
-    for t, rows in zip(types, _rows_by_type(ct, len(types)), strict=True):
-        if rows.size:
-            effort[rows] = t.effort_hours.from_uniform(u["effort"][rows])
-            claim[rows] = t.claim_value_kzt.from_uniform(u["claim"][rows])
-            n_main[rows] = t.main_hearings.from_uniform(u["hearings"][rows])
+    for t, of_t in zip(types, _rows_by_type(ct, len(types)), strict=True):
+        if of_t.size:
+            effort[of_t] = t.effort_hours.from_uniform(u["effort"][of_t])
+            claim[of_t] = t.claim_value_kzt.from_uniform(u["claim"][of_t])
+            n_main[of_t] = t.main_hearings.from_uniform(u["hearings"][of_t])
     proc = scenario.procedure
     acc_wd = np.rint(proc.acceptance_working_days.from_uniform(u["acceptance"]))
     cases.acceptance_wd[idx] = np.clip(acc_wd, 0, 30_000)
@@ -272,8 +272,8 @@ def settle_hazard_per_day(
         Hazard per day (0 where a party is unwilling).
     """
     boost_w = np.asarray(willingness_boost, dtype=float).reshape(-1, 1)
-    willing = cases.settle_gain[idx] + boost_w > cases.optimism[idx]
-    cases.willing_to_settle[idx] = willing
+    willing = rows(cases.settle_gain, idx) + boost_w > rows(cases.optimism, idx)
+    set_rows(cases.willing_to_settle, idx, willing)
     h = _per_type(scenario, "settle_hazard_per_month", cases.case_type[idx]) / DAYS_PER_MONTH
     return np.where(willing.all(axis=1), h * boost, 0.0)
 
@@ -410,7 +410,7 @@ def clone_for_refiling(cases: CaseTable, src: npt.NDArray[np.int64]) -> npt.NDAr
     for name in (*_KEPT_ON_REFILING, *(n for n in CASE_COLUMNS if n.startswith("u_"))):
         getattr(cases, name)[new] = getattr(cases, name)[src]
     for name in PARTY_COLUMNS:
-        getattr(cases, name)[new] = getattr(cases, name)[src]
+        set_rows(getattr(cases, name), new, rows(getattr(cases, name), src))
     cases.remaining_hours[new] = cases.effort_hours[src]
     cases.u_return[new] = 1.0  # the defect is fixed
     cases.refiled_from[new] = src

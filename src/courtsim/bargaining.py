@@ -34,6 +34,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.special import expit, logit, ndtri
 
+from courtsim.cases import rows, set_rows
 from courtsim.sessions import Draw, case_uniform
 
 if TYPE_CHECKING:
@@ -68,14 +69,14 @@ def draw_merits(cases: CaseTable, idx: npt.NDArray[np.int64], scenario: Scenario
     by_type = np.array([t.optimism_shift for t in scenario.case_types.values()])[ct]
     m, tau = initial_beliefs(
         merit,
-        cases.optimism[idx]
-        + b.lawyer_optimism_shift * cases.lawyer[idx]
-        + b.legal_entity_optimism_shift * cases.legal_entity[idx]
+        rows(cases.optimism, idx)
+        + b.lawyer_optimism_shift * rows(cases.lawyer, idx)
+        + b.legal_entity_optimism_shift * rows(cases.legal_entity, idx)
         + by_type[:, None],
         b,
     )
-    cases.belief[idx] = m
-    cases.belief_precision[idx] = tau
+    set_rows(cases.belief, idx, m)
+    set_rows(cases.belief_precision, idx, tau)
 
 
 def initial_beliefs(
@@ -187,9 +188,9 @@ def costs_of_going_on(
     claim = np.maximum(cases.claim_value_kzt[idx], 1e-9)
     share = scenario.costs.fee_refund_share_on_settlement if filed else 1.0
     fee = share * cases.state_fee_kzt[idx] / claim
-    lawyer = cases.lawyer[idx] * (b.lawyer_fee_share_per_session * sessions_left)[:, None]
-    delay = cases.delay_cost_share[idx] * (days_left / DAYS_PER_MONTH)[:, None]
-    c = lawyer + delay + relationship_factor * cases.relationship_share[idx]
+    lawyer = rows(cases.lawyer, idx) * (b.lawyer_fee_share_per_session * sessions_left)[:, None]
+    delay = rows(cases.delay_cost_share, idx) * (days_left / DAYS_PER_MONTH)[:, None]
+    c = lawyer + delay + relationship_factor * rows(cases.relationship_share, idx)
     return Costs(c[:, 0] + fee, c[:, 1])
 
 
