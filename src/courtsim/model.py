@@ -143,7 +143,8 @@ class CourtModel(mesa.Model):
         self.settle_boost = np.ones(n_types)
         self.willingness_boost = np.zeros(n_types)
         self._p_returned = np.array([t.p_returned for t in scenario.case_types.values()])
-        # Per-type and per-kind parameters as arrays once, not per disposal or fee.
+        # Per-type and per-kind parameters as arrays once, not per disposal or fee; read
+        # with take(): int16 case-type codes index through numpy's slow conversion path.
         self._p_appeal = np.array([t.p_appeal for t in scenario.case_types.values()])
         self._p_appeal_settled = np.array(
             [t.p_appeal_settled for t in scenario.case_types.values()]
@@ -460,7 +461,7 @@ class CourtModel(mesa.Model):
             Mask: inadmissible, or filed without a mandatory pre-trial attempt.
         """
         c = self.cases
-        return (c.u_return[idx] < self._p_returned[c.case_type[idx]]) | c.skipped_pretrial[idx]
+        return (c.u_return[idx] < self._p_returned.take(c.case_type[idx])) | c.skipped_pretrial[idx]
 
     def _accept(self) -> None:
         idx = self._due(Stage.FILED)
@@ -543,7 +544,7 @@ class CourtModel(mesa.Model):
         """
         ct = self.cases.case_type[idx]
         promo = self.judge_promotion(idx)
-        return 1 + (self.settle_boost[ct] - 1) * promo, self.willingness_boost[ct] * promo
+        return 1 + (self.settle_boost.take(ct) - 1) * promo, self.willingness_boost.take(ct) * promo
 
     def judge_promotion(self, idx: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
         """Return the settlement-promotion trait of each case's trial judge.
@@ -556,7 +557,7 @@ class CourtModel(mesa.Model):
             booking).
         """
         j = self.cases.judge[idx]
-        return np.where(j >= 0, self.judge_traits.promotion[np.maximum(j, 0)], 1.0)
+        return np.where(j >= 0, self.judge_traits.promotion.take(np.maximum(j, 0)), 1.0)
 
     def _assign_judges(self, idx: npt.NDArray[np.int64]) -> None:
         how = self.court_scenario.judges.assignment
@@ -774,7 +775,7 @@ class CourtModel(mesa.Model):
             o = c.optimism[idx, loser] - lit.optimism_mean
             noise = c.appeal_noise[idx, loser]
             z = (o + lit.appeal_noise_sd * noise) / s_tot if s_tot > 0 else noise
-            p = self._p_appeal[ct]
+            p = self._p_appeal.take(ct)
             with np.errstate(divide="ignore"):
                 appealed = z > ndtri(1 - p)
             c.appeal_corrected[idx] = appealed & (c.u_correct[idx] < sc.appeals.p_corrected)
@@ -796,7 +797,7 @@ class CourtModel(mesa.Model):
             c.sessions_saved[idx] = sessions_saved
             self.flow("judge_hours_saved", float(saved.sum()))
             self.flow("sessions_saved", float(sessions_saved.sum()))
-            p = self._p_appeal_settled[ct]
+            p = self._p_appeal_settled.take(ct)
             appealed = (c.u_appeal_settled[idx] < p) & (outcome != Outcome.WITHDRAWAL)
             owed = np.full(idx.size, outcome in SETTLEMENT_OUTCOMES)
             p_vol = enf.p_voluntary_settlement

@@ -136,7 +136,7 @@ class SettlementTalks:
         """
         m = self.model
         c = m.cases
-        push = self.push[c.case_type[idx]]
+        push = self.push.take(c.case_type[idx])
         if not push.any():
             return np.ones(idx.size)
         promo = m.judge_promotion(idx)
@@ -177,7 +177,7 @@ class SettlementTalks:
             1.0 / b.signal_sd**2,
             b.signal_weight,
         )
-        push = self.push[c.case_type[idx]]
+        push = self.push.take(c.case_type[idx])
         if push.any():
             promo = m.judge_promotion(idx) * push
             e = session_signal(
