@@ -155,7 +155,10 @@ class SlotCalendar:
         if n == 0:
             return out
         earliest = min(max(int(earliest), 0), self.n_days - 1)
-        order = np.argsort(actors, kind="stable")
+        # A stable sort of 16-bit keys is a radix sort in numpy (int64 keys: a timsort);
+        # the permutation is the same.
+        keys = actors.astype(np.int16) if self.n_actors <= np.iinfo(np.int16).max else actors
+        order = np.argsort(keys, kind="stable")
         a_sorted = actors[order]
         starts, counts = _runs(a_sorted[1:] != a_sorted[:-1])
         rank = np.arange(n) - np.repeat(starts, counts)
@@ -170,7 +173,9 @@ class SlotCalendar:
             cols = slice(earliest, earliest + width)
             # Small integer types and in-place steps: this runs several times a working
             # day over (judges x 64 days), and int64 temporaries were most of its cost.
-            free = self.slots[acts, cols] - self.booked[acts, cols]
+            # Every actor still to place (sorted, unique): slices, not a gather of rows.
+            rows = slice(None) if acts.size == self.n_actors else acts
+            free = self.slots[rows, cols] - self.booked[rows, cols]
             extra = self.extra[acts]
             if extra.any():
                 free += extra.astype(free.dtype)[:, None]
