@@ -123,8 +123,8 @@ class SlotCalendar:
         width = max(min(_LEAD_WINDOW, self.n_days - w_from), 1)
         near = min(width, _LEAD_NEAR) if w_from >= 0 else width  # (negative: one pass)
         rows = slice(None) if actors is None else actors  # views, not copies: runs daily
-        free = self.slots[rows, w_from : w_from + near] - self.booked[rows, w_from : w_from + near]
-        has = free > 0
+        # slots > booked: a free slot, in one pass (no int16 difference array first).
+        has = self.slots[rows, w_from : w_from + near] > self.booked[rows, w_from : w_from + near]
         first = np.argmax(has, axis=1)
         found = has.any(axis=1)
         if near == width or found.all():
@@ -133,7 +133,7 @@ class SlotCalendar:
         miss = np.flatnonzero(~found)
         sel = miss if actors is None else actors[miss]
         cols = slice(w_from, w_from + width)
-        has = (self.slots[sel, cols] - self.booked[sel, cols]) > 0
+        has = self.slots[sel, cols] > self.booked[sel, cols]
         first[miss] = np.where(has.any(axis=1), np.argmax(has, axis=1), width)
         return first
 
