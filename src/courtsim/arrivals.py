@@ -210,10 +210,12 @@ def draw_cases(
     cases.trust_dev[idx] = scenario.reconciliation.trust_sd * ndtri(trust_u)
 
     # Money: the plaintiff pays the state fee; each party with a lawyer pays its fee.
+    # Fixed fees per case type first, then per case (np.nan_to_num over every case was
+    # most of this block).
     fixed_mci = np.array([np.nan if t.state_fee_mci is None else t.state_fee_mci for t in types])
-    fixed_mci = fixed_mci.take(ct)
+    fixed_fee = np.nan_to_num(fixed_mci) * costs.mci_kzt
     rate = np.where(legal[:, 0], costs.state_fee_rate_legal_entity, costs.state_fee_rate_individual)
-    fee = np.where(np.isnan(fixed_mci), rate * claim, np.nan_to_num(fixed_mci) * costs.mci_kzt)
+    fee = np.where(np.isnan(fixed_mci).take(ct), rate * claim, fixed_fee.take(ct))
     cases.state_fee_kzt[idx] = fee
     cases.lawyer_fees_kzt[idx] = lit.lawyer_fee_share * claim * lawyer.sum(axis=1)
 

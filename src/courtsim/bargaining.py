@@ -60,13 +60,13 @@ def draw_merits(cases: CaseTable, idx: npt.NDArray[np.int64], scenario: Scenario
     b = scenario.bargaining
     key = cases.case_key[idx]
     ct = cases.case_type[idx]
-    p_unc = np.array([t.p_uncontested for t in scenario.case_types.values()])[ct]
+    p_unc = np.array([t.p_uncontested for t in scenario.case_types.values()]).take(ct)
     contested = case_uniform(key, 0, Draw.CONTESTED) >= p_unc
     z = ndtri(np.clip(case_uniform(key, 0, Draw.MERIT), 1e-12, 1 - 1e-12))
     merit = expit(logit(b.merit_median) + b.merit_sd * z)
     cases.contested[idx] = contested
     cases.merit[idx] = np.where(contested, merit, b.p_win_uncontested)
-    by_type = np.array([t.optimism_shift for t in scenario.case_types.values()])[ct]
+    by_type = np.array([t.optimism_shift for t in scenario.case_types.values()]).take(ct)
     m, tau = initial_beliefs(
         merit,
         rows(cases.optimism, idx)
