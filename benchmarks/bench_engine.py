@@ -85,6 +85,16 @@ def load_config(name: str):
     return sc.with_overrides(overrides, source=f"bench {name}") if overrides else sc
 
 
+def cpu_seconds() -> float:
+    """CPU time (user + system) of this process so far, in seconds.
+
+    On a shared machine other programs' load stretches wall time far more than the CPU
+    time a run needs, so the report gives both.
+    """
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    return ru.ru_utime + ru.ru_stime
+
+
 # ------------------------------------------------------------------ workers (one per process)
 def engine_worker(name: str, seed: int) -> dict[str, Any]:
     """Run ``courtsim.simulate`` once and measure it."""
@@ -92,11 +102,14 @@ def engine_worker(name: str, seed: int) -> dict[str, Any]:
 
     rss_imports = peak_rss_mb()
     sc = load_config(name)
+    cpu0 = cpu_seconds()
     t0 = time.perf_counter()
     res = simulate(sc, seed=seed)
     wall = time.perf_counter() - t0
     return {
         "wall_s": wall,
+        "cpu_s": cpu_seconds() - cpu0,
+        "load_avg": os.getloadavg()[0],
         "engine_s": float(res.manifest.get("run_seconds", float("nan"))),
         "n_cases": len(res.cases),
         "n_judges": int(res.manifest.get("n_judges", sc.judges.count)),
@@ -227,6 +240,8 @@ def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
     }
     if "engine_s" in runs[0]:
         out["engine_median_s"] = statistics.median(r["engine_s"] for r in runs)
+        out["cpu_median_s"] = statistics.median(r["cpu_s"] for r in runs)
+        out["load_avg_max"] = max(r["load_avg"] for r in runs)
     return out
 
 
@@ -287,6 +302,10 @@ def format_report(results: dict[str, Any], env: dict[str, Any], repeats: int, se
         lines.append(
             f"  {'ratio courtsim / ref':<24}{b['ratio_wall_min']:>9.1f}x{b['ratio_wall_median']:>9.1f}x"
             f"{'':>23}{b['ratio_peak_rss']:>10.1f}x"
+        )
+        lines.append(
+            f"  simulate() CPU time (user + system), median {e['cpu_median_s']:.3f} s; "
+            f"load average up to {e['load_avg_max']:.1f}"
         )
         verdict = "ok" if b["meets_wall_target"] else "MISSED"
         target = f"  target: engine <= {b['target_wall_s']} s -> {verdict}"

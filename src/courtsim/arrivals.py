@@ -16,7 +16,7 @@ import numpy.typing as npt
 from scipy.special import ndtr, ndtri
 
 from courtsim.bargaining import draw_merits
-from courtsim.cases import CASE_COLUMNS, PARTY_COLUMNS
+from courtsim.cases import CASE_COLUMNS, PARTY_COLUMNS, rows, set_rows
 
 if TYPE_CHECKING:
     from courtsim.calendar import WorkCalendar
@@ -111,7 +111,17 @@ class FilingProcess:
 
 
 def _per_type(scenario: Scenario, attr: str, ct: npt.NDArray[np.int16]) -> npt.NDArray[np.float64]:
-    return np.array([getattr(t, attr) for t in scenario.case_types.values()], dtype=float)[ct]
+    # take(), not [ct]: numpy indexes with int16 codes through a slow conversion.
+    return np.array([getattr(t, attr) for t in scenario.case_types.values()], dtype=float).take(ct)
+
+
+def _rows_by_type(ct: npt.NDArray[np.int16], n_types: int) -> list[npt.NDArray[np.intp]]:
+    """Return, for each case type, the positions of its cases in ``ct`` (in order)."""
+    # One stable sort, not a mask per type: the per-type masks (compare, then index and
+    # assign through each) were a sixth of draw_cases.
+    order = np.argsort(ct, kind="stable")
+    bounds = np.searchsorted(ct[order], np.arange(n_types + 1))
+    return [order[bounds[t] : bounds[t + 1]] for t in range(n_types)]
 
 
 def draw_cases(
@@ -152,12 +162,11 @@ def draw_cases(
     effort = np.empty(k)
     claim = np.empty(k)
     n_main = np.empty(k)
-    for code, t in enumerate(types):
-        m = ct == code
-        if m.any():
-            effort[m] = t.effort_hours.from_uniform(u["effort"][m])
-            claim[m] = t.claim_value_kzt.from_uniform(u["claim"][m])
-            n_main[m] = t.main_hearings.from_uniform(u["hearings"][m])
+    for t, of_t in zip(types, _rows_by_type(ct, len(types)), strict=True):
+        if of_t.size:
+            effort[of_t] = t.effort_hours.from_uniform(u["effort"][of_t])
+            claim[of_t] = t.claim_value_kzt.from_uniform(u["claim"][of_t])
+            n_main[of_t] = t.main_hearings.from_uniform(u["hearings"][of_t])
     proc = scenario.procedure
     acc_wd = np.rint(proc.acceptance_working_days.from_uniform(u["acceptance"]))
     cases.acceptance_wd[idx] = np.clip(acc_wd, 0, 30_000)
@@ -196,11 +205,12 @@ def draw_cases(
     cases.trust_dev[idx] = scenario.reconciliation.trust_sd * ndtri(trust_u)
 
     # Money: the plaintiff pays the state fee; each party with a lawyer pays its fee.
-    fixed_mci = np.array([np.nan if t.state_fee_mci is None else t.state_fee_mci for t in types])[
-        ct
-    ]
+    # Fixed fees per case type first, then per case (np.nan_to_num over every case was
+    # most of this block).
+    fixed_mci = np.array([np.nan if t.state_fee_mci is None else t.state_fee_mci for t in types])
+    fixed_fee = np.nan_to_num(fixed_mci) * costs.mci_kzt
     rate = np.where(legal[:, 0], costs.state_fee_rate_legal_entity, costs.state_fee_rate_individual)
-    fee = np.where(np.isnan(fixed_mci), rate * claim, np.nan_to_num(fixed_mci) * costs.mci_kzt)
+    fee = np.where(np.isnan(fixed_mci).take(ct), rate * claim, fixed_fee.take(ct))
     cases.state_fee_kzt[idx] = fee
     cases.lawyer_fees_kzt[idx] = lit.lawyer_fee_share * claim * lawyer.sum(axis=1)
 
@@ -313,7 +323,7 @@ def clone_for_refiling(cases: CaseTable, src: npt.NDArray[np.int64]) -> npt.NDAr
     for name in (*_KEPT_ON_REFILING, *(n for n in CASE_COLUMNS if n.startswith("u_"))):
         getattr(cases, name)[new] = getattr(cases, name)[src]
     for name in PARTY_COLUMNS:
-        getattr(cases, name)[new] = getattr(cases, name)[src]
+        set_rows(getattr(cases, name), new, rows(getattr(cases, name), src))
     cases.remaining_hours[new] = cases.effort_hours[src]
     cases.u_return[new] = 1.0  # the defect is fixed
     cases.refiled_from[new] = src

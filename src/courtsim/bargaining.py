@@ -36,6 +36,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.special import expit, logit, ndtri
 
+from courtsim.cases import rows, set_rows
 from courtsim.sessions import Draw, case_uniform
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ def draw_merits(cases: CaseTable, idx: npt.NDArray[np.int64], scenario: Scenario
     b = scenario.bargaining
     key = cases.case_key[idx]
     ct = cases.case_type[idx]
-    p_unc = np.array([t.p_uncontested for t in scenario.case_types.values()])[ct]
+    p_unc = np.array([t.p_uncontested for t in scenario.case_types.values()]).take(ct)
     contested = case_uniform(key, 0, Draw.CONTESTED) >= p_unc
     z = ndtri(np.clip(case_uniform(key, 0, Draw.MERIT), 1e-12, 1 - 1e-12))
     merit = expit(logit(b.merit_median) + b.merit_sd * z)
@@ -70,18 +71,18 @@ def draw_merits(cases: CaseTable, idx: npt.NDArray[np.int64], scenario: Scenario
     cases.contested[idx] = contested
     cases.merit[idx] = np.where(contested, merit, b.p_win_uncontested)
     cases.award[idx] = np.where(contested, award, 1.0)  # uncontested: granted in full
-    by_type = np.array([t.optimism_shift for t in scenario.case_types.values()])[ct]
+    by_type = np.array([t.optimism_shift for t in scenario.case_types.values()]).take(ct)
     optimism = (
-        cases.optimism[idx]
-        + b.lawyer_optimism_shift * cases.lawyer[idx]
-        + b.legal_entity_optimism_shift * cases.legal_entity[idx]
+        rows(cases.optimism, idx)
+        + b.lawyer_optimism_shift * rows(cases.lawyer, idx)
+        + b.legal_entity_optimism_shift * rows(cases.legal_entity, idx)
         + by_type[:, None]
     )
     m, tau = initial_beliefs(merit, optimism, b)
-    cases.belief[idx] = m
-    cases.belief_precision[idx] = tau
+    set_rows(cases.belief, idx, m)
+    set_rows(cases.belief_precision, idx, tau)
     w_belief = award_beliefs(award, optimism, b.award_optimism_factor)
-    cases.award_belief[idx] = np.where(contested[:, None], w_belief, 1.0)
+    set_rows(cases.award_belief, idx, np.where(contested[:, None], w_belief, 1.0))
 
 
 def award_beliefs(
@@ -212,9 +213,9 @@ def costs_of_going_on(
     claim = np.maximum(cases.claim_value_kzt[idx], 1e-9)
     share = scenario.costs.fee_refund_share_on_settlement if filed else 1.0
     fee = share * cases.state_fee_kzt[idx] / claim
-    lawyer = cases.lawyer[idx] * (b.lawyer_fee_share_per_session * sessions_left)[:, None]
-    delay = cases.delay_cost_share[idx] * (days_left / DAYS_PER_MONTH)[:, None]
-    c = lawyer + delay + relationship_factor * cases.relationship_share[idx]
+    lawyer = rows(cases.lawyer, idx) * (b.lawyer_fee_share_per_session * sessions_left)[:, None]
+    delay = rows(cases.delay_cost_share, idx) * (days_left / DAYS_PER_MONTH)[:, None]
+    c = lawyer + delay + relationship_factor * rows(cases.relationship_share, idx)
     return Costs(c[:, 0] + fee, c[:, 1])
 
 

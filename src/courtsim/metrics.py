@@ -136,7 +136,11 @@ def kpis(
     if "mean_trust" in daily:
         out["mean_trust_end"] = float(daily.loc[hi, "mean_trust"])
     judge_days = (n_judges + n_conciliation_judges) * int(win_days["working_day"].sum())
-    d = cases.loc[disposed]
+    # Only the money columns of the disposed cases: `cases.loc[disposed]` copied every
+    # column of most rows (~240 MB nationally), the run's peak memory.
+    money = ["state_fee_kzt", "fee_refund_kzt", "lawyer_fees_kzt"]
+    money += [c for c in ("mediator_fee_kzt", "mediator_fee_state_kzt") if c in cases]
+    d = cases.loc[disposed, money]
     state_paid = d["mediator_fee_state_kzt"].sum() if "mediator_fee_state_kzt" in d else 0.0
     out["cost_court_per_case_kzt"] = _share(judge_days * judge_day_cost_kzt + state_paid, resolved)
     per_case = {

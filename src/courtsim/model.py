@@ -138,7 +138,8 @@ class CourtModel(mesa.Model):
         rec = scenario.reconciliation
         self.court_trust = np.full(len(self.court_names), rec.trust_initial)
         self._p_returned = np.array([t.p_returned for t in scenario.case_types.values()])
-        # Per-type and per-kind parameters as arrays once, not per disposal or fee.
+        # Per-type and per-kind parameters as arrays once, not per disposal or fee; read
+        # with take(): int16 case-type codes index through numpy's slow conversion path.
         self._p_appeal = np.array([t.p_appeal for t in scenario.case_types.values()])
         self._p_appeal_settled = np.array(
             [t.p_appeal_settled for t in scenario.case_types.values()]
@@ -165,6 +166,11 @@ class CourtModel(mesa.Model):
         self.recorder = Recorder(self.horizon)
         self._flows: dict[str, float] = {}
         self._active = np.empty(0, dtype=np.int64)
+        # Stage of each active case, kept by move(), and each row's position in _active
+        # (-1: not active): a dozen scans a day of every active case read their stage, and
+        # gathering it afresh each time was most of their cost.
+        self._active_stage = np.empty(0, dtype=np.int8)
+        self._active_pos = np.full(self.cases._cap, -1, dtype=np.int64)
         self.new_disputes = np.empty(0, dtype=np.int64)
         self._create_initial_backlog()
         self.n_initial = self.cases.n
@@ -241,6 +247,8 @@ class CourtModel(mesa.Model):
         old = self.cases.stage[idx].astype(np.int64)
         self.transitions[:, int(to)] += np.bincount(old, minlength=_N_STAGES)
         self.cases.stage[idx] = to
+        pos = self._active_pos[idx]
+        self._active_stage[pos[pos >= 0]] = to
 
     def flow(self, name: str, k: float) -> None:
         """Add ``k`` to today's flow ``name`` (a daily series).
@@ -256,6 +264,28 @@ class CourtModel(mesa.Model):
         """Indices of pending claims and disputes in a pre-court attempt (sorted)."""
         return self._active
 
+    @property
+    def active_stages(self) -> npt.NDArray[np.int8]:
+        """Stage of each of :attr:`active_cases` (read-only: :meth:`move` keeps it)."""
+        return self._active_stage
+
+    def _add_active(self, idx: npt.NDArray[np.int64]) -> None:
+        # New rows (arisen or refiled disputes) join the end of the sorted active list.
+        if self._active_pos.size < self.cases.n:  # the table grew
+            grown = np.full(self.cases._cap - self._active_pos.size, -1, dtype=np.int64)
+            self._active_pos = np.concatenate([self._active_pos, grown])
+        self._active_pos[idx] = np.arange(self._active.size, self._active.size + idx.size)
+        self._active = np.concatenate([self._active, idx])
+        self._active_stage = np.concatenate([self._active_stage, self.cases.stage[idx]])
+
+    def _drop_inactive(self) -> None:
+        # Cases that reached a terminal stage today leave the active list.
+        keep = _ACTIVE_LUT.take(self._active_stage)
+        self._active_pos[self._active[~keep]] = -1
+        self._active = self._active[keep]
+        self._active_stage = self._active_stage[keep]
+        self._active_pos[self._active] = np.arange(self._active.size)
+
     def active_in_stage(self, stage: Stage) -> npt.NDArray[np.int64]:
         """Return active cases in ``stage``.
 
@@ -265,10 +295,9 @@ class CourtModel(mesa.Model):
         Returns:
             Case indices.
         """
-        act = self._active
         # int(): comparing an array with an IntEnum member costs numpy several attribute
         # probes on the enum class, more than the comparison itself here.
-        return act[self.cases.stage[act] == int(stage)]
+        return self._active[self._active_stage == int(stage)]
 
     def _due(self, stage: Stage) -> npt.NDArray[np.int64]:
         idx = self.active_in_stage(stage)
@@ -322,7 +351,7 @@ class CourtModel(mesa.Model):
         limit = self.hearing.time_limit[c.case_type[done]]
         c.t_deadline[done] = c.t_prep_end[done] + limit
         c.n_main_held[done] = np.floor(residual[~in_prep] * c.n_main[done]).astype(np.int16)
-        self._active = idx
+        self._add_active(idx)
         self.hearing.enter(idx)
         # Their sessions were notified before day 0: book them from the first working day,
         # oldest first.
@@ -361,7 +390,7 @@ class CourtModel(mesa.Model):
             self._work()
             self._run_hook("decision")
             self.appeals.step()
-            self._active = self._active[_ACTIVE_LUT[self.cases.stage[self._active]]]
+            self._drop_inactive()
         self._record()
         if self.day >= self.horizon:
             self.running = False
@@ -395,7 +424,7 @@ class CourtModel(mesa.Model):
             s["sessions"],
         )
         self.new_disputes = idx
-        self._active = np.concatenate([self._active, idx])
+        self._add_active(idx)
 
     def take_disputes(self, idx: npt.NDArray[np.int64]) -> None:
         """Remove disputes from today's filings (a pre-court attempt took them).
@@ -427,7 +456,7 @@ class CourtModel(mesa.Model):
             Mask: inadmissible, or filed without a mandatory pre-trial attempt.
         """
         c = self.cases
-        return (c.u_return[idx] < self._p_returned[c.case_type[idx]]) | c.skipped_pretrial[idx]
+        return (c.u_return[idx] < self._p_returned.take(c.case_type[idx])) | c.skipped_pretrial[idx]
 
     def _accept(self) -> None:
         idx = self._due(Stage.FILED)
@@ -464,7 +493,7 @@ class CourtModel(mesa.Model):
             return
         self._to_refile = self._to_refile[c.t_refile[self._to_refile] > self.day]
         new = clone_for_refiling(c, due)
-        self._active = np.concatenate([self._active, new])
+        self._add_active(new)
         self.flow("new_refiled", new.size)
         self.file_claims(new)
 
@@ -504,7 +533,7 @@ class CourtModel(mesa.Model):
             booking).
         """
         j = self.cases.judge[idx]
-        return np.where(j >= 0, self.judge_traits.promotion[np.maximum(j, 0)], 1.0)
+        return np.where(j >= 0, self.judge_traits.promotion.take(np.maximum(j, 0)), 1.0)
 
     def _assign_judges(self, idx: npt.NDArray[np.int64]) -> None:
         how = self.court_scenario.judges.assignment
@@ -549,7 +578,7 @@ class CourtModel(mesa.Model):
 
     def _litigate(self) -> None:
         act = self._active
-        idx = act[_LITIGATING_LUT[self.cases.stage[act]]]
+        idx = act[_LITIGATING_LUT.take(self._active_stage)]  # take(): int8 indices, fast
         c = self.cases
         tw, ts = c.t_withdraw[idx], c.t_settle[idx]
         due = np.minimum(tw, ts) <= self.day
@@ -694,7 +723,7 @@ class CourtModel(mesa.Model):
             o = c.optimism[idx, loser] - lit.optimism_mean
             noise = c.appeal_noise[idx, loser]
             z = (o + lit.appeal_noise_sd * noise) / s_tot if s_tot > 0 else noise
-            p = self._p_appeal[ct]
+            p = self._p_appeal.take(ct)
             with np.errstate(divide="ignore"):
                 appealed = z > ndtri(1 - p)
             c.appeal_corrected[idx] = appealed & (c.u_correct[idx] < sc.appeals.p_corrected)
@@ -716,7 +745,7 @@ class CourtModel(mesa.Model):
             c.sessions_saved[idx] = sessions_saved
             self.flow("judge_hours_saved", float(saved.sum()))
             self.flow("sessions_saved", float(sessions_saved.sum()))
-            p = self._p_appeal_settled[ct]
+            p = self._p_appeal_settled.take(ct)
             appealed = (c.u_appeal_settled[idx] < p) & (outcome != Outcome.WITHDRAWAL)
             owed = np.full(idx.size, outcome in SETTLEMENT_OUTCOMES)
             p_vol = enf.p_voluntary_settlement
@@ -732,9 +761,9 @@ class CourtModel(mesa.Model):
     def _record(self) -> None:
         act = self._active
         c = self.cases
-        stages = c.stage[act]
+        stages = self._active_stage
         stage_counts = np.bincount(stages, minlength=_N_STAGES)
-        pending = act[_PENDING_LUT[stages]]
+        pending = act[_PENDING_LUT.take(stages)]
         age = self.day - c.t_filed[pending]
         waiting = np.bincount(c.waiting_channel[act], minlength=len(Channel))
         values = {

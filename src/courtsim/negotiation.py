@@ -27,7 +27,7 @@ from courtsim.bargaining import (
     settlement_zone,
     update_beliefs,
 )
-from courtsim.cases import LITIGATING_STAGES, stage_mask
+from courtsim.cases import LITIGATING_STAGES, rows, set_rows, stage_mask
 from courtsim.litigants import party_trust
 from courtsim.sessions import Draw
 
@@ -51,6 +51,7 @@ class SettlementTalks:
         self.push = np.zeros(len(model.case_type_names))
         self._lead_day = -1
         self._lead = np.zeros(0)
+        self._lead_mean = 0.0
 
     def set_push(self, on: bool, case_types: npt.NDArray[np.bool_]) -> None:
         """Let trial judges explain the likely outcome at their sessions from today, or stop.
@@ -83,10 +84,11 @@ class SettlementTalks:
             hp = m.hearing
             notice = max(hp.params.notice_working_days, 1)
             self._lead = hp.calendar.lead_days(hp.today_w() + notice).astype(np.float64) + notice
+            self._lead_mean = self._lead.mean() if self._lead.size else 0.0
             self._lead_day = m.day
-        lead = self._lead
         j = m.cases.judge[idx]
-        per_case = np.where(j >= 0, lead[np.maximum(j, 0)], lead.mean() if lead.size else 0.0)
+        # take(): int32 judge codes index through numpy's slow conversion path.
+        per_case = np.where(j >= 0, self._lead.take(np.maximum(j, 0)), self._lead_mean)
         return sessions_left * per_case * 7 / 5  # working days to calendar days
 
     def decide(self, idx: npt.NDArray[np.int64]) -> None:
@@ -101,13 +103,17 @@ class SettlementTalks:
             return
         m = self.model
         c = m.cases
-        idx = idx[c.contested[idx] & _LITIGATING_LUT[c.stage[idx]] & np.isinf(c.t_settle[idx])]
+        idx = idx[c.contested[idx] & _LITIGATING_LUT.take(c.stage[idx]) & np.isinf(c.t_settle[idx])]
         if idx.size == 0:
             return
         left = m.hearing.sessions_left(idx)
         costs = costs_of_going_on(c, idx, left, self.days_to_judgment(idx, left), m.court_scenario)
         zone, amount = settlement_zone(
-            c.belief[idx], costs, m.court_scenario, self.cost_factor(idx), c.award_belief[idx]
+            rows(c.belief, idx),
+            costs,
+            m.court_scenario,
+            self.cost_factor(idx),
+            rows(c.award_belief, idx),
         )
         agreed = idx[zone]
         if agreed.size == 0:
@@ -133,7 +139,7 @@ class SettlementTalks:
         """
         m = self.model
         c = m.cases
-        push = self.push[c.case_type[idx]]
+        push = self.push.take(c.case_type[idx])
         if not push.any():
             return np.ones(idx.size)
         promo = m.judge_promotion(idx)
@@ -168,17 +174,21 @@ class SettlementTalks:
         merit = c.merit[idx]
         s = session_signal(c.case_key[idx], counter, merit, b.signal_sd)
         mean, tau = update_beliefs(
-            c.belief[idx], c.belief_precision[idx], s, 1.0 / b.signal_sd**2, b.signal_weight
+            rows(c.belief, idx),
+            rows(c.belief_precision, idx),
+            s,
+            1.0 / b.signal_sd**2,
+            b.signal_weight,
         )
-        push = self.push[c.case_type[idx]]
+        push = self.push.take(c.case_type[idx])
         if push.any():
             promo = m.judge_promotion(idx) * push
             e = session_signal(
                 c.case_key[idx], counter, merit, b.judge_explain_sd, Draw.JUDGE_EXPLAINS
             )
             mean, tau = update_beliefs(mean, tau, e, promo / b.judge_explain_sd**2, b.signal_weight)
-        c.belief[idx] = mean
-        c.belief_precision[idx] = tau
+        set_rows(c.belief, idx, mean)
+        set_rows(c.belief_precision, idx, tau)
 
     def catch_up(self, idx: npt.NDArray[np.int64], n_seen: npt.NDArray[np.int64]) -> None:
         """Give cases pending on day 0 the signals of the sessions they held before it.
@@ -254,7 +264,7 @@ class SettlementTalks:
             party_trust(m, sel),
             fee,
             months,
-            c.delay_cost_share[sel],
+            rows(c.delay_cost_share, sel),
             m.court_scenario,
         )
         ok[ok] = (gain > 0).all(axis=1)
@@ -269,7 +279,7 @@ class SettlementTalks:
         Returns:
             Minus the gap between the plaintiff's and the defendant's expected chance.
         """
-        b = expit(self.model.cases.belief[idx])
+        b = expit(rows(self.model.cases.belief, idx))
         return -np.abs(b[:, 0] - b[:, 1])
 
     def attempt(
@@ -309,9 +319,11 @@ class SettlementTalks:
         s = session_signal(c.case_key[sel], c.n_signals[sel], c.merit[sel], sd, Draw.EVALUATION)
         weight = b.signal_weight * 2 * party_trust(m, sel)
         prec = np.exp(np.asarray(skill, dtype=float)[con]) / sd**2
-        mean, tau = update_beliefs(c.belief[sel], c.belief_precision[sel], s, prec, weight)
-        c.belief[sel] = mean
-        c.belief_precision[sel] = tau
+        mean, tau = update_beliefs(
+            rows(c.belief, sel), rows(c.belief_precision, sel), s, prec, weight
+        )
+        set_rows(c.belief, sel, mean)
+        set_rows(c.belief_precision, sel, tau)
         c.n_signals[sel] += 1
         zone, amount = settlement_zone(
             mean,

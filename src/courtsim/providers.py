@@ -38,6 +38,9 @@ class ProviderPool:
     n_working_days: int
     held: npt.NDArray[np.int64] = field(init=False)
     calendar: SlotCalendar = field(init=False)
+    _ranked: dict[tuple[str, ...], tuple[npt.NDArray[np.bool_], npt.NDArray[np.int64]]] = field(
+        init=False, default_factory=dict, repr=False
+    )
 
     def __post_init__(self) -> None:
         self.held = np.zeros(self.court.size, dtype=np.int64)
@@ -106,10 +109,7 @@ class ProviderPool:
         """
         if cand_court.size == 0 or self.size == 0:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-        pref = np.full(len(self.kind_names), -1)
-        for rank, name in enumerate(kinds):
-            pref[self.kind_names.index(name)] = rank
-        allowed = pref[self.kind] >= 0
+        allowed, by_rank = self._ranking(kinds)
         free = np.where(allowed, self.capacity - self.held, 0)
         n_courts = int(max(self.court.max(), cand_court.max())) + 1
         quota = np.bincount(self.court, weights=free, minlength=n_courts).astype(np.int64)
@@ -117,14 +117,30 @@ class ProviderPool:
         take = top_per_group(cand_court.astype(np.int64), prio, quota)
         if take.size == 0:
             return take, take
-        # Free places by court, then preferred kind, then provider: sort the providers and
-        # repeat each by its free places (the same sequence as sorting every place, which
-        # cost a 20,000-key lexsort per call nationally).
-        by_rank = np.lexsort((np.arange(self.size), pref[self.kind], self.court))
+        # Free places by court, then preferred kind, then provider: the providers in that
+        # order, each repeated by its free places (the same sequence as sorting every
+        # place, which cost a 20,000-key lexsort per call nationally).
         slots = np.repeat(by_rank, free[by_rank])
         provider = fill_slots(cand_court[take].astype(np.int64), slots, self.court[slots])
         self.held += np.bincount(provider, minlength=self.size)
         return take, provider
+
+    def _ranking(
+        self, kinds: tuple[str, ...]
+    ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.int64]]:
+        """Return which providers are of ``kinds``, and all providers by court, kind, index.
+
+        Fixed for a pool and a preference order, so sorted once (it ran at every
+        allocation, ~750 a national year).
+        """
+        key = tuple(kinds)
+        if key not in self._ranked:
+            pref = np.full(len(self.kind_names), -1)
+            for rank, name in enumerate(key):
+                pref[self.kind_names.index(name)] = rank
+            by_rank = np.lexsort((np.arange(self.size), pref[self.kind], self.court))
+            self._ranked[key] = (pref[self.kind] >= 0, by_rank)
+        return self._ranked[key]
 
     def release(self, provider: npt.NDArray[np.int64]) -> None:
         """Free the places of finished cases.

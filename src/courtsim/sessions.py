@@ -124,6 +124,7 @@ class HearingProcess:
         cal = model.calendar
         self.calendar = SlotCalendar(self.judges.slots_per_day, len(cal.working_days))
         types = list(sc.case_types.values())
+        # Per-type arrays, read with take() (int16 codes index slowly otherwise).
         self.has_preliminary = np.array([t.preliminary_hearing for t in types])
         self.p_absent = np.array([t.p_defendant_absent for t in types])
         self.time_limit = np.array([t.time_limit_days for t in types], dtype=np.float64)
@@ -146,7 +147,7 @@ class HearingProcess:
             hearings to come) or QUEUED (only the decision is left).
         """
         c = self.model.cases
-        prep_due = self.has_preliminary[c.case_type[idx]] & np.isnan(c.t_prep_end[idx])
+        prep_due = self.has_preliminary.take(c.case_type[idx]) & np.isnan(c.t_prep_end[idx])
         hearings_left = (c.n_main_held[idx] < c.n_main[idx]) & ~c.in_absentia[idx]
         capped = c.n_booked[idx] >= self.params.max_sessions
         out = np.where(hearings_left & ~capped, Stage.AWAITING_HEARING, Stage.QUEUED)
@@ -165,7 +166,7 @@ class HearingProcess:
             return
         m = self.model
         c = m.cases
-        no_prep = ~self.has_preliminary[c.case_type[idx]] & np.isnan(c.t_prep_end[idx])
+        no_prep = ~self.has_preliminary.take(c.case_type[idx]) & np.isnan(c.t_prep_end[idx])
         self.end_preparation(idx[no_prep])
         stage = self.first_stage(idx)
         for s in (Stage.PREPARATION, Stage.AWAITING_HEARING):
@@ -181,7 +182,7 @@ class HearingProcess:
         c = self.model.cases
         day = self.model.day
         c.t_prep_end[idx] = day
-        c.t_deadline[idx] = day + self.time_limit[c.case_type[idx]]
+        c.t_deadline[idx] = day + self.time_limit.take(c.case_type[idx])
 
     def to_desk(self, idx: npt.NDArray[np.int64]) -> None:
         """Sessions are over: the decision waits for the judge's desk time.
@@ -228,10 +229,10 @@ class HearingProcess:
         """
         c = self.model.cases
         st = c.stage[idx]
-        prep = _BEFORE_PREP_LUT[st] & self.has_preliminary[c.case_type[idx]]
+        prep = _BEFORE_PREP_LUT.take(st) & self.has_preliminary.take(c.case_type[idx])
         prep &= np.isnan(c.t_prep_end[idx])
         main = np.where(c.in_absentia[idx], 0, np.maximum(c.n_main[idx] - c.n_main_held[idx], 0))
-        return np.where(_SESSIONS_AHEAD_LUT[st], prep + main, 0).astype(np.float64)
+        return np.where(_SESSIONS_AHEAD_LUT.take(st), prep + main, 0).astype(np.float64)
 
     # ------------------------------------------------------------------ daily phases
     def hold_sessions(self) -> None:
@@ -246,7 +247,7 @@ class HearingProcess:
         if not cal.booked[:, w].any():
             return
         act = m.active_cases
-        idx = act[_SESSION_LUT[c.stage[act]] & (c.session_w[act] == w)]
+        idx = act[_SESSION_LUT.take(m.active_stages) & (c.session_w[act] == w)]
         if idx.size == 0:
             return
         c.session_w[idx] = -1
@@ -256,10 +257,10 @@ class HearingProcess:
         k = c.n_booked[idx]
         key = c.case_key[idx]
         ct = c.case_type[idx]
-        strict = self.judges.strictness[c.judge[idx]]
+        strict = self.judges.strictness.take(c.judge[idx])
         p = self.params
         prelim = c.stage[idx] == Stage.PREPARATION
-        absent = case_uniform(key, k, Draw.ABSENT) < self.p_absent[ct]
+        absent = case_uniform(key, k, Draw.ABSENT) < self.p_absent.take(ct)
         c.n_absent[idx[absent]] += 1
         absentia = absent & (c.n_absent[idx] >= p.absentia_after)
         evidence = ~absent & (case_uniform(key, k, Draw.EVIDENCE) < p.p_evidence_missing * strict)
@@ -338,7 +339,7 @@ class HearingProcess:
             if not m.calendar.is_working[m.day]:
                 return
             act = m.active_cases
-            idx = act[_SESSION_LUT[c.stage[act]] & (c.session_w[act] < 0)]
+            idx = act[_SESSION_LUT.take(m.active_stages) & (c.session_w[act] < 0)]
             if m.court_scenario.judges.discipline == "deadline":
                 key = np.where(
                     np.isnan(c.t_deadline[idx]), c.t_accepted[idx] + 60, c.t_deadline[idx]
