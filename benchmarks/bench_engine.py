@@ -13,10 +13,9 @@ Configurations (a calendar year each, seed 1):
   ``initial_pending.per_judge`` kept as in the file.
 - ``national_pilots``: ``scenarios/kz_national_2024.yaml`` with ``judges.count=1900``:
   400,000 claims, every reconciliation channel on, the appeal instance, refiled claims
-  (issue "hearings in judges' calendars": engine time <= 3 s, peak <= 1 GB).
-- ``national_bargaining``: ``scenarios/bargaining/kz_national_2024.yaml`` with
-  ``judges.count=1900``: the same year with the litigants' bargaining in place of the
-  settlement dials (issue "litigants who bargain": the cost of bargaining, same budget).
+  (issue "hearings in judges' calendars": engine time <= 3 s, peak <= 1 GB). Settlement
+  comes from the litigants' bargaining, as in every scenario since the dials were retired
+  (the former ``national_bargaining`` configuration is this one now).
 
 Targets are on *engine* time (``Result.manifest["run_seconds"]``: building and running
 the model), as the issue states them; wall time (tables and KPIs too) is reported beside.
@@ -61,12 +60,10 @@ CONFIGS: dict[str, tuple[dict[str, Any], float, float | None]] = {
     "regional": ({}, 0.3, None),
     "national": ({"judges.count": 1900, "filings.per_year": 400_000}, 3.0, 1024.0),
     "national_pilots": ({"judges.count": 1900}, 3.0, 1024.0),
-    "national_bargaining": ({"judges.count": 1900}, 3.0, 1024.0),
 }
 #: Configurations that run another scenario file than baseline.yaml.
 FILES = {
     "national_pilots": ROOT / "scenarios" / "kz_national_2024.yaml",
-    "national_bargaining": ROOT / "scenarios" / "bargaining" / "kz_national_2024.yaml",
 }
 
 
