@@ -131,7 +131,7 @@ def bargaining_kpis(cases: pd.DataFrame, disposed: pd.Series) -> dict[str, float
     """
     merit = _col(cases, "merit", float("nan"))
     contested = _col(cases, "contested", True).astype(bool)
-    filed = cases["t_accepted"].notna() & ~cases["initial"]
+    filed = _col(cases, "t_accepted", float("nan")).notna() & ~_col(cases, "initial", False)
     judg = disposed & (cases["outcome"] == "judgment")
     won = _col(cases, "plaintiff_won", False)
     amount = _col(cases, "settle_amount", float("nan"))[disposed]
