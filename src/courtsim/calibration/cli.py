@@ -127,7 +127,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         shutil.rmtree(checkpoint, ignore_errors=True)
         raise
     cal.save(out, overwrite=args.overwrite)
-    shutil.rmtree(checkpoint, ignore_errors=True)
+    if cal.ok:  # a refused calibration keeps its runs: --resume with more --waves reuses them
+        shutil.rmtree(checkpoint, ignore_errors=True)
     res = cal.result
     post = res.posterior
     print(
@@ -148,8 +149,10 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         print(
             f"courtsim: error: {args.params}: the calibration could not match "
             f"{', '.join(res.refused)} within tolerance (see {out}/fit_report.md); no "
-            "calibrated scenario was written. Widen the bounds, add a parameter that moves "
-            "those KPIs, or declare them 'role: held_out' in the targets file",
+            "calibrated scenario was written. Run more waves on the same runs (--resume "
+            "--overwrite --waves N: the checkpoint beside --out is kept), widen the priors, add "
+            "a parameter that moves those KPIs, or declare them 'role: held_out' in the "
+            "targets file",
             file=sys.stderr,
         )
         return EXIT_MISFIT
