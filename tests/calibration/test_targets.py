@@ -163,6 +163,20 @@ def test_repeated_ids_and_unknown_ids_are_refused(tmp_path, capsys, no_runs):
             "must be below",
         ),
         ({"reps": 4, "final_reps": 2}, "final_reps"),
+        ({"points": 3}, "greater than or equal to 5"),
+        (
+            {
+                "points": 5,
+                "parameters": [
+                    {"name": "a", "keys": ["judges.count"], "low": 5, "high": 30},
+                    {"name": "b", "keys": ["filings.per_year"], "low": 1e3, "high": 1e4},
+                    {"name": "c", "keys": ["horizon_days"], "low": 100, "high": 200},
+                ],
+            },
+            "points (5) must be at least",
+        ),  # too few runs a wave for the emulators
+        ({"waves": 0}, "'waves'"),
+        ({"max_evals": 3}, "unknown key"),  # the point fit's budget is gone
         ({"colour": 1}, "unknown key"),
     ],
 )

@@ -367,6 +367,14 @@ class Calibrator:
         for i, t in enumerate(self.fit):
             try:
                 ems.append(Emulator(u[keep], means[keep, i]))
+            except np.linalg.LinAlgError:
+                raise CalibrationError(
+                    f"the emulator of '{t.id}' cannot be fitted (its design is degenerate: "
+                    f"{int(keep.sum())} runs for {u.shape[1]} parameters). Raise 'points'. "
+                    "Nothing was written",
+                    source=self.source,
+                    field="points",
+                ) from None
             except ValueError:
                 raise CalibrationError(
                     f"'{t.id}' ({t.kpi}) is undefined in nearly every run (no case in its "

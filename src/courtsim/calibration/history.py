@@ -135,12 +135,19 @@ class Emulator:
 
     def _prepare(self, theta: Array) -> None:
         n = len(self.y)
-        k = self._kernel(self.x, self.x, theta) + (np.exp(2 * theta[-1]) + 1e-8) * np.eye(n)
-        self._c = cho_factor(k, lower=True)
         h = _design(self.x)
-        kih = cho_solve(self._c, h)
-        self._a = h.T @ kih
-        self.beta = np.linalg.solve(self._a, kih.T @ self.y)
+        for jitter in (1e-8, 1e-6, 1e-4, 1e-2):  # numerical safety for near-duplicate points
+            k = self._kernel(self.x, self.x, theta) + (np.exp(2 * theta[-1]) + jitter) * np.eye(n)
+            try:
+                self._c = cho_factor(k, lower=True)
+                kih = cho_solve(self._c, h)
+                self._a = h.T @ kih + 1e-10 * np.eye(h.shape[1])
+                self.beta = np.linalg.solve(self._a, kih.T @ self.y)
+                break
+            except np.linalg.LinAlgError:
+                continue
+        else:
+            raise np.linalg.LinAlgError("the emulator's covariance matrix is singular")
         self._alpha = cho_solve(self._c, self.y - h @ self.beta)
         self._kih = kih
 

@@ -111,6 +111,11 @@ class CalibrationSpec(_Strict):
         both = set(self.targets or ()) & set(self.checks or ())
         if both:
             raise ValueError(f"targets and checks both list {', '.join(sorted(both))}")
+        if self.points < len(self.parameters) + 3:
+            raise ValueError(
+                f"points ({self.points}) must be at least the number of parameters + 3 "
+                f"({len(self.parameters) + 3}): each wave's emulators need that many runs"
+            )
         if self.final_reps < self.reps:
             raise ValueError(f"final_reps ({self.final_reps}) must be at least reps ({self.reps})")
         return self
