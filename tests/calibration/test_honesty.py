@@ -17,7 +17,7 @@ from tests.conftest import ROOT, SCENARIOS
 
 TARGETS = ROOT / "data" / "kz_targets.yaml"
 PARAMS = ROOT / "experiments" / "calibration_params.yaml"
-IN_COURT = SCENARIOS / "in_court.yaml"
+IN_COURT = SCENARIOS / "bargaining" / "in_court.yaml"
 
 
 def _calibrate_cli(tmp_path, targets, params, scenario=IN_COURT):
@@ -166,9 +166,9 @@ def test_a_held_out_target_is_never_read_by_the_fit(tmp_path):
     a = calibrate(IN_COURT, *_files(tmp_path, 0.9), workers=1)
     b = calibrate(IN_COURT, *_files(tmp_path, 0.1), workers=1)  # perturbed: 0.9 -> 0.1
     ra, rb = a.result, b.result
-    assert [c.x.tobytes() for c in ra.trace] == [c.x.tobytes() for c in rb.trace]
-    assert [c.loss for c in ra.trace] == [c.loss for c in rb.trace]
-    assert ra.best.x.tobytes() == rb.best.x.tobytes()
+    assert [d.x.tobytes() for d in ra.design] == [d.x.tobytes() for d in rb.design]
+    assert [d.means.tobytes() for d in ra.design] == [d.means.tobytes() for d in rb.design]
+    assert ra.posterior.draws.tobytes() == rb.posterior.draws.tobytes()
     assert ra.scenario.content_hash() == rb.scenario.content_hash()
     rows_a = {r.id: r for r in ra.rows}
     rows_b = {r.id: r for r in rb.rows}
@@ -193,7 +193,9 @@ def test_a_held_out_target_is_never_read_by_the_fit(tmp_path):
 def test_the_shipped_setup_passes_the_honesty_rules(no_runs):  # noqa: F811
     from courtsim.calibration.calibrate import prepare
 
-    _, fit, checks, elsewhere, *_ = prepare(SCENARIOS / "kz_national_2024.yaml", TARGETS, PARAMS)
+    _, fit, checks, elsewhere, *_ = prepare(
+        SCENARIOS / "bargaining" / "kz_national_2024.yaml", TARGETS, PARAMS
+    )
     assert all(t.role == "fit" for t in fit)
     assert not {t.kpi for t in fit} & set(ECHO_INPUTS)
     assert {t.id for t in checks} == {"appeal_rate_settlements", "volume_2024h1", "volume_2025"}

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from courtsim import load_scenario, simulate
-from courtsim.calibration import evaluate
+from courtsim.calibration import evaluate, fit
 from courtsim.calibration.measures import PERIOD_MEASURES, day_of, period_value
 from courtsim.calibration.targets import TargetError, load_targets
 from courtsim.cli import main
@@ -54,15 +54,16 @@ def _params(tmp_path: Path, target_ids: list[str], **kw) -> Path:
         "targets": target_ids,
         "parameters": [
             {
-                "name": "push",
-                "keys": ["policies[in_court].trial_willingness_boost"],
-                "low": 0.0,
-                "high": 0.2,
+                "name": "agreement_cost",
+                "keys": ["bargaining.agreement_cost_share"],
+                "low": 0.05,
+                "high": 0.4,
             }
         ],
         "reps": 2,
         "final_reps": 2,
-        "max_evals": 3,
+        "waves": 1,
+        "points": 6,
     } | kw
     path = tmp_path / "params.yaml"
     path.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
@@ -77,6 +78,7 @@ def no_runs(monkeypatch):
         raise AssertionError("a calibration run started")
 
     monkeypatch.setattr(evaluate.TargetRunner, "run", boom)
+    monkeypatch.setattr(fit.RunRecorder, "run", boom)
 
 
 @pytest.mark.parametrize(
@@ -102,7 +104,7 @@ def test_bad_targets_fail_before_any_run_and_write_nothing(
     code = main(
         [
             "calibrate",
-            str(SCENARIOS / "in_court.yaml"),
+            str(SCENARIOS / "bargaining" / "in_court.yaml"),
             "--targets",
             str(targets),
             "--params",
@@ -132,7 +134,7 @@ def test_repeated_ids_and_unknown_ids_are_refused(tmp_path, capsys, no_runs):
     code = main(
         [
             "calibrate",
-            str(SCENARIOS / "in_court.yaml"),
+            str(SCENARIOS / "bargaining" / "in_court.yaml"),
             "--targets",
             str(targets),
             "--params",
@@ -161,6 +163,20 @@ def test_repeated_ids_and_unknown_ids_are_refused(tmp_path, capsys, no_runs):
             "must be below",
         ),
         ({"reps": 4, "final_reps": 2}, "final_reps"),
+        ({"points": 3}, "greater than or equal to 5"),
+        (
+            {
+                "points": 5,
+                "parameters": [
+                    {"name": "a", "keys": ["judges.count"], "low": 5, "high": 30},
+                    {"name": "b", "keys": ["filings.per_year"], "low": 1e3, "high": 1e4},
+                    {"name": "c", "keys": ["horizon_days"], "low": 100, "high": 200},
+                ],
+            },
+            "points (5) must be at least",
+        ),  # too few runs a wave for the emulators
+        ({"waves": 0}, "'waves'"),
+        ({"max_evals": 3}, "unknown key"),  # the point fit's budget is gone
         ({"colour": 1}, "unknown key"),
     ],
 )
@@ -170,7 +186,7 @@ def test_bad_setups_fail_before_any_run(tmp_path, capsys, no_runs, change, messa
     code = main(
         [
             "calibrate",
-            str(SCENARIOS / "in_court.yaml"),
+            str(SCENARIOS / "bargaining" / "in_court.yaml"),
             "--targets",
             str(targets),
             "--params",
@@ -194,7 +210,7 @@ def test_existing_out_folder_is_refused_before_any_run(tmp_path, capsys, no_runs
     code = main(
         [
             "calibrate",
-            str(SCENARIOS / "in_court.yaml"),
+            str(SCENARIOS / "bargaining" / "in_court.yaml"),
             "--targets",
             str(TARGETS),
             "--params",

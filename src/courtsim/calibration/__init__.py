@@ -2,9 +2,10 @@
 
 - :mod:`~courtsim.calibration.targets`: reported figures and how KPIs are matched to them;
 - :mod:`~courtsim.calibration.measures`: KPIs over a dated period, derived measures;
-- :mod:`~courtsim.calibration.spec`: which scenario values are fitted, within which bounds;
+- :mod:`~courtsim.calibration.spec`: which scenario values are unknown, and their priors;
 - :mod:`~courtsim.calibration.evaluate`: replications of candidates on courtsim's executors;
-- :mod:`~courtsim.calibration.fit`: the CRN loss and its minimisation;
+- :mod:`~courtsim.calibration.history`: emulators, implausibility, the emulated posterior;
+- :mod:`~courtsim.calibration.fit`: history matching in waves of CRN runs, checkpointed;
 - :mod:`~courtsim.calibration.calibrate`: ``calibrate()``; :mod:`~.output`: its folder;
 - :mod:`~courtsim.calibration.report`: fit rows (observed, simulated mean and CI, status);
 - :mod:`~courtsim.calibration.backcast`, :mod:`~.queueing`, :mod:`~.figures`,

@@ -1,8 +1,9 @@
-"""``calibrate()``: check the inputs, fit, and write the calibrated scenario and its fit report."""
+"""``calibrate()``: check the inputs, history-match, and write the posterior and its scenario."""
 
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -26,6 +27,7 @@ from courtsim.calibration.targets import (
     select,
 )
 from courtsim.experiment.executor import make_executor
+from courtsim.experiment.store import RunStore
 from courtsim.experiment.worker import probe_names
 from courtsim.scenario import Scenario, load_scenario
 
@@ -38,7 +40,8 @@ CALIBRATION_FILES = (
     "overlay.yaml",
     "fit_report.md",
     "fit.json",
-    "trace.csv",
+    "posterior.parquet",
+    "design.parquet",
     "manifest.json",
 )
 
@@ -111,8 +114,8 @@ def prepare(
         scenario: Scenario (or its file).
         targets: Targets file (or loaded).
         spec: Set-up file (or loaded).
-        options: Set-up values replaced (``reps``, ``final_reps``, ``seed``, ``max_evals``;
-            from the command line); None values are ignored.
+        options: Set-up values replaced (``reps``, ``final_reps``, ``seed``, ``waves``,
+            ``points``; from the command line); None values are ignored.
 
     Returns:
         The scenario to calibrate (overrides applied), the fitted targets, the reported
@@ -257,17 +260,25 @@ def calibrate(
     workers: int | None = None,
     scheduler: Any = None,
     progress: TextIO | None = None,
+    checkpoint: str | Path | None = None,
+    resume: bool = False,
+    memo: dict[str, dict[str, float]] | None = None,
 ) -> Calibration:
-    """Fit a scenario's parameters to reported targets (see :mod:`courtsim.calibration.fit`).
+    """Calibrate a scenario's unknowns to reported targets (:mod:`courtsim.calibration.fit`).
 
     Args:
         scenario: Scenario (or its file) to calibrate.
         targets: Targets file (``data/kz_targets.yaml``) or loaded targets.
         spec: Set-up file (``experiments/calibration_params.yaml``) or loaded set-up.
-        options: Set-up values to replace (``reps``, ``final_reps``, ``seed``, ``max_evals``).
+        options: Set-up values to replace (``reps``, ``final_reps``, ``seed``, ``waves``,
+            ``points``).
         workers: Local processes (1 = serial, None = every core).
         scheduler: Dask scheduler address or client.
         progress: Where progress lines go (None = nowhere).
+        checkpoint: Folder where every run is written as it finishes (None = memory only).
+        resume: Read the runs already in ``checkpoint`` instead of running them again
+            (without it, an existing checkpoint is cleared first).
+        memo: In-memory run values shared between calibrations (None = a new one).
 
     Returns:
         The calibration; ``result.refused`` lists fitted targets it could not match.
@@ -284,9 +295,30 @@ def calibrate(
         >>> cal.result.rows[0].status
     """
     _, fit, checks, elsewhere, spec, space, files = prepare(scenario, targets, spec, options)
+    store = None
+    if checkpoint is not None:
+        store = RunStore(Path(checkpoint))
+        if not resume and store.runs.exists():
+            shutil.rmtree(store.runs)
+        store.create()
     with make_executor(workers, scheduler) as ex:
-        cal = Calibrator(space, fit, checks, spec, ex, files["params"] or "calibrate", progress)
-        result = cal.run()
+        cal = Calibrator(
+            space,
+            fit,
+            checks,
+            spec,
+            ex,
+            files["params"] or "calibrate",
+            progress,
+            store=store,
+            memo=memo,
+        )
+        if store is not None:
+            with store.locked():
+                store.clean_temporary()
+                result = cal.run()
+        else:
+            result = cal.run()
     result.elsewhere = [
         f"{t.id} ({t.period.label() if t.period else 'KPI window'})" for t in elsewhere
     ]

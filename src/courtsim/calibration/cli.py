@@ -8,6 +8,7 @@ target (its report is written, its scenario is not); 2 on bad input (nothing wri
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -26,12 +27,14 @@ def register(subparsers: Any) -> None:
     """
     c = subparsers.add_parser(
         "calibrate",
-        help="fit scenario parameters to reported court statistics",
-        description="Fit the parameters named in PARAMS.yaml, within their bounds, to the "
-        "targets of FILE by minimising the sum of squared standardised errors over "
-        "replications with common random numbers (a screen of the bounds, then "
-        "Nelder-Mead). Writes the calibrated scenario and a fit report to DIR; refuses "
-        "targets it cannot match. See docs/validation.md.",
+        help="calibrate scenario unknowns to reported court statistics, with uncertainty",
+        description="History-match the unknowns named in PARAMS.yaml (uniform priors on "
+        "their bounds) to the targets of FILE: waves of simulations with common random "
+        "numbers, Gaussian-process emulators that rule out implausible values, then a "
+        "posterior from the emulated likelihood. Writes the posterior draws "
+        "(posterior.parquet), the calibrated scenario at the posterior medians and a fit "
+        "report to DIR; refuses targets it cannot match. Every run is checkpointed in "
+        ".DIR.checkpoint beside DIR; --resume reuses it. See docs/validation.md.",
     )
     c.add_argument("scenario", metavar="SCENARIO.yaml", help="scenario to calibrate")
     c.add_argument("--targets", required=True, metavar="FILE", help="targets file (YAML)")
@@ -40,12 +43,18 @@ def register(subparsers: Any) -> None:
         "--out", type=output_path, required=True, metavar="DIR", help="results folder to create"
     )
     c.add_argument("--overwrite", action="store_true", help="replace an existing --out folder")
-    c.add_argument("--reps", type=positive_int, help="replications per candidate (set-up: reps)")
+    c.add_argument("--reps", type=positive_int, help="replicates per design point (set-up: reps)")
     c.add_argument(
         "--final-reps", type=positive_int, help="replications for the report (final_reps)"
     )
     c.add_argument("--seed", type=non_negative_int, help="master seed (set-up: seed)")
-    c.add_argument("--max-evals", type=positive_int, help="candidates at most (max_evals)")
+    c.add_argument("--waves", type=positive_int, help="history-matching waves (set-up: waves)")
+    c.add_argument("--points", type=positive_int, help="design points per wave (set-up: points)")
+    c.add_argument(
+        "--resume",
+        action="store_true",
+        help="reuse the runs of an interrupted calibration with the same --out",
+    )
     add_execution_options(c, connect_timeout=False)
     c.set_defaults(func=cmd_calibrate)
 
@@ -87,6 +96,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     """
     from courtsim.calibration.calibrate import calibrate
     from courtsim.calibration.report import OUTSIDE
+    from courtsim.calibration.spec import CalibrationError
     from courtsim.result import check_output_dir
 
     out = Path(args.out)
@@ -95,22 +105,40 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         "reps": args.reps,
         "final_reps": args.final_reps,
         "seed": args.seed,
-        "max_evals": args.max_evals,
+        "waves": args.waves,
+        "points": args.points,
     }
-    cal = calibrate(
-        args.scenario,
-        args.targets,
-        args.params,
-        options=options,
-        workers=args.workers,
-        scheduler=args.scheduler,
-        progress=None if args.no_progress else sys.stderr,
-    )
+    checkpoint = out.parent / f".{out.name}.checkpoint"
+    try:
+        cal = calibrate(
+            args.scenario,
+            args.targets,
+            args.params,
+            options=options,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            progress=None if args.no_progress else sys.stderr,
+            checkpoint=checkpoint,
+            resume=args.resume,
+        )
+    except CalibrationError:
+        # A refusal (targets out of reach): nothing to resume, so nothing is left behind.
+        # A failed run or an interrupt keeps the checkpoint for --resume.
+        shutil.rmtree(checkpoint, ignore_errors=True)
+        raise
     cal.save(out, overwrite=args.overwrite)
+    if cal.ok:  # a refused calibration keeps its runs: --resume with more --waves reuses them
+        shutil.rmtree(checkpoint, ignore_errors=True)
     res = cal.result
-    print(f"courtsim calibrate: {res.scenario.name}, {len(res.trace)} candidates, {res.runs} runs")
-    for name, x in zip(cal.space.names, res.best.x, strict=True):
-        print(f"  {name} = {x:.6g}")
+    post = res.posterior
+    print(
+        f"courtsim calibrate: {res.scenario.name}, {len(res.design)} design points in "
+        f"{len(res.nroy_shares)} waves, {res.runs} runs"
+        + (f" ({res.reused} reused)" if res.reused else "")
+    )
+    for i, name in enumerate(cal.space.names):
+        lo, hi = post.interval(i)
+        print(f"  {name} = {post.median[i]:.6g} (median; 90% interval {lo:.6g} to {hi:.6g})")
     for r in res.rows:
         mark = "" if r.status != OUTSIDE else "  <-- outside"
         print(
@@ -121,12 +149,17 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         print(
             f"courtsim: error: {args.params}: the calibration could not match "
             f"{', '.join(res.refused)} within tolerance (see {out}/fit_report.md); no "
-            "calibrated scenario was written. Widen the bounds, add a parameter that moves "
-            "those KPIs, or declare them 'role: held_out' in the targets file",
+            "calibrated scenario was written. Run more waves on the same runs (--resume "
+            "--overwrite --waves N: the checkpoint beside --out is kept), widen the priors, add "
+            "a parameter that moves those KPIs, or declare them 'role: held_out' in the "
+            "targets file",
             file=sys.stderr,
         )
         return EXIT_MISFIT
-    print(f"\nSaved to {out}/ (calibrated.yaml, overlay.yaml, fit_report.md, fit.json)")
+    print(
+        f"\nSaved to {out}/ (calibrated.yaml, overlay.yaml, posterior.parquet, design.parquet, "
+        "fit_report.md, fit.json)"
+    )
     return 0
 
 

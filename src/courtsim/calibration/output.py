@@ -1,15 +1,17 @@
-"""Writing a calibration's folder: the calibrated scenario, its overlay, the fit report."""
+"""Writing a calibration's folder: the posterior, the calibrated scenario, the fit report."""
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+import pandas as pd
 import yaml
 
+from courtsim.calibration.fit import CANDIDATES
 from courtsim.calibration.report import honesty_lines, rows_json, rows_markdown
 from courtsim.experiment.provenance import now_utc, sha256_file, versions
 from courtsim.result import scenario_to_yaml, write_atomically
@@ -50,7 +52,7 @@ def overlay(
     flat: dict[str, Any] = dict(spec.scenario_overrides)
     data = result.scenario.as_dict()
     touches_policies = False
-    for path, _ in space.values(result.best.x).items():
+    for path, _ in space.values(result.posterior.median).items():
         if path[0] == "policies":
             touches_policies = True
             continue
@@ -82,7 +84,7 @@ def report_markdown(
     """Return the fit report as Markdown.
 
     Args:
-        result: The fit.
+        result: The calibration.
         space: Its parameter space.
         spec: The set-up.
         files: Input files.
@@ -91,31 +93,46 @@ def report_markdown(
         The report.
     """
     ok = not result.refused
+    post = result.posterior
     lines = [f"# Calibration of {result.scenario.name}", ""]
     if ok:
-        lines += ["Every fitted target is matched within its tolerance.", ""]
-    else:
         lines += [
-            f"**Refused**: the best fit leaves {', '.join(result.refused)} outside the "
-            "tolerance; no calibrated scenario was written.",
+            "Every fitted target is matched within its tolerance at the posterior median.",
             "",
         ]
+    else:
+        lines += [
+            f"**Refused**: at the posterior median, {', '.join(result.refused)} lie outside "
+            "the tolerance; no calibrated scenario was written.",
+            "",
+        ]
+    shares = ", ".join(f"{s:.1%}" for s in result.nroy_shares)
     lines += [
         f"Inputs: scenario `{files.get('scenario') or '(object)'}`, targets "
         f"`{files.get('targets') or '(object)'}`, set-up `{files.get('params') or '(object)'}`.",
-        f"Seed {spec.seed}; {spec.reps} replications per candidate (common random numbers); "
-        f"{len(result.trace)} candidates; {result.runs} runs in {result.seconds:.0f} s. "
-        f"Search: {result.message}.",
+        f"Method: history matching with Gaussian-process emulators, then the emulated "
+        f"likelihood on the space not ruled out (`courtsim.calibration.fit`). Seed {spec.seed}; "
+        f"{len(result.design)} design points in {len(result.nroy_shares)} waves of "
+        f"{spec.points}, {spec.reps} replicates each (common random numbers), "
+        f"{spec.final_reps} for the calibrated scenario; {result.runs} runs made"
+        + (f" and {result.reused} read from the checkpoint" if result.reused else "")
+        + f" in {result.seconds:.0f} s. {result.message}.",
+        f"Share of the prior not ruled out after each wave (cut-off {spec.cutoff:g}): "
+        f"{shares}. Posterior: {len(post.draws)} draws from {CANDIDATES:,} weighted "
+        f"candidates (effective sample size {post.ess:.0f}).",
         "",
         "## Parameters",
         "",
-        "| parameter | keys | mode | bounds | start | fitted |",
-        "|---|---|---|---|---|---|",
+        "| parameter | keys | mode | prior | posterior mean | median | 90% credible interval |",
+        "|---|---|---|---|---|---|---|",
     ]
-    for p, s, v in zip(spec.parameters, result.start, result.best.x, strict=True):
+    for i, p in enumerate(spec.parameters):
         keys = ", ".join(f"`{k}`" for k in p.keys)
+        prior = f"{'log-' if p.log else ''}uniform [{p.low:g}, {p.high:g}]"
+        lo, hi = post.interval(i)
         lines.append(
-            f"| {p.name} | {keys} | {p.mode} | [{p.low:g}, {p.high:g}] | {s:.4g} | {v:.4g} |"
+            f"| {p.name} | {keys} | {p.mode} | {prior} | {post.mean[i]:.4g} | "
+            f"{post.median[i]:.4g} | [{lo:.4g}, {hi:.4g}] |"
         )
     lines += [
         "",
@@ -126,21 +143,51 @@ def report_markdown(
         "## Targets",
         "",
         f"Simulated: mean and t-based 95% CI over {spec.final_reps} replications of the "
-        "fitted scenario. *within*: the whole CI lies in observed ± tolerance; *borderline*: "
-        "only the mean does; *outside*: the mean does not. Held-out targets and input checks "
-        "are reported, not fitted.",
+        "calibrated scenario (the posterior medians). *within*: the whole CI lies in observed "
+        "± tolerance; *borderline*: only the mean does; *outside*: the mean does not. "
+        "Held-out targets and input checks are reported, not fitted.",
         "",
         *rows_markdown(result.rows),
         "",
-        "## Loss",
+        "## Emulators",
         "",
-        "L = Σ over fitted targets of ((simulated mean − observed) / tolerance)², every "
-        f"candidate run with the same {spec.reps} replicates; best loss "
-        f"{result.best.loss:.4g} (candidate {result.best.number}). See "
-        "`courtsim.calibration.fit`.",
+        "Per fitted target, the last wave's Gaussian process: its nugget (the noise left in a "
+        "mean over the replicates), the replicate standard deviation of a mean, and its length "
+        "scales as shares of each prior range (a long scale: the target hardly moves with "
+        "that parameter).",
         "",
+        "| target | nugget sd | replicate sd of a mean | length scales |",
+        "|---|---|---|---|",
     ]
+    for e in result.emulators:
+        ls = ", ".join(f"{k} {v:.2g}" for k, v in e["length_scales"].items())  # type: ignore[union-attr]
+        lines.append(
+            f"| {e['target']} | {e['nugget_sd']:.3g} | {e['replicate_sd_of_mean']:.3g} | {ls} |"
+        )
+    lines.append("")
     return "\n".join(lines)
+
+
+def design_frame(result: FitResult, space: ParameterSpace, fit_ids: list[str]) -> pd.DataFrame:
+    """Return every simulated point: wave, parameter values, target means, implausibility.
+
+    Args:
+        result: The calibration.
+        space: Its parameter space.
+        fit_ids: Ids of the fitted targets (column names of the means).
+
+    Returns:
+        One row per design point.
+    """
+    rows = []
+    for k, d in enumerate(result.design):
+        row: dict[str, Any] = {"point": k, "wave": d.wave}
+        row |= dict(zip(space.names, map(float, d.x), strict=True))
+        row |= {f"mean:{t}": float(m) for t, m in zip(fit_ids, d.means, strict=True)}
+        row |= {f"sd:{t}": float(np.sqrt(v)) for t, v in zip(fit_ids, d.variances, strict=True)}
+        row["implausibility"] = d.implausibility
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def write_result(
@@ -153,10 +200,11 @@ def write_result(
 ) -> Path:
     """Write a calibration's folder atomically.
 
-    With every fitted target matched: ``calibrated.yaml`` (the whole scenario),
-    ``overlay.yaml`` (the fitted values over the input file), ``fit_report.md``,
-    ``fit.json``, ``trace.csv`` and ``manifest.json``. A refused fit writes the report,
-    ``fit.json``, the trace and the manifest, but no scenario.
+    With every fitted target matched: ``calibrated.yaml`` (the whole scenario at the
+    posterior medians), ``overlay.yaml`` (those values over the input file),
+    ``posterior.parquet`` (the posterior draws, one column per parameter),
+    ``design.parquet`` (every simulated point), ``fit_report.md``, ``fit.json`` and
+    ``manifest.json``. A refused calibration writes all but the two scenarios.
 
     Args:
         out: Folder to create.
@@ -179,10 +227,13 @@ def write_result(
         if ok:
             head = (
                 f"# Calibrated by `courtsim calibrate` ({now_utc()}): "
+                + "posterior medians "
                 + ", ".join(
-                    f"{n} = {v:.6g}" for n, v in zip(space.names, result.best.x, strict=True)
+                    f"{n} = {v:.6g}"
+                    for n, v in zip(space.names, result.posterior.median, strict=True)
                 )
-                + "\n# Fit report: fit_report.md beside this file.\n"
+                + "\n# Fit report: fit_report.md beside this file; posterior draws: "
+                "posterior.parquet.\n"
             )
             (tmp / "calibrated.yaml").write_text(
                 head + scenario_to_yaml(result.scenario), encoding="utf-8"
@@ -196,33 +247,39 @@ def write_result(
         (tmp / "fit_report.md").write_text(
             report_markdown(result, space, spec, files), encoding="utf-8"
         )
+        post = result.posterior
         fit = {
             "status": "ok" if ok else "refused",
+            "method": "history matching (Gaussian-process emulators) + emulated likelihood",
             "refused": result.refused,
             "parameters": [
                 {
                     "name": p.name,
                     "keys": list(p.keys),
                     "mode": p.mode,
+                    "prior": "log-uniform" if p.log else "uniform",
                     "low": p.low,
                     "high": p.high,
-                    "start": float(s),
-                    "fitted": float(v),
+                    "mean": float(post.mean[i]),
+                    "median": float(post.median[i]),
+                    "ci90": list(post.interval(i)),
                 }
-                for p, s, v in zip(spec.parameters, result.start, result.best.x, strict=True)
+                for i, p in enumerate(spec.parameters)
             ],
-            "loss": result.best.loss,
-            "best_candidate": result.best.number,
+            "waves": len(result.nroy_shares),
+            "points_per_wave": spec.points,
+            "nroy_share_after_each_wave": result.nroy_shares,
+            "posterior_draws": len(post.draws),
+            "effective_sample_size": post.ess,
+            "emulators": result.emulators,
             "targets": rows_json(result.rows),
             "held_out_not_measured": result.elsewhere,
             "message": result.message,
         }
         (tmp / "fit.json").write_text(json.dumps(fit, indent=2), encoding="utf-8")
-        with (tmp / "trace.csv").open("w", newline="", encoding="utf-8") as fh:
-            w = csv.writer(fh)
-            w.writerow(["candidate", "stage", *space.names, "loss"])
-            for c in result.trace:
-                w.writerow([c.number, c.stage, *(f"{v:.10g}" for v in c.x), f"{c.loss:.10g}"])
+        post.frame().to_parquet(tmp / "posterior.parquet", index=False)
+        fit_ids = [r.id for r in result.rows if r.role == "fit"]
+        design_frame(result, space, fit_ids).to_parquet(tmp / "design.parquet", index=False)
         written = sorted(p.name for p in tmp.iterdir())
         manifest = {
             "kind": "calibration",
@@ -230,7 +287,10 @@ def write_result(
             "inputs": {k: v for k, v in files.items() if v},
             "input_sha256": {k: sha256_file(Path(v)) for k, v in files.items() if v},
             "scenario_hash": result.scenario.content_hash(),
+            "method": "history_matching",
             "seed": spec.seed,
+            "waves": spec.waves,
+            "points": spec.points,
             "reps": spec.reps,
             "final_reps": spec.final_reps,
             "runs": result.runs,

@@ -1,8 +1,9 @@
-"""Calibration set-up files: which scenario values to fit, within which bounds, to which targets.
+"""Calibration set-up files: which scenario values are unknown, their priors, which targets.
 
 A set-up file (``experiments/calibration_params.yaml``) lists the parameters, each a
-name, one or more scenario keys it sets, bounds and a start value, and names the targets
-to fit and those only to report. Keys are dotted scenario paths, where ``*`` stands for
+name, one or more scenario keys it sets and a uniform prior between two bounds (on a log
+scale with ``log: true``), names the targets to fit and those only to report, and sets the
+history-matching budget (waves, points per wave, replicates). Keys are dotted scenario paths, where ``*`` stands for
 every key of a mapping (``case_types.*.p_appeal``), ``policies[in_court]`` for every
 entry of a channel and a number for one entry of a list (``policies.1.p_settle``). A
 parameter either sets each key to its value (``mode: set``) or multiplies each key's
@@ -33,38 +34,31 @@ class _Strict(BaseModel):
 
 
 class Parameter(_Strict):
-    """One calibrated quantity: the scenario keys it sets, its bounds and start."""
+    """One unknown: the scenario keys it sets and its prior, uniform on [low, high]."""
 
     name: str = Field(min_length=1, description="Name used in reports.")
     keys: tuple[str, ...] = Field(min_length=1, description="Scenario keys it sets.")
-    low: float = Field(description="Lower bound.")
-    high: float = Field(description="Upper bound.")
-    start: float | None = Field(
-        default=None,
-        description="Starting value (default: the scenario's value of the first key; 1 for "
-        "mode scale).",
-    )
+    low: float = Field(description="Lower bound of the prior.")
+    high: float = Field(description="Upper bound of the prior.")
     mode: Literal["set", "scale"] = Field(
         default="set", description="Set each key to the value, or multiply each by it."
     )
-    log: bool = Field(default=False, description="Search on a log scale (positive bounds).")
+    log: bool = Field(
+        default=False, description="Prior uniform in the logarithm (positive bounds)."
+    )
     description: str = Field(default="", description="What it represents, and its source.")
 
     @model_validator(mode="after")
     def _bounds(self) -> Parameter:
         if not self.low < self.high:
             raise ValueError(f"low ({self.low:g}) must be below high ({self.high:g})")
-        if self.start is not None and not self.low <= self.start <= self.high:
-            raise ValueError(
-                f"start ({self.start:g}) must lie within [{self.low:g}, {self.high:g}]"
-            )
         if self.log and self.low <= 0:
             raise ValueError("log: true needs a positive lower bound")
         return self
 
 
 class CalibrationSpec(_Strict):
-    """A calibration set-up: parameters, targets, replications and budget."""
+    """A calibration set-up: parameters and priors, targets, replications and budget."""
 
     description: str = Field(default="", description="What is calibrated, and why.")
     scenario_overrides: dict[str, Any] = Field(
@@ -86,13 +80,27 @@ class CalibrationSpec(_Strict):
         description="Ids of targets only reported, each declared held_out or input_check in "
         "the targets file (default: every such target the run covers).",
     )
-    parameters: tuple[Parameter, ...] = Field(min_length=1, description="What is fitted.")
-    reps: int = Field(default=8, ge=2, le=1000, description="Replications per candidate.")
-    final_reps: int = Field(
-        default=16, ge=2, le=10_000, description="Replications of the fitted scenario's report."
+    parameters: tuple[Parameter, ...] = Field(min_length=1, description="The unknowns.")
+    reps: int = Field(
+        default=4, ge=2, le=1000, description="Replicates per design point (common random numbers)."
     )
-    seed: int = Field(default=1, ge=0, description="Master seed (the same for every candidate).")
-    max_evals: int = Field(default=60, ge=1, le=100_000, description="Candidates at most.")
+    final_reps: int = Field(
+        default=16,
+        ge=2,
+        le=10_000,
+        description="Replicates of the calibrated scenario (posterior median) for the report.",
+    )
+    seed: int = Field(default=1, ge=0, description="Master seed (the same for every point).")
+    waves: int = Field(default=3, ge=1, le=20, description="History-matching waves.")
+    points: int = Field(
+        default=40, ge=5, le=100_000, description="Design points per wave (simulated)."
+    )
+    cutoff: float = Field(
+        default=3.0, gt=0, description="Implausibility cut-off (standard deviations)."
+    )
+    draws: int = Field(
+        default=200, ge=10, le=100_000, description="Posterior draws kept (posterior.parquet)."
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> CalibrationSpec:
@@ -103,6 +111,11 @@ class CalibrationSpec(_Strict):
         both = set(self.targets or ()) & set(self.checks or ())
         if both:
             raise ValueError(f"targets and checks both list {', '.join(sorted(both))}")
+        if self.points < len(self.parameters) + 3:
+            raise ValueError(
+                f"points ({self.points}) must be at least the number of parameters + 3 "
+                f"({len(self.parameters) + 3}): each wave's emulators need that many runs"
+            )
         if self.final_reps < self.reps:
             raise ValueError(f"final_reps ({self.final_reps}) must be at least reps ({self.reps})")
         return self
@@ -212,7 +225,7 @@ def _mutable(data: Any) -> Any:
 
 
 class ParameterSpace:
-    """Maps parameter vectors onto scenarios; values live in a unit cube for the optimiser.
+    """Maps parameter vectors onto scenarios; the priors are uniform on a unit cube.
 
     Args:
         base: The scenario to calibrate (``scenario_overrides`` applied).
@@ -220,8 +233,8 @@ class ParameterSpace:
         source: The set-up file, for messages.
 
     Raises:
-        CalibrationError: A key matches nothing in the scenario, or the start values do
-            not give a valid scenario.
+        CalibrationError: A key matches nothing in the scenario, or the centre of the
+            priors does not give a valid scenario.
     """
 
     def __init__(self, base: Scenario, parameters: tuple[Parameter, ...], source: str):
@@ -245,12 +258,8 @@ class ParameterSpace:
                     ) from None
             self.paths.append(found)
         self.base_values = [[float(_get(self._data, q)) for q in ps] for ps in self.paths]
-        start = []
-        for p, vals in zip(parameters, self.base_values, strict=True):
-            s = p.start if p.start is not None else (1.0 if p.mode == "scale" else vals[0])
-            start.append(float(np.clip(s, p.low, p.high)))
-        self.start = np.array(start)
-        self.scenario(self.start)  # fail now if the start values are not a valid scenario
+        self.centre = self.from_unit(np.full(len(parameters), 0.5))
+        self.scenario(self.centre)  # fail now if the priors' centre is not a valid scenario
 
     @property
     def names(self) -> list[str]:
