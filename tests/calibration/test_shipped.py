@@ -50,7 +50,6 @@ def test_shipped_calibrated_scenario_hits_the_fitted_targets_but_its_known_miss(
 def test_calibrated_scenario_is_the_setup_applied_to_the_national_one():
     spec = load_spec(PARAMS)
     sc = load_scenario(SCENARIOS / "kz_calibrated.yaml")
-    assert sc.bargaining.enabled
     for key, value in spec.scenario_overrides.items():
         if key in ("name", "description"):
             continue
@@ -84,15 +83,10 @@ def test_calibrated_scenario_is_the_setup_applied_to_the_national_one():
 
 
 def test_no_settlement_dial_is_set_in_the_shipped_calibration_files():
+    # The schema refuses every retired dial, so loading proves the files set none; the
+    # set-up file's overrides and the back-cast's text must not name one either.
     for name in ("kz_calibrated.yaml", "kz_history.yaml"):
-        sc = load_scenario(SCENARIOS / name)
-        assert sc.bargaining.enabled, name
-        for ct in sc.case_types.values():
-            assert ct.settle_hazard_per_month == 0.0, name
-        for p in sc.policies:
-            if p.type == "in_court":
-                assert p.trial_settlement_boost == 1.0, name
-                assert p.trial_willingness_boost == 0.0, name
+        load_scenario(SCENARIOS / name)
     text = PARAMS.read_text() + (SCENARIOS / "kz_history.yaml").read_text()
     for dial in ("trial_willingness_boost", "trial_settlement_boost", "propensity", "p_settle"):
         assert f"{dial}:" not in text, dial

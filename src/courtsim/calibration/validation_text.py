@@ -27,7 +27,7 @@ QUEUEING = [
 ]
 
 CALIBRATION = [
-    "`courtsim calibrate scenarios/bargaining/kz_national_2024.yaml --targets",
+    "`courtsim calibrate scenarios/kz_national_2024.yaml --targets",
     "data/kz_targets.yaml --params experiments/calibration_params.yaml --out DIR` gives a",
     "posterior over six unknowns of the mechanisms, never the retired settlement dials: the",
     "bargaining's cost of agreeing (`agreement_cost_share`) and the share of it a facilitator",
@@ -35,7 +35,7 @@ CALIBRATION = [
     "the judges' sessions a day (`slots_scale`), the adjournment rate for missing evidence",
     "(`hearings.p_evidence_missing`) and the appeal propensity (`p_appeal_scale`), each with a",
     "uniform prior over its plausible range. The national scenario runs at 1/40 scale over",
-    "2024-2025 with litigants who settle only by bargaining (`bargaining: {enabled: true}`).",
+    "2024-2025 with litigants who settle only by bargaining (the only settlement model).",
     "`scenarios/kz_calibrated.yaml` is the scenario at the posterior medians; the posterior",
     "draws are the calibration folder's `posterior.parquet`. The table below reruns it with",
     "the report's own seed (fresh draws). *within*: the whole 95% CI of the simulated mean",
