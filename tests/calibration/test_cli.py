@@ -65,7 +65,7 @@ def test_calibrate_writes_the_scenario_and_the_fit_report(tmp_path, capsys):
     code = main(
         [
             "calibrate",
-            str(SCENARIOS / "bargaining" / "in_court.yaml"),
+            str(SCENARIOS / "in_court.yaml"),
             "--targets",
             str(targets),
             "--params",
@@ -107,7 +107,7 @@ def test_calibrate_writes_the_scenario_and_the_fit_report(tmp_path, capsys):
     assert load_scenario(out / "overlay.yaml").content_hash() == sc.content_hash()
     # Results folders are never silently overwritten.
     code = main(
-        ["calibrate", str(SCENARIOS / "bargaining" / "in_court.yaml"), "--targets", str(targets),
+        ["calibrate", str(SCENARIOS / "in_court.yaml"), "--targets", str(targets),
          "--params", str(params), "--out", str(out), "--workers", "1"]
     )  # fmt: skip
     assert code == 2
@@ -119,7 +119,7 @@ def test_unreachable_target_is_refused_before_fitting_and_writes_nothing(tmp_pat
     targets, params = _inputs(tmp_path, observed=0.995, tolerance=0.004)
     out = tmp_path / "fit"
     code = main(
-        ["calibrate", str(SCENARIOS / "bargaining" / "in_court.yaml"), "--targets", str(targets),
+        ["calibrate", str(SCENARIOS / "in_court.yaml"), "--targets", str(targets),
          "--params", str(params), "--out", str(out), "--workers", "1", "--no-progress"]
     )  # fmt: skip
     err = capsys.readouterr().err
@@ -137,7 +137,7 @@ def test_unmatched_target_exits_1_with_the_report_but_no_scenario(tmp_path, caps
     targets, params = _inputs(tmp_path, observed=0.3, tolerance=0.0002)
     out = tmp_path / "fit"
     code = main(
-        ["calibrate", str(SCENARIOS / "bargaining" / "in_court.yaml"), "--targets", str(targets),
+        ["calibrate", str(SCENARIOS / "in_court.yaml"), "--targets", str(targets),
          "--params", str(params), "--out", str(out), "--workers", "1", "--no-progress"]
     )  # fmt: skip
     captured = capsys.readouterr()
@@ -187,7 +187,7 @@ def test_an_interrupted_calibration_resumes_from_its_checkpoint(tmp_path):
     from courtsim.calibration.calibrate import calibrate
 
     targets, params = _inputs(tmp_path, observed=0.3, tolerance=0.05)
-    scenario = SCENARIOS / "bargaining" / "in_court.yaml"
+    scenario = SCENARIOS / "in_court.yaml"
     ckpt = tmp_path / "ckpt"
     opts = {"waves": 2, "points": 5}
     a = calibrate(scenario, targets, params, options=opts, workers=1, checkpoint=ckpt)

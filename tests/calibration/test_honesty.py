@@ -17,7 +17,7 @@ from tests.conftest import ROOT, SCENARIOS
 
 TARGETS = ROOT / "data" / "kz_targets.yaml"
 PARAMS = ROOT / "experiments" / "calibration_params.yaml"
-IN_COURT = SCENARIOS / "bargaining" / "in_court.yaml"
+IN_COURT = SCENARIOS / "in_court.yaml"
 
 
 def _calibrate_cli(tmp_path, targets, params, scenario=IN_COURT):
@@ -193,9 +193,7 @@ def test_a_held_out_target_is_never_read_by_the_fit(tmp_path):
 def test_the_shipped_setup_passes_the_honesty_rules(no_runs):  # noqa: F811
     from courtsim.calibration.calibrate import prepare
 
-    _, fit, checks, elsewhere, *_ = prepare(
-        SCENARIOS / "bargaining" / "kz_national_2024.yaml", TARGETS, PARAMS
-    )
+    _, fit, checks, elsewhere, *_ = prepare(SCENARIOS / "kz_national_2024.yaml", TARGETS, PARAMS)
     assert all(t.role == "fit" for t in fit)
     assert not {t.kpi for t in fit} & set(ECHO_INPUTS)
     assert {t.id for t in checks} == {"appeal_rate_settlements", "volume_2024h1", "volume_2025"}

@@ -5,8 +5,8 @@ parameter vectors ("truths") are drawn from the prior; each makes synthetic targ
 mean of four runs with seeds the calibration never uses (independent noise, as real
 observations have), with the observation error those four runs have as the tolerance;
 the calibration then starts from the prior and must place each truth inside its 90%
-credible intervals. With exact coverage the number of trials covering both parameters
-is binomial; at least 8 of 10 is asked for.
+credible intervals. With exact coverage the number of trials whose interval covers a
+parameter is binomial(10, 0.9); at least 8 of 10 is asked for, for each parameter.
 
 Small and fast: a 4-judge court for half a year, two parameters (the bargaining's cost of
 agreeing, which moves the settlement share, and the judges' sessions a day, which move the
@@ -47,7 +47,7 @@ KPIS = {"settled": "share_settled", "within_60": "share_within_60_days"}
 
 def small_court():
     """A 4-judge court with conciliation at acceptance and bargaining litigants, 180 days."""
-    return load_scenario(SCENARIOS / "bargaining" / "in_court.yaml").with_overrides(
+    return load_scenario(SCENARIOS / "in_court.yaml").with_overrides(
         {
             "judges.count": 4,
             "filings.per_year": 2000,
@@ -97,17 +97,20 @@ def test_credible_intervals_cover_the_truth_in_8_of_10_trials():
         parameters=PARAMETERS, reps=2, final_reps=2, seed=7, waves=1, points=30, draws=400
     )
     memo: dict[str, dict[str, float]] = {}
-    covered, lines = 0, []
+    covered, lines = np.zeros(len(PARAMETERS), dtype=int), []
     with make_executor(2, None) as ex:
         targets = synthetic_targets([synthetic_runs(space, t, k, ex) for k, t in enumerate(truths)])
     for k, (truth, tf) in enumerate(zip(truths, targets, strict=True)):
         cal = calibrate(sc, tf, spec, workers=2, memo=memo)
         post = cal.result.posterior
         inside = [post.interval(i)[0] <= truth[i] <= post.interval(i)[1] for i in range(len(truth))]
-        covered += all(inside)
+        covered += np.array(inside)
         lines.append(
             f"trial {k}: truth {np.round(truth, 3)} intervals "
             f"{[tuple(np.round(post.interval(i), 3)) for i in range(len(truth))]} {inside}"
         )
     print("\n".join(lines))
-    assert covered >= 8, "\n".join(lines)
+    # Each parameter's 90% interval must cover its truth in at least 8 of the 10 trials
+    # (binomial: an exact 90% interval does so with chance 0.93). Asking both at once
+    # would be a joint 81% interval, which an exact method fails three times in ten.
+    assert (covered >= 8).all(), "\n".join([f"covered per parameter: {covered}", *lines])

@@ -22,10 +22,9 @@ PARAMS = ROOT / "experiments" / "calibration_params.yaml"
 SEED = 4242
 
 
-#: Fitted targets the shipped calibration misses at its posterior medians (the calibration
-#: refused that point; scenarios/kz_calibrated.yaml says why): the bargaining does not
-#: raise the share from 2024 to 2025 as reported.
-KNOWN_MISSES = {"reconciliation_2025"}
+#: Fitted targets the shipped calibration misses at its posterior medians, with the side
+#: it misses from (the calibration refused that point; scenarios/kz_calibrated.yaml says why).
+KNOWN_MISSES = {"decided_within_1_month": "above"}
 
 
 @pytest.mark.slow
@@ -43,8 +42,8 @@ def test_shipped_calibrated_scenario_hits_the_fitted_targets_but_its_known_miss(
     ]
     assert not bad, bad
     for r in rows:
-        if r.id in KNOWN_MISSES:  # a miss from below, stated in the scenario file
-            assert r.mean < r.observed, r
+        if r.id in KNOWN_MISSES:  # a miss stated in the scenario file, on its stated side
+            assert (r.mean > r.observed) == (KNOWN_MISSES[r.id] == "above"), r
 
 
 def test_calibrated_scenario_is_the_setup_applied_to_the_national_one():
@@ -67,9 +66,7 @@ def test_calibrated_scenario_is_the_setup_applied_to_the_national_one():
             assert node == value, key
     # Every calibrated value lies inside its prior, and nothing else differs from the
     # national bargaining scenario with the set-up's overrides.
-    base = apply_overrides(
-        load_scenario(SCENARIOS / "bargaining" / "kz_national_2024.yaml"), spec, str(PARAMS)
-    )
+    base = apply_overrides(load_scenario(SCENARIOS / "kz_national_2024.yaml"), spec, str(PARAMS))
     space = ParameterSpace(base, spec.parameters, str(PARAMS))
     data = sc.as_dict()
     x = []
@@ -145,12 +142,13 @@ def test_history_windows_follow_each_other_and_2024_is_the_calibrated_world():
 def test_backcast_rises_across_the_reforms_and_lands_on_2024():
     # Only the mechanisms each reform changed (scenarios/kz_history.yaml): the share must
     # rise across the reforms that opened channels, from the 2016 Code to Law 84-VII,
-    # and land on the calibrated 2024. The back-cast's misses (2013 and 2022 too high,
-    # 2025 too low) are reported in docs/validation.md, not asserted away.
+    # and land on the calibrated 2024. The back-cast's misses (2013-2017 and 2022
+    # too high) are reported in docs/validation.md, not asserted away.
     hist = load_scenario(SCENARIOS / "kz_history.yaml")
     tf = load_targets(TARGETS)
     recent = select(tf, ["reconciliation_2024h1"], "test", "t")
-    years, vals = yearly_series(hist, "share_settled", 2, SEED, SerialExecutor(), recent, 40)
+    # 4 replicates: the back-cast lands near the top of the 2024 band (docs/validation.md).
+    years, vals = yearly_series(hist, "share_settled", 4, SEED, SerialExecutor(), recent, 40)
     share = {y.year: y.mean for y in years}
     dates = [d for d, _ in policy_dates(hist)]
     assert dates[0] == dt.date(2014, 4, 11)

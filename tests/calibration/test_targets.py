@@ -104,7 +104,7 @@ def test_bad_targets_fail_before_any_run_and_write_nothing(
     code = main(
         [
             "calibrate",
-            str(SCENARIOS / "bargaining" / "in_court.yaml"),
+            str(SCENARIOS / "in_court.yaml"),
             "--targets",
             str(targets),
             "--params",
@@ -134,7 +134,7 @@ def test_repeated_ids_and_unknown_ids_are_refused(tmp_path, capsys, no_runs):
     code = main(
         [
             "calibrate",
-            str(SCENARIOS / "bargaining" / "in_court.yaml"),
+            str(SCENARIOS / "in_court.yaml"),
             "--targets",
             str(targets),
             "--params",
@@ -186,7 +186,7 @@ def test_bad_setups_fail_before_any_run(tmp_path, capsys, no_runs, change, messa
     code = main(
         [
             "calibrate",
-            str(SCENARIOS / "bargaining" / "in_court.yaml"),
+            str(SCENARIOS / "in_court.yaml"),
             "--targets",
             str(targets),
             "--params",
@@ -210,7 +210,7 @@ def test_existing_out_folder_is_refused_before_any_run(tmp_path, capsys, no_runs
     code = main(
         [
             "calibrate",
-            str(SCENARIOS / "bargaining" / "in_court.yaml"),
+            str(SCENARIOS / "in_court.yaml"),
             "--targets",
             str(TARGETS),
             "--params",

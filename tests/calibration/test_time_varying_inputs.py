@@ -110,7 +110,7 @@ def _with_policies(sc, policies):
 
 
 def _in_court(**kw):
-    return {"type": "in_court", "p_offer": 1.0, "p_settle": 0.7} | kw
+    return {"type": "in_court", "p_offer": 1.0} | kw
 
 
 def test_overlapping_windows_of_one_channel_are_refused():
@@ -144,42 +144,23 @@ def test_closed_channel_takes_no_new_cases_but_finishes_its_attempts():
     assert referred.max() < 100
     # Every conciliation referred before day 100 ended (none is left in the stage).
     assert not (cases["stage"] == "conciliation").any()
-    assert (m.settle_boost == 1.0).all()  # the judges' push stopped with the window
-    assert (m.willingness_boost == 0.0).all()
+    assert (m.talks.push == 0.0).all()  # the judges' push stopped with the window
 
 
 @pytest.mark.parametrize("order", ["earlier_first", "later_first"])
-def test_boost_passes_to_the_next_in_court_entry(order):
-    first = _in_court(end_day=120, trial_settlement_boost=2.0, trial_willingness_boost=0.03)
-    second = _in_court(start_day=120, trial_settlement_boost=5.0, trial_willingness_boost=0.1)
+@pytest.mark.parametrize("gap", [0, 30])
+def test_the_judges_push_passes_to_the_next_in_court_entry(order, gap):
+    # Trial judges explain the likely outcome while any in_court entry is open: the push
+    # goes on across back-to-back windows, whichever entry runs first, and stops in a gap.
+    first = _in_court(end_day=120)
+    second = _in_court(start_day=120 + gap)
     pols = [first, second] if order == "earlier_first" else [second, first]
     sc = _with_policies(_combined(days=200), pols)
     m = CourtModel.from_scenario(sc, seed=5)
-    boosts = {}
+    push = {}
     while m.day < m.horizon:
         m.step()
-        boosts[m.day] = (set(m.settle_boost), set(m.willingness_boost))
-    assert boosts[60] == ({2.0}, {0.03})
-    assert boosts[130] == ({5.0}, {0.1})
-    assert boosts[200] == ({5.0}, {0.1})
-
-
-def test_each_entry_concludes_the_attempts_it_referred_with_its_own_chances():
-    sure = {"type": "out_of_court", "end_day": 120, "p_offer": 1.0, "p_settle_mediation": 1.0}
-    never = {"type": "out_of_court", "start_day": 120, "p_offer": 1.0, "p_settle_mediation": 0.0}
-    never |= {"p_settle_participatory": 0.0}
-    sure |= {"p_settle_participatory": 1.0}
-    sc = _with_policies(_combined(days=240), [sure, never])
-    cases = simulate(sc, seed=6).cases
-    started = cases["t_started_mediation"].notna()
-    early = started & (cases["t_referred_mediation"] < 120)
-    late = started & (cases["t_referred_mediation"] >= 120) & cases["t_disposed"].notna()
-    assert early.sum() > 20
-    assert late.sum() > 20
-    ended_early = early & cases["t_disposed"].notna()
-    assert (cases.loc[ended_early, "outcome"] == "settled_mediation").mean() > 0.99
-    assert not (cases.loc[late, "outcome"] == "settled_mediation").any()
-    # Attempts referred in the first window but still running at day 120 settle as well.
-    straddling = early & (cases["t_started_mediation"] >= 115)
-    assert straddling.any()
-    assert (cases.loc[straddling & ended_early, "outcome"] == "settled_mediation").all()
+        push[m.day] = set(m.talks.push)
+    assert push[60] == {1.0}
+    assert push[130] == ({1.0} if gap == 0 else {0.0})
+    assert push[200] == {1.0}
