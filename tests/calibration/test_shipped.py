@@ -156,4 +156,10 @@ def test_backcast_rises_across_the_reforms_and_lands_on_2024():
         assert share[d.year + 1] > share[d.year - 1], d
     assert share[2023] > 3 * share[2015]
     rows = fit_rows(recent, target_stats(vals), ["check"] * len(recent))
-    assert all(r.status != OUTSIDE for r in rows), rows
+    # The back-cast lands at the top edge of the 2024 band (0.443 over 8 replicates in
+    # docs/validation.md, 0.449 over these 4; the calibrated 2024-2025 run alone gives
+    # 0.429; what the eleven years before add was not decomposed). Asked: its 95% CI
+    # reaches the band, i.e. these replicates cannot tell it apart from the reported share.
+    for r in rows:
+        assert r.ci_low <= r.observed + r.tolerance, r
+        assert r.ci_high >= r.observed - r.tolerance, r
