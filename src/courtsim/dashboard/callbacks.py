@@ -79,26 +79,14 @@ def _language(app: dash.Dash, ctx: AppContext) -> None:
     def relabel(lang: Any) -> tuple[Any, ...]:
         return _outputs(H.page_texts(lang), texts)
 
-    @app.callback(
-        Output({"type": "i18n", "msg": ALL, "n": ALL}, "children"),
-        Input("lang", "value"),
-        State({"type": "i18n", "msg": ALL, "n": ALL}, "id"),
-        prevent_initial_call=True,
-    )
-    def texts_(lang: Any, ids: list[dict[str, Any]]) -> list[str]:
-        with _language_of(lang):
-            return [_(str(i["msg"])) for i in ids]
-
-    @app.callback(
-        Output({"type": "i18n-title", "msg": ALL, "n": ALL}, "title"),
-        Input("lang", "value"),
-        State({"type": "i18n-title", "msg": ALL, "n": ALL}, "id"),
-        prevent_initial_call=True,
-    )
-    def titles(lang: Any, ids: list[dict[str, Any]]) -> list[str]:
-        # the levers' tooltips (their boxes' titles)
-        with _language_of(lang):
-            return [_(str(i["msg"])) for i in ids]
+    # Marked texts, and the levers' tooltips (their boxes' titles), in the page's language.
+    for kind, prop in (("i18n", "children"), ("i18n-title", "title")):
+        app.callback(
+            Output({"type": kind, "msg": ALL, "n": ALL}, prop),
+            Input("lang", "value"),
+            State({"type": kind, "msg": ALL, "n": ALL}, "id"),
+            prevent_initial_call=True,
+        )(_translate_marked)
 
     app.clientside_callback(
         "function(lang) { document.documentElement.lang = lang; return lang; }",
@@ -370,3 +358,9 @@ def _download(app: dash.Dash, ctx: AppContext, prefix: str) -> None:
         extra = {"metric": metric, "x": x, "y": y} if prefix == "sw" else None
         with _language_of(lang):
             return _outputs(H.download(ctx, what, view, extra), ["download", "status"])
+
+
+def _translate_marked(lang: Any, ids: list[dict[str, Any]]) -> list[str]:
+    """Return each marked message (its component id's ``msg``) in the page's language."""
+    with _language_of(lang):
+        return [_(str(i["msg"])) for i in ids]

@@ -87,14 +87,8 @@ def apply_delta(data: Any, edits: list[tuple[tuple[Any, ...], Any]]) -> Any:
     for path, value in edits:
         if not path:
             data = value
-            continue
-        node = data
-        for part in path[:-1]:
-            node = node[part]
-        if value is DELETE:
-            del node[path[-1]]
         else:
-            node[path[-1]] = value
+            _set_path(data, path, value)
     return data
 
 
@@ -102,14 +96,19 @@ def as_patch(edits: list[tuple[tuple[Any, ...], Any]]) -> Patch:
     """Return the edits as a :class:`dash.Patch` of a figure."""
     patch = Patch()
     for path, value in edits:
-        node: Any = patch
-        for part in path[:-1]:
-            node = node[part]
-        if value is DELETE:
-            del node[path[-1]]
-        else:
-            node[path[-1]] = value
+        _set_path(patch, path, value)
     return patch
+
+
+def _set_path(root: Any, path: tuple[Any, ...], value: Any) -> None:
+    # The same walk for plain data and for a Patch (which records it for the browser).
+    node = root
+    for part in path[:-1]:
+        node = node[part]
+    if value is DELETE:
+        del node[path[-1]]
+    else:
+        node[path[-1]] = value
 
 
 def remember(ctx: AppContext, view: str, lang: str, outputs: Outputs, prefix: str) -> None:

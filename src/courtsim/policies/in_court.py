@@ -34,7 +34,7 @@ class InCourt(Policy):
 
     def __init__(self, params: InCourtPolicy, model: CourtModel):
         super().__init__(params, model)
-        self._boost_on = False
+        self._push_on = False
 
     def handlers(self) -> dict[str, Callable[[CourtModel], None]]:
         """Everything happens right after the day's filings, before acceptance rulings."""
@@ -43,8 +43,8 @@ class InCourt(Policy):
     def on_filing(self, m: CourtModel) -> None:
         """Switch trial judges' push on or off, finish due conciliations, take new claims."""
         on = self.active()
-        if on != self._boost_on:
-            self._boost_on = on
+        if on != self._push_on:
+            self._push_on = on
             others = (p for p in m.policies if p is not self and isinstance(p, InCourt))
             m.talks.set_push(on or any(p.active() for p in others), self._type_ok)
         self._finish(m)
