@@ -30,7 +30,7 @@ _CHILD = """
 import json, resource, sys
 from courtsim.resources import estimate
 from courtsim.runner import simulate
-from courtsim.scenario import load_scenario
+from courtsim.schema.scenario import load_scenario
 path, per_year, days, per_judge, judges = json.loads(sys.argv[1])
 sc = load_scenario(path).with_overrides({"filings.per_year": float(per_year),
     "horizon_days": days, "initial_pending.per_judge": float(per_judge), "judges.count": judges})

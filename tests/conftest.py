@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, settings
 
 from courtsim import Scenario, simulate
-from courtsim.scenario import deep_merge, validate_scenario
+from courtsim.schema.scenario import deep_merge, validate_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"

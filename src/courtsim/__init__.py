@@ -24,15 +24,15 @@ if TYPE_CHECKING:
     from courtsim.model import CourtModel
     from courtsim.result import Result, load_result
     from courtsim.runner import simulate
-    from courtsim.scenario import Scenario, load_scenario
+    from courtsim.schema.scenario import Scenario, load_scenario
 
 _EXPERIMENTS = {"allocate", "compare", "find_level", "replicate", "sweep", "sensitivity"}
 #: Names imported on first use: the engine pulls in Mesa and pandas, the experiment runners
 #: scipy.stats and executors, the scenario schema pydantic, so `courtsim --help` and
 #: `courtsim validate` start fast (the command line is a module of this package).
 _LAZY = {
-    "Scenario": "courtsim.scenario",
-    "load_scenario": "courtsim.scenario",
+    "Scenario": "courtsim.schema.scenario",
+    "load_scenario": "courtsim.schema.scenario",
     "CourtModel": "courtsim.model",
     "Result": "courtsim.result",
     "load_result": "courtsim.result",

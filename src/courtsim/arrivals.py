@@ -21,7 +21,7 @@ from courtsim.cases import CASE_COLUMNS, PARTY_COLUMNS, rows, set_rows
 if TYPE_CHECKING:
     from courtsim.calendar import WorkCalendar
     from courtsim.cases import CaseTable
-    from courtsim.scenario import Scenario
+    from courtsim.schema.scenario import Scenario
 
 DAYS_PER_MONTH = 365.25 / 12
 # Column order of the per-case uniforms (fixed: changing it changes every seeded result).

@@ -41,8 +41,8 @@ from courtsim.sessions import Draw, case_uniform
 
 if TYPE_CHECKING:
     from courtsim.cases import CaseTable
-    from courtsim.params_bargaining import Bargaining
-    from courtsim.scenario import Scenario
+    from courtsim.schema.bargaining import Bargaining
+    from courtsim.schema.scenario import Scenario
 
 DAYS_PER_MONTH = 365.25 / 12
 

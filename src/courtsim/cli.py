@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from typing import Any
 
-    from courtsim.scenario import Scenario
+    from courtsim.schema.scenario import Scenario
 
 EXIT_USER_ERROR = 2
 EXIT_INTERRUPTED = 130
@@ -91,7 +91,7 @@ def load_with_overrides(
     Returns:
         The scenario.
     """
-    from courtsim.scenario import load_scenario
+    from courtsim.schema.scenario import load_scenario
 
     sc = load_scenario(path)
     overrides = parse_set(sets)
@@ -159,7 +159,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _cmd_validate(args: argparse.Namespace) -> int:
     # The schema only: validating a file needs pydantic, not the engine (Mesa, pandas, scipy).
     from courtsim.errors import CourtsimError
-    from courtsim.scenario import load_scenario
+    from courtsim.schema.scenario import load_scenario
 
     failed = 0
     for f in args.files:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from courtsim.params import Judges
+from courtsim.schema.court import Judges
 
 
 @dataclass(frozen=True)

@@ -33,12 +33,12 @@ from courtsim.cases import (
 from courtsim.docket import DocketRules, work_day
 from courtsim.judges import JudgeTraits
 from courtsim.negotiation import SettlementTalks
-from courtsim.params_pilots import MEDIATOR_KINDS
 from courtsim.policies import REGISTRY
 from courtsim.providers import ProviderPool
 from courtsim.recorder import Recorder
 from courtsim.rng import Streams, replicate_seed_sequence
-from courtsim.scenario import Scenario
+from courtsim.schema.pilots import MEDIATOR_KINDS
+from courtsim.schema.scenario import Scenario
 from courtsim.sessions import Draw, HearingProcess, case_uniform
 
 _N_STAGES = len(Stage)

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from courtsim.distributions import Dist
 from courtsim.docket import fill_slots, top_per_group
 from courtsim.hearing_calendar import SlotCalendar
+from courtsim.schema.distributions import Dist
 
 
 @dataclass

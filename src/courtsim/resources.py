@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from courtsim.errors import ScenarioError
-from courtsim.scenario import Scenario
+from courtsim.schema.scenario import Scenario
 
 #: Peak bytes per case of a run, tables and Parquet conversion included: measured at
 #: 1,170-1,280 B on the shipped scenarios (100k-410k cases), plus 25% for the engine's growth.

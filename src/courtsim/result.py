@@ -20,7 +20,7 @@ import yaml
 from courtsim.errors import ResultsError, ScenarioError, elide
 from courtsim.loading import load_json, load_yaml, resolve, sha256_file
 from courtsim.results_folder import foreign_entries, read_manifest, verified
-from courtsim.scenario import Scenario, validate_scenario
+from courtsim.schema.scenario import Scenario, validate_scenario
 
 RESULT_FILES = ("daily.parquet", "cases.parquet", "kpis.json", "scenario.yaml")
 #: Written by :meth:`Result.save` since per-region KPIs exist; older folders lack it, and

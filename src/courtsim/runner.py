@@ -10,7 +10,7 @@ from courtsim.metrics import kpis as compute_kpis
 from courtsim.model import CourtModel
 from courtsim.resources import check_fits
 from courtsim.result import Result, build_manifest
-from courtsim.scenario import Scenario, load_scenario
+from courtsim.schema.scenario import Scenario, load_scenario
 
 
 def simulate(scenario: Scenario | str | Path, seed: int = 0, replicate: int = 0) -> Result:

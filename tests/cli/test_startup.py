@@ -74,7 +74,7 @@ def test_the_parsers_light_constants_equal_their_sources():
 
 def test_the_public_api_is_still_there_lazily():
     import courtsim
-    from courtsim.scenario import Scenario, load_scenario
+    from courtsim.schema.scenario import Scenario, load_scenario
 
     assert courtsim.Scenario is Scenario
     assert courtsim.load_scenario is load_scenario

@@ -15,7 +15,7 @@ from courtsim.dashboard.levers import (
     levers_for,
 )
 from courtsim.errors import ScenarioError
-from courtsim.scenario import Scenario
+from courtsim.schema.scenario import Scenario
 from tests.conftest import SCENARIOS, make_scenario
 
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from courtsim import Scenario
 from courtsim.model import CourtModel
-from courtsim.scenario import validate_scenario
+from courtsim.schema.scenario import validate_scenario
 
 unit = st.floats(0.0, 1.0, allow_nan=False)
 hazard = st.one_of(st.just(0.0), st.floats(0.01, 3.0))

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from courtsim import simulate
-from courtsim.scenario import validate_scenario
+from courtsim.schema.scenario import validate_scenario
 
 BASELINE_PATH = Path(__file__).resolve().parent / "data" / "baseline.json"
 SEED = 2024

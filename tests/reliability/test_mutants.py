@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from courtsim.result import scenario_to_yaml
-from courtsim.scenario import load_scenario
+from courtsim.schema.scenario import load_scenario
 from tests.reliability.harness import assert_one_paragraph_error, run_cli, snapshot
 
 SCENARIOS = sorted(p.name for p in (Path(__file__).parents[2] / "scenarios").glob("*.yaml"))

@@ -14,7 +14,7 @@ from courtsim.errors import CourtsimError, ResultsError, ScenarioError
 from courtsim.loading import MAX_NODES, parse_yaml
 from courtsim.resources import check_fits, estimate
 from courtsim.result import load_result
-from courtsim.scenario import load_scenario
+from courtsim.schema.scenario import load_scenario
 from tests.conftest import make_scenario
 from tests.reliability.conftest import REPO
 from tests.reliability.harness import assert_one_paragraph_error, run_cli, snapshot

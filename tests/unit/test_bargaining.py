@@ -16,7 +16,7 @@ from courtsim.bargaining import (
     update_beliefs,
 )
 from courtsim.errors import ScenarioError
-from courtsim.scenario import load_scenario as load
+from courtsim.schema.scenario import load_scenario as load
 from tests.conftest import SCENARIOS
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from courtsim.calendar import WorkCalendar
 from courtsim.errors import ScenarioError
-from courtsim.params import KZ_FIXED_HOLIDAYS, Calendar
+from courtsim.schema.court import KZ_FIXED_HOLIDAYS, Calendar
 from tests.conftest import make_scenario
 
 START = dt.date(2024, 1, 1)  # a Monday

@@ -172,11 +172,11 @@ def test_dashboard_levers_and_channels_show_in_the_language(lang, scenario):
         TOOLTIPS,
         levers_for,
     )
-    from courtsim.scenario import load_scenario
+    from courtsim.schema.scenario import load_scenario
     from tests.dashboard.test_levers import _with_switch
 
     def _old():
-        from courtsim.scenario import Scenario
+        from courtsim.schema.scenario import Scenario
 
         return _with_switch(Scenario.model_json_schema())
 
@@ -224,7 +224,7 @@ def _bad_inputs(tmp_path):
     from courtsim.dashboard import handlers as H
     from courtsim.dashboard.context import AppContext
     from courtsim.dashboard.live import LiveRunner
-    from courtsim.scenario import load_scenario
+    from courtsim.schema.scenario import load_scenario
 
     combined = load_scenario(ROOT / "scenarios" / "combined.yaml")
     regions = load_scenario(ROOT / "scenarios" / "kz_regions_2024.yaml")

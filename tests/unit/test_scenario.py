@@ -1,4 +1,4 @@
-"""Scenario files (courtsim.scenario): extends chains, overrides, strict validation, hashing."""
+"""Scenario files (courtsim.schema.scenario): extends chains, overrides, strict validation, hashing."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from courtsim import Scenario, ScenarioError, load_scenario
 from courtsim.result import scenario_to_yaml
-from courtsim.scenario import deep_merge, validate_scenario
+from courtsim.schema.scenario import deep_merge, validate_scenario
 from tests.conftest import ROOT, SCENARIOS, TINY, make_scenario
 
 SHIPPED = sorted(SCENARIOS.rglob("*.yaml"))

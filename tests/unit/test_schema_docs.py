@@ -6,10 +6,10 @@ import pytest
 from pydantic import BaseModel, Field, PositiveInt
 
 from courtsim import load_scenario
-from courtsim.distributions import Constant, Dist
-from courtsim.params import Section
-from courtsim.scenario import Scenario
-from courtsim.schema_docs import main, render, render_sections, type_name, unit_for, walk
+from courtsim.schema.court import Section
+from courtsim.schema.distributions import Constant, Dist
+from courtsim.schema.docs import main, render, render_sections, type_name, unit_for, walk
+from courtsim.schema.scenario import Scenario
 from tests.conftest import ROOT, SCENARIOS
 
 DOC = ROOT / "docs" / "scenarios.md"
@@ -18,7 +18,7 @@ DOC = ROOT / "docs" / "scenarios.md"
 def test_docs_scenarios_md_is_up_to_date():
     current = DOC.read_text(encoding="utf-8") if DOC.is_file() else ""
     assert current == render(), (
-        "docs/scenarios.md is stale: run `python -m courtsim.schema_docs` and commit it"
+        "docs/scenarios.md is stale: run `python -m courtsim.schema.docs` and commit it"
     )
 
 

@@ -20,7 +20,7 @@ from courtsim.calibration.targets import Period, Target
 
 if TYPE_CHECKING:
     from courtsim.experiment.executor import Executor
-    from courtsim.scenario import Scenario
+    from courtsim.schema.scenario import Scenario
 
 
 @dataclass(frozen=True)

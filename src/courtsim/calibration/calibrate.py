@@ -29,7 +29,7 @@ from courtsim.calibration.targets import (
 from courtsim.experiment.executor import make_executor
 from courtsim.experiment.store import RunStore
 from courtsim.experiment.worker import probe_names
-from courtsim.scenario import Scenario, load_scenario
+from courtsim.schema.scenario import Scenario, load_scenario
 
 if TYPE_CHECKING:
     from courtsim.calibration.targets import Target

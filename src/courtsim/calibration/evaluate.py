@@ -31,7 +31,7 @@ from courtsim.experiment.worker import RunOutput, RunTask
 
 if TYPE_CHECKING:
     from courtsim.experiment.executor import Executor
-    from courtsim.scenario import Scenario
+    from courtsim.schema.scenario import Scenario
 
 
 @dataclass(frozen=True)

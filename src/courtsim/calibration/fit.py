@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from courtsim.calibration.targets import Target
     from courtsim.experiment.executor import Executor
     from courtsim.experiment.store import RunStore
-    from courtsim.scenario import Scenario
+    from courtsim.schema.scenario import Scenario
 
 #: Posterior probabilities reported for each parameter (the 90% credible interval and median).
 QUANTILES = (0.05, 0.5, 0.95)

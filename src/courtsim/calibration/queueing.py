@@ -23,7 +23,7 @@ import numpy.typing as npt
 from courtsim import oracles
 from courtsim.calibration.evaluate import write_line
 from courtsim.runner import simulate
-from courtsim.scenario import Scenario, load_scenario
+from courtsim.schema.scenario import Scenario, load_scenario
 
 #: The shipped M/M/c scenario, relative to the repository root.
 MMC_FILE = Path("scenarios/validation/mmc.yaml")

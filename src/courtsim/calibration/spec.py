@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from courtsim.calibration.targets import TargetError, as_tuples
 from courtsim.errors import CourtsimError, ScenarioError
 from courtsim.loading import load_yaml
-from courtsim.scenario import Scenario, validate_scenario
+from courtsim.schema.scenario import Scenario, validate_scenario
 
 _POLICY = re.compile(r"^policies\[(?P<type>[a-z_]+)\]$")
 

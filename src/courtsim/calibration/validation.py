@@ -40,7 +40,7 @@ from courtsim.calibration.validation_regions import (
 from courtsim.errors import CourtsimError, ResultsError
 from courtsim.experiment.executor import make_executor
 from courtsim.experiment.provenance import now_utc, versions
-from courtsim.scenario import Scenario, load_scenario
+from courtsim.schema.scenario import Scenario, load_scenario
 
 #: Input files, relative to the repository root.
 TARGETS_FILE = Path("data/kz_targets.yaml")

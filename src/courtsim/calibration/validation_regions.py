@@ -10,7 +10,7 @@ import pandas as pd
 
 from courtsim.calibration.regional_checks import load_regional_checks, regional_checks
 from courtsim.runner import simulate
-from courtsim.scenario import load_scenario
+from courtsim.schema.scenario import load_scenario
 
 if TYPE_CHECKING:
     from courtsim.result import Result

@@ -19,7 +19,7 @@ from courtsim.dashboard.live import LiveRunner
 from courtsim.dashboard.safety import DEFAULT_LIMITS, Limits, RunLimitError
 from courtsim.errors import CourtsimError, ScenarioError
 from courtsim.i18n import N_, _
-from courtsim.scenario import Scenario, load_scenario
+from courtsim.schema.scenario import Scenario, load_scenario
 
 log = logging.getLogger("courtsim.dashboard")
 T = TypeVar("T")

@@ -6,7 +6,7 @@ from typing import Any
 
 from courtsim.dashboard.levers import CHANNEL_NAMES
 from courtsim.i18n import _, date, number
-from courtsim.scenario import Scenario
+from courtsim.schema.scenario import Scenario
 
 #: KPIs a briefing leads with, in order.
 KEY_METRICS: tuple[str, ...] = (

@@ -20,7 +20,7 @@ from courtsim.dashboard.tables import summarise_kpis
 from courtsim.errors import CourtsimError, ResultsError, elide
 from courtsim.results_folder import read_manifest as read_results_manifest
 from courtsim.results_folder import verified
-from courtsim.scenario import Scenario
+from courtsim.schema.scenario import Scenario
 
 KINDS = ("run", "replicate", "compare", "sweep", "sensitivity", "target", "allocate")
 #: Columns of a sweep's results that are not factors.
@@ -289,7 +289,7 @@ def read_scenario_files(manifest: dict[str, Any]) -> dict[str, Scenario]:
     Returns:
         Label -> scenario for the files that could be read and match.
     """
-    from courtsim.scenario import load_scenario
+    from courtsim.schema.scenario import load_scenario
 
     out: dict[str, Scenario] = {}
     for label, file, h in manifest_scenarios(manifest):

@@ -37,7 +37,7 @@ from courtsim.dashboard.targets import draw_target
 from courtsim.errors import CourtsimError
 from courtsim.experiment.sequential import Target
 from courtsim.i18n import N_, _, current, number
-from courtsim.scenario import Scenario
+from courtsim.schema.scenario import Scenario
 
 log = logging.getLogger("courtsim.dashboard")
 Outputs = dict[str, Any]

@@ -29,7 +29,7 @@ from courtsim.dashboard.levers import (
     levers_for,
 )
 from courtsim.i18n import LANGS, N_, _, current
-from courtsim.scenario import Scenario
+from courtsim.schema.scenario import Scenario
 
 _GRAPH_CONFIG = {"displaylogo": False}
 #: Tab labels, by tab value (translated where the page is drawn).

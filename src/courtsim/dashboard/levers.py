@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from courtsim.errors import ScenarioError
 from courtsim.i18n import N_, _
-from courtsim.scenario import Scenario, validate_scenario
+from courtsim.schema.scenario import Scenario, validate_scenario
 
 #: Levers offered, in display order. Channel fields apply when the channel is switched on.
 #: The settlement levers are those of the litigants' bargaining (docs/model.md §7.6a): the
@@ -178,7 +178,7 @@ CHANNEL_NAMES: dict[str, str] = {
 #: - optimism: the range of the Morris screen (docs/model.md §7.6a), self-serving bias of
 #:   up to 20 points (schema: -1 to 1);
 #: - lawyer's fee per session, noise of a session's signal, facilitated cost factor: the
-#:   ranges their descriptions give (src/courtsim/params_bargaining.py);
+#:   ranges their descriptions give (src/courtsim/schema/bargaining.py);
 #: - cost of agreeing: its description's 0.1-0.3, around the value fitted in
 #:   scenarios/baseline.yaml (0.2);
 #: - skills: -1 to 1, a provider's evaluation between about a third and three times as

@@ -26,7 +26,7 @@ import pandas as pd
 from courtsim.errors import CourtsimError
 from courtsim.interrupts import ignore_sigint_in_worker
 from courtsim.resources import estimate
-from courtsim.scenario import Scenario
+from courtsim.schema.scenario import Scenario
 
 #: A batch whose largest run is estimated above this many bytes retires the worker pool
 #: afterwards, so the workers' memory goes back to the system.

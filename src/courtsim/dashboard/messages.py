@@ -118,7 +118,7 @@ def _context(err: dict[str, Any]) -> dict[str, str]:
 
 
 def _loc(loc: tuple[Any, ...]) -> str:
-    from courtsim.scenario import _clean_loc  # the location as `courtsim validate` names it
+    from courtsim.schema.scenario import _clean_loc  # the location as `courtsim validate` names it
 
     return _clean_loc(loc)
 

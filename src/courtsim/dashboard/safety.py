@@ -21,7 +21,7 @@ import yaml
 from courtsim.errors import CourtsimError, ScenarioError
 from courtsim.i18n import _, current, number
 from courtsim.resources import estimate
-from courtsim.scenario import Scenario, validate_scenario
+from courtsim.schema.scenario import Scenario, validate_scenario
 
 
 class UnsafeInputError(CourtsimError):

@@ -54,7 +54,7 @@ from courtsim.experiment.sequential import DecisionError, paired_difference
 from courtsim.experiment.stats import mean_ci
 from courtsim.experiment.target import check_kpi
 from courtsim.experiment.worker import probe_names
-from courtsim.scenario import Scenario, load_scenario
+from courtsim.schema.scenario import Scenario, load_scenario
 
 if TYPE_CHECKING:
     from distributed import Client

@@ -20,7 +20,7 @@ from courtsim.experiment.spec import DEFAULT_DAILY
 from courtsim.experiment.stats import paired_differences, summarise
 from courtsim.experiment.wording import difference_sentence, scenario_subject
 from courtsim.i18n import current
-from courtsim.scenario import Scenario
+from courtsim.schema.scenario import Scenario
 
 if TYPE_CHECKING:
     from distributed import Client

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from courtsim.errors import ScenarioError
-from courtsim.params_pilots import MEDIATOR_KINDS
-from courtsim.scenario import Scenario
+from courtsim.schema.pilots import MEDIATOR_KINDS
+from courtsim.schema.scenario import Scenario
 
 #: Lever names users type, and what they count.
 LEVER_HELP = {

@@ -25,7 +25,7 @@ from courtsim.experiment.spec import (
     SweepSpec,
 )
 from courtsim.experiment.worker import RunTask, probe_names
-from courtsim.scenario import Scenario, load_scenario
+from courtsim.schema.scenario import Scenario, load_scenario
 
 _MISSING = object()
 

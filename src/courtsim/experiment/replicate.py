@@ -25,7 +25,7 @@ from courtsim.experiment.stats import summarise
 from courtsim.experiment.worker import RunOutput, RunTask
 from courtsim.interrupts import deferred_interrupts
 from courtsim.result import write_atomically
-from courtsim.scenario import Scenario, load_scenario
+from courtsim.schema.scenario import Scenario, load_scenario
 
 if TYPE_CHECKING:
     from distributed import Client

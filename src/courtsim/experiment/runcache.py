@@ -22,7 +22,7 @@ from courtsim.experiment.progress import Progress
 from courtsim.experiment.spec import RunsFailedError
 from courtsim.experiment.store import RunStore
 from courtsim.experiment.worker import RunOutput, RunTask
-from courtsim.scenario import Scenario
+from courtsim.schema.scenario import Scenario
 
 _COLUMNS = ["run_id", "label", "scenario_hash", "seed", "replicate", "metric", "value"]
 

@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from courtsim.errors import CourtsimError, elide
 from courtsim.loading import MAX_YAML_BYTES, load_yaml, parse_yaml, read_bytes
-from courtsim.scenario import Scenario
+from courtsim.schema.scenario import Scenario
 
 #: Daily series kept by default by ``replicate`` and ``compare``.
 DEFAULT_DAILY = ("n_pending", "n_backlog", "new_disposed", "new_filed")
@@ -343,7 +343,7 @@ def load_experiment(path: str | Path, expect: str | None = None) -> Experiment:
 def as_experiment(experiment: Any, expect: str) -> Experiment:
     """Return an experiment given as a file, a mapping (as YAML would read) or a spec object.
 
-    In a mapping the ``scenario`` may be a :class:`~courtsim.scenario.Scenario` object
+    In a mapping the ``scenario`` may be a :class:`~courtsim.schema.scenario.Scenario` object
     instead of a file; relative file names are read from the working directory.
 
     Args:

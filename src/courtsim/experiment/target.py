@@ -53,7 +53,7 @@ from courtsim.experiment.sequential import (
     paired_difference,
 )
 from courtsim.experiment.worker import probe_names
-from courtsim.scenario import Scenario, load_scenario
+from courtsim.schema.scenario import Scenario, load_scenario
 
 if TYPE_CHECKING:
     from distributed import Client

@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from courtsim.runner import simulate
-from courtsim.scenario import Scenario
+from courtsim.schema.scenario import Scenario
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from courtsim.policies.base import Policy
 
 if TYPE_CHECKING:
     from courtsim.model import CourtModel
-    from courtsim.params_pilots import InCourtPolicy
+    from courtsim.schema.pilots import InCourtPolicy
 
 
 class InCourt(Policy):

@@ -13,7 +13,7 @@ from courtsim.policies.base import Policy
 
 if TYPE_CHECKING:
     from courtsim.model import CourtModel
-    from courtsim.params_pilots import OutOfCourtPolicy
+    from courtsim.schema.pilots import OutOfCourtPolicy
 
 _REFERABLE = (Stage.PREPARATION, Stage.AWAITING_HEARING, Stage.QUEUED)
 

@@ -12,7 +12,7 @@ from courtsim.policies.base import Policy
 
 if TYPE_CHECKING:
     from courtsim.model import CourtModel
-    from courtsim.params_pilots import PreCourtPolicy
+    from courtsim.schema.pilots import PreCourtPolicy
 
 
 class PreCourt(Policy):

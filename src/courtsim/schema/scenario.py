@@ -13,7 +13,8 @@ from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from courtsim.errors import ScenarioError, elide
 from courtsim.loading import check_numbers, load_yaml, resolve
-from courtsim.params import (
+from courtsim.schema.bargaining import Bargaining
+from courtsim.schema.court import (
     Calendar,
     CaseType,
     Costs,
@@ -25,9 +26,8 @@ from courtsim.params import (
     Procedure,
     Reporting,
 )
-from courtsim.params_bargaining import Bargaining
-from courtsim.params_hearings import Appeals, Enforcement, Hearings, Refiling
-from courtsim.params_pilots import InCourtPolicy, OutOfCourtPolicy, PilotsMixin, PreCourtPolicy
+from courtsim.schema.hearings import Appeals, Enforcement, Hearings, Refiling
+from courtsim.schema.pilots import InCourtPolicy, OutOfCourtPolicy, PilotsMixin, PreCourtPolicy
 
 
 class Scenario(PilotsMixin):

@@ -4,9 +4,9 @@ The renderer walks ``Scenario.model_fields`` recursively, so new sections, keys 
 variants appear without changes here: nested sections, ``X | None``, tuples and lists,
 mappings keyed by user-chosen names (``<name>``), lists of sections (``<i>``), ``Literal``
 choices, ``Annotated`` metadata, unions of sections (one table per variant). Distribution
-specs (:data:`courtsim.distributions.Dist`) are documented once. A key's unit comes from
+specs (:data:`courtsim.schema.distributions.Dist`) are documented once. A key's unit comes from
 ``Field(json_schema_extra={"unit": ...})`` if given, else from its name (:data:`UNIT_RULES`).
-Run ``python -m courtsim.schema_docs [--check]``.
+Run ``python -m courtsim.schema.docs [--check]``.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ import yaml
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from courtsim.distributions import Dist
-from courtsim.scenario import Scenario
+from courtsim.schema.distributions import Dist
+from courtsim.schema.scenario import Scenario
 
 #: Distribution spec classes; a union of these is rendered as "distribution".
 DIST_CLASSES: tuple[type[BaseModel], ...] = typing.get_args(typing.get_args(Dist)[0])
@@ -464,9 +464,9 @@ def render(model: type[BaseModel] = Scenario) -> str:
 INTRO = """
 # Scenario files
 
-*Do not edit: generated from the schema (`courtsim.scenario.Scenario`, the sections in
-`courtsim/params.py`, the distribution specs in `courtsim/distributions.py`) by
-`python -m courtsim.schema_docs`; `python -m courtsim.schema_docs --check` and
+*Do not edit: generated from the schema (`courtsim.schema.scenario.Scenario`, the sections in
+`courtsim/schema/court.py`, the distribution specs in `courtsim/schema/distributions.py`) by
+`python -m courtsim.schema.docs`; `python -m courtsim.schema.docs --check` and
 `tests/unit/test_schema_docs.py` fail when this file is out of date.*
 
 A scenario is a YAML file describing the simulated world and the policy levers.
@@ -568,7 +568,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         0 on success; 1 when ``--check`` finds the file missing or stale.
     """
     p = argparse.ArgumentParser(
-        prog="python -m courtsim.schema_docs", description=_doc(sys.modules[__name__])
+        prog="python -m courtsim.schema.docs", description=_doc(sys.modules[__name__])
     )
     p.add_argument("--check", action="store_true", help="exit 1 if the file is out of date")
     p.add_argument("--output", type=Path, default=None, help="default: docs/scenarios.md")
@@ -580,7 +580,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if current != text:
             print(
                 f"{out} is out of date with the scenario schema; "
-                "run `python -m courtsim.schema_docs` and commit the result",
+                "run `python -m courtsim.schema.docs` and commit the result",
                 file=sys.stderr,
             )
             return 1

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from courtsim.distributions import Dist, Lognormal
-from courtsim.params import Section
+from courtsim.schema.court import Section
+from courtsim.schema.distributions import Dist, Lognormal
 
 
 class Hearings(Section):

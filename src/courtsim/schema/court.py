@@ -14,7 +14,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from courtsim.distributions import Constant, Dist, Exponential, Lognormal, Uniform
+from courtsim.schema.distributions import Constant, Dist, Exponential, Lognormal, Uniform
 
 _MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
 

@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from pydantic import Field, field_validator
 
-from courtsim.params import Section
+from courtsim.schema.court import Section
 
 #: Who may conduct an attempt: the keys of ``bargaining.evaluation_sd``.
 EVALUATORS = ("conciliation_judge", "retired_judge", "professional", "public", "participatory")

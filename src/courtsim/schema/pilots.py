@@ -11,8 +11,8 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from courtsim.distributions import Dist, Uniform
-from courtsim.params import Section
+from courtsim.schema.court import Section
+from courtsim.schema.distributions import Dist, Uniform
 
 # What replaced the hand-set settlement dials (a clear error, not "unknown key").
 _ZONE_AFTER_EVALUATION = (
@@ -333,7 +333,7 @@ Policy = Annotated[PreCourtPolicy | InCourtPolicy | OutOfCourtPolicy, Field(disc
 
 
 class PilotsMixin(Section):
-    """Scenario fields for the pilots (mixed into :class:`courtsim.scenario.Scenario`)."""
+    """Scenario fields for the pilots (mixed into :class:`courtsim.schema.scenario.Scenario`)."""
 
     conciliation: ConciliationJudges = Field(default_factory=ConciliationJudges)
     mediators: Mediators = Field(default_factory=Mediators)
