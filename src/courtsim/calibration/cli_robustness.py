@@ -71,9 +71,9 @@ def cmd_robustness(args: argparse.Namespace) -> int:
         )
         return 0
     if args.html:
-        from courtsim.dashboard.report import check_report_path
+        from courtsim.results_folder import check_report_target
 
-        check_report_path(Path(args.html))
+        check_report_target(Path(args.html))  # before any run: a refusal costs nothing
     try:
         res = robustness(
             exp,
@@ -102,6 +102,7 @@ def cmd_robustness(args: argparse.Namespace) -> int:
         from courtsim.dashboard.report import write_report
 
         write_report(res.out, Path(args.html))
+        print(f"Briefing: {args.html}")
     print(f"\nSaved to {res.out}/ ({', '.join(res.manifest['files'])}, manifest.json)")
     if res.n_failed:
         print(

@@ -42,6 +42,7 @@ from courtsim.dashboard.folders import (
 )
 from courtsim.dashboard.labels import factor_label, kpi_order
 from courtsim.dashboard.region_map import has_map, region_map
+from courtsim.dashboard.robustness import is_robustness_folder
 from courtsim.dashboard.tables import kpi_display_table, sweep_aggregate
 from courtsim.dashboard.targets import check_report_kpis, draw_target
 from courtsim.errors import ResultsError
@@ -564,6 +565,10 @@ def write_report(
         from courtsim.dashboard.decisions import write_decision_html
 
         return write_decision_html(source, out, title)
+    if isinstance(source, str | Path) and is_robustness_folder(Path(source)):
+        from courtsim.dashboard.robustness import write_robustness_html
+
+        return write_robustness_html(source, out, title)
     bundle = load_bundle(source, str(out), scenario_files)
     check_report_kpis(bundle, kpis or [], targets or [])
     return write_html_atomic(out, render_html(bundle, title, lang, kpis, targets))
