@@ -32,6 +32,7 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "courtsim.dashboard.cli",
     "courtsim.calibration.cli",
     "courtsim.calibration.cli_robustness",
+    "courtsim.calibration.cli_projection",
 )
 
 

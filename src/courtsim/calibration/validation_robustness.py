@@ -44,7 +44,7 @@ TEXT = [
     "median's sign, and the unknown whose value the effect's size follows most closely: the",
     "largest |Spearman rank correlation| over the worlds. Rank correlation, not Sobol indices:",
     "posterior draws are not a Saltelli design, and a Sobol design over thirteen unknowns would",
-    "take (13 + 2) x N worlds, far beyond this budget; with 24 worlds a |rho| below ~0.4 is not",
+    "take (13 + 2) x N worlds, far beyond this budget; with 20 worlds a |rho| below ~0.45 is not",
     "distinguishable from none. A world's effect carries replicate noise too (its standard",
     "error, the table's *noise*); a share near 50% with a median within a few noise units of 0",
     "says the sign is not known. KPIs: pending cases at the end of the year (`pending_end`), the",
