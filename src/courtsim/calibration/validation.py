@@ -423,6 +423,8 @@ def render(sec: Sections, settings: ValidationSettings) -> str:
         "",
         *(robustness_markdown(sec.robustness) if sec.robustness else []),
         "",
+        *text.PROJECTION,
+        "",
         *text.FORMATS,
         "",
         *ROBUSTNESS_FORMAT,
