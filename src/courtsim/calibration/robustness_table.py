@@ -62,7 +62,7 @@ def world_effects(
 
     Returns:
         ``world, pilot, metric, n_reps, baseline_mean, pilot_mean, effect, effect_se`` and
-        the unknowns' values, sorted by pilot order, metric, world.
+        the unknowns' values, sorted by pilot, KPI (in the runs' order) and world.
     """
     bad = results.loc[results["status"] != "ok", "world"].unique()
     ok = results[~results["world"].isin(bad)]
@@ -90,7 +90,11 @@ def world_effects(
         parts.append(frame)
     out = pd.concat(parts, ignore_index=True)
     out = out.join(values, on="world")
-    out = out.sort_values(["_order", "metric", "world"], kind="stable").drop(columns="_order")
+    # KPIs in the order the runs report them (the experiment's kpis), not alphabetically
+    rank = {m: i for i, m in enumerate(dict.fromkeys(results["metric"]))}
+    out["_metric"] = out["metric"].map(rank)
+    out = out.sort_values(["_order", "_metric", "world"], kind="stable")
+    out = out.drop(columns=["_order", "_metric"])
     return out.reset_index(drop=True)
 
 

@@ -55,6 +55,17 @@ TEXT = [
     "(`cost_parties_per_case_kzt`: fees net of refunds, lawyers, mediators), and the share",
     "settled. The calibrated world is the 2024-2025 one: agreeing costs ~0.09 of the claim, so",
     "the baseline court settles far more than the 2-5% before the pilots (§6, 'A tension').",
+    "",
+    "Two mechanisms to keep in mind when reading the rows. The court's cost per case is the",
+    "judges' (and conciliation judges') paid days divided by the cases resolved: a channel",
+    "that takes disputes out of the court before filing (pre-court) leaves the same judges",
+    "with fewer cases, so the cost per case rises even as pending cases fall, and",
+    "conciliation judges are posts added to the court's payroll. And the pre-court channel",
+    "lowers `share_settled`, which counts claims filed (its own settlements are in",
+    "`reconciliation_share_incl_pre_court`), and `sessions_saved`, which counts its",
+    "settlements too (docs/kpis.md): it seems to take disputes that would have settled in",
+    "court anyway, and at an earlier stage; this was not decomposed, so read it as a finding",
+    "to check, not a conclusion.",
 ]
 
 
@@ -154,7 +165,9 @@ def robustness_markdown(sec: RobustnessSection) -> list[str]:
         base = (
             f"{r.baseline_median * 100:.1f}%"
             if metric.startswith("share_")
-            else f"{r.baseline_median:,.4g}"
+            else f"{r.baseline_median:,.0f}"
+            if abs(r.baseline_median) >= 100
+            else f"{r.baseline_median:.3g}"
         )
         noise = (
             "—"
