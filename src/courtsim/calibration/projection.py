@@ -31,7 +31,12 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from courtsim.calibration.measures import day_of, period_value
-from courtsim.calibration.robustness_spec import PosteriorSource, Robustness, load_posterior
+from courtsim.calibration.robustness_spec import (
+    PosteriorSource,
+    Robustness,
+    error_text,
+    load_posterior,
+)
 from courtsim.calibration.spec import CalibrationError, ParameterSpace
 from courtsim.errors import CourtsimError, ScenarioError
 from courtsim.experiment.design import design_rng
@@ -116,20 +121,6 @@ class ProjectionOutcome:
     manifest: dict[str, Any]
 
 
-def _format(exc: ValidationError) -> tuple[str, str]:
-    fields, parts = [], []
-    for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"])
-        msg = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            msg = "unknown key (see docs/validation.md, 'Projection file')"
-        elif err["type"] == "missing":
-            msg = "this key is required"
-        fields.append(loc or "(top level)")
-        parts.append(f"'{loc}': {msg}" if loc else msg)
-    return ", ".join(dict.fromkeys(fields)), "; ".join(parts)
-
-
 def as_projection(experiment: Any) -> Robustness:
     """Return a projection given as a file or a mapping, validated (relative paths from its folder).
 
@@ -157,7 +148,7 @@ def as_projection(experiment: Any) -> Robustness:
     try:
         spec = ProjectionSpec.model_validate(data)
     except ValidationError as exc:
-        fields, message = _format(exc)
+        fields, message = error_text(exc, "Projection file")
         raise ProjectionError(
             f"invalid projection file: {message}. Nothing was run or written.",
             source=source,

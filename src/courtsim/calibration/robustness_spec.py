@@ -140,13 +140,22 @@ class Robustness:
         return p if p.is_absolute() else self.path.parent / p
 
 
-def _format(exc: ValidationError) -> tuple[str, str]:
+def error_text(exc: ValidationError, doc: str = "Robustness file") -> tuple[str, str]:
+    """Return the fields and the sentence of a pydantic error in an experiment file.
+
+    Args:
+        exc: The error.
+        doc: The heading of docs/validation.md that documents the format.
+
+    Returns:
+        The fields (comma-separated) and the message.
+    """
     fields, parts = [], []
     for err in exc.errors():
         loc = ".".join(str(p) for p in err["loc"])
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
-            msg = "unknown key (see docs/validation.md, 'Robustness file')"
+            msg = f"unknown key (see docs/validation.md, '{doc}')"
         elif err["type"] == "missing":
             msg = "this key is required"
         fields.append(loc or "(top level)")
@@ -182,7 +191,7 @@ def validate_robustness(data: Any, source: str) -> RobustnessSpec:
     try:
         return RobustnessSpec.model_validate(data)
     except ValidationError as exc:
-        fields, message = _format(exc)
+        fields, message = error_text(exc)
         raise RobustnessError(
             f"invalid robustness file: {message}. Nothing was run or written.",
             source=source,
@@ -319,6 +328,7 @@ __all__ = [
     "RobustnessError",
     "RobustnessSpec",
     "as_robustness",
+    "error_text",
     "load_posterior",
     "load_robustness",
 ]

@@ -428,6 +428,8 @@ def render(sec: Sections, settings: ValidationSettings) -> str:
         *text.FORMATS,
         "",
         *ROBUSTNESS_FORMAT,
+        "",
+        *text.PROJECTION_FORMAT,
     ]
     return "\n".join(lines) + "\n"
 

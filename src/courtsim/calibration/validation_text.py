@@ -337,3 +337,33 @@ FORMATS = [
     "   a file in `.DIR.checkpoint/` beside DIR; `--resume` reuses them after an",
     "   interruption, and the checkpoint is removed once DIR is written.",
 ]
+
+#: The appendix entry for the projection file (docs/validation.md, "Projection file").
+PROJECTION_FORMAT = [
+    "### Projection file",
+    "",
+    "`experiments/projection.yaml` (`kind: projection`), run by `courtsim project FILE --out",
+    "DIR [--resume] [--html OUT.html] [--dry-run] [--workers N | --scheduler ADDRESS]` or",
+    "`courtsim.project(FILE_OR_MAPPING, DIR)`:",
+    "",
+    "| key | meaning |",
+    "|---|---|",
+    "| `name`, `description` | what is projected, and what is assumed |",
+    "| `scenario` | the scenario over the projected years, at the posterior medians (relative to the file) |",
+    "| `set` | dotted keys set on it first (e.g. fewer judges for a quick variant) |",
+    "| `options` | label -> dotted overrides, each a mechanism (counts of conciliation judges or mediators, a channel's reach); `{}` is the status quo |",
+    "| `posterior` | `draws` (a `courtsim calibrate` folder: its `posterior.parquet`, checked, and `fit.json`'s medians) and `params` (its set-up) |",
+    "| `years` | `[first, last]` calendar years, inside the scenario's KPI window |",
+    "| `draws` | posterior draws; draw k runs as replicate k under every option |",
+    "| `scale` | counts x scale are reported (the scenario is 1/scale of the country) |",
+    "| `seed` | master seed of the runs and of the draws chosen |",
+    "",
+    "Checked before any run (exit 2, nothing written): unknown keys, years outside the",
+    "window or in the wrong order, an option that makes an invalid scenario, a missing or",
+    "corrupt posterior. DIR holds `runs/`, `results.parquet`, `daily.parquet` (the daily",
+    "series the yearly KPIs need), `draws.parquet` (the draws used), `yearly.parquet` (per",
+    "option, draw and year: `pending_start`, `incoming`, `resolved`, `pending_end` with",
+    "pending_end = pending_start + incoming - resolved, `disposition_time_days`,",
+    "`share_settled`), `fan.parquet` (per option, year and KPI: `n`, `mean`, `p10`, `median`,",
+    "`p90`) and `manifest.json`; `courtsim report DIR --html` draws the fan charts.",
+]
