@@ -15,8 +15,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from courtsim.errors import CourtsimError, ResultsError
-from courtsim.results_folder import read_manifest, verified
+from courtsim.dashboard.robustness import is_folder_of, read_frames, write_folder_html
 
 KIND = "projection"
 _TITLES = {
@@ -38,10 +37,7 @@ class ProjectionView:
 
 def is_projection_folder(path: Path) -> bool:
     """Return whether ``path`` holds a projection (by its manifest)."""
-    try:
-        return read_manifest(path).get("kind") == KIND
-    except CourtsimError:
-        return False
+    return is_folder_of(KIND, path)
 
 
 def load_projection_view(folder: str | Path) -> ProjectionView:
@@ -56,19 +52,7 @@ def load_projection_view(folder: str | Path) -> ProjectionView:
     Raises:
         ResultsError: Not a projection folder, unfinished, or a file is corrupt.
     """
-    root = Path(folder)
-    manifest = read_manifest(root)
-    if manifest.get("kind") != KIND or "fan.parquet" not in manifest.get("files", {}):
-        raise ResultsError(
-            "is not a finished projection folder (continue it with --resume)", source=str(root)
-        )
-    frames = {}
-    for name in ("fan", "yearly"):
-        path = verified(root, manifest, f"{name}.parquet")
-        try:
-            frames[name] = pd.read_parquet(path)
-        except (OSError, ValueError) as exc:
-            raise ResultsError(f"cannot read {name}.parquet ({exc})", source=str(path)) from None
+    manifest, frames = read_frames(Path(folder), KIND, ("fan", "yearly"))
     return ProjectionView(manifest, frames["fan"], frames["yearly"])
 
 
@@ -186,13 +170,9 @@ def write_projection_html(
     Raises:
         ResultsError: The folder cannot be read or the file cannot be written.
     """
-    from courtsim.dashboard.report import page_html, write_html_atomic
-
     view = load_projection_view(source)
     title = title or f"Projection: {view.manifest.get('name', '')}"
-    return write_html_atomic(
-        Path(out_html), page_html(title, projection_section_html(view), view.manifest)
-    )
+    return write_folder_html(out_html, title, projection_section_html(view), view.manifest)
 
 
 __all__ = [

@@ -46,12 +46,71 @@ class RobustnessView:
         return list(dict.fromkeys(self.table["metric"].astype(str)))
 
 
-def is_robustness_folder(path: Path) -> bool:
-    """Return whether ``path`` holds a robustness experiment (by its manifest)."""
+def is_folder_of(kind: str, path: Path) -> bool:
+    """Return whether ``path`` is a results folder of ``kind`` (by its manifest)."""
     try:
-        return read_manifest(path).get("kind") == KIND
+        return read_manifest(path).get("kind") == kind
     except CourtsimError:
         return False
+
+
+def read_frames(
+    root: Path, kind: str, names: tuple[str, ...]
+) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
+    """Read a finished folder of ``kind``: its manifest and Parquet tables, checksums verified.
+
+    Args:
+        root: The folder.
+        kind: Its expected kind.
+        names: Table names (``name.parquet``); the first marks a finished folder.
+
+    Returns:
+        The manifest and the tables by name.
+
+    Raises:
+        ResultsError: Another kind, unfinished, or a file is missing or corrupt.
+    """
+    manifest = read_manifest(root)
+    if manifest.get("kind") != kind:
+        raise ResultsError(f"is not a {kind} results folder", source=str(root))
+    if f"{names[0]}.parquet" not in manifest.get("files", {}):
+        raise ResultsError(
+            f"the {kind} did not finish (status '{manifest.get('status')}'); continue it with "
+            "--resume first",
+            source=str(root),
+        )
+    frames = {}
+    for name in names:
+        path = verified(root, manifest, f"{name}.parquet")
+        try:
+            frames[name] = pd.read_parquet(path)
+        except (OSError, ValueError) as exc:
+            raise ResultsError(f"cannot read {name}.parquet ({exc})", source=str(path)) from None
+    return manifest, frames
+
+
+def write_folder_html(
+    out_html: str | Path, title: str, body: str, manifest: dict[str, Any]
+) -> Path:
+    """Write a briefing page (one section and the provenance), atomically.
+
+    Args:
+        out_html: The file.
+        title: Page title.
+        body: The section's HTML.
+        manifest: The folder's manifest.
+
+    Returns:
+        The file.
+    """
+    from courtsim.dashboard.report import page_html, write_html_atomic
+
+    return write_html_atomic(Path(out_html), page_html(title, body, manifest))
+
+
+def is_robustness_folder(path: Path) -> bool:
+    """Return whether ``path`` holds a robustness experiment (by its manifest)."""
+    return is_folder_of(KIND, path)
 
 
 def load_robustness_view(folder: str | Path) -> RobustnessView:
@@ -66,23 +125,7 @@ def load_robustness_view(folder: str | Path) -> RobustnessView:
     Raises:
         ResultsError: Not a robustness folder, unfinished, or a file is corrupt.
     """
-    root = Path(folder)
-    manifest = read_manifest(root)
-    if manifest.get("kind") != KIND:
-        raise ResultsError("is not a robustness results folder", source=str(root))
-    if "table.parquet" not in manifest.get("files", {}):
-        raise ResultsError(
-            f"the experiment did not finish (status '{manifest.get('status')}'); continue it "
-            "with `courtsim robustness ... --resume` first",
-            source=str(root),
-        )
-    frames = {}
-    for name in ("table", "effects", "drivers"):
-        path = verified(root, manifest, f"{name}.parquet")
-        try:
-            frames[name] = pd.read_parquet(path)
-        except (OSError, ValueError) as exc:
-            raise ResultsError(f"cannot read {name}.parquet ({exc})", source=str(path)) from None
+    manifest, frames = read_frames(Path(folder), KIND, ("table", "effects", "drivers"))
     return RobustnessView(manifest, frames["table"], frames["effects"], frames["drivers"])
 
 
@@ -223,13 +266,9 @@ def write_robustness_html(
     Raises:
         ResultsError: The folder cannot be read or the file cannot be written.
     """
-    from courtsim.dashboard.report import page_html, write_html_atomic
-
     view = load_robustness_view(source)
     title = title or f"Robustness of the pilots' effects: {view.title}"
-    return write_html_atomic(
-        Path(out_html), page_html(title, robustness_section_html(view), view.manifest)
-    )
+    return write_folder_html(out_html, title, robustness_section_html(view), view.manifest)
 
 
 __all__ = [
@@ -237,8 +276,11 @@ __all__ = [
     "RobustnessView",
     "display_table",
     "effect_figure",
+    "is_folder_of",
     "is_robustness_folder",
     "load_robustness_view",
+    "read_frames",
     "robustness_section_html",
+    "write_folder_html",
     "write_robustness_html",
 ]
