@@ -244,3 +244,17 @@ def test_dry_run_counts_the_runs_and_writes_nothing(tmp_path, capsys):
     assert main(["robustness", str(path), "--out", str(out), "--dry-run"]) == 0
     assert "18 runs (3 worlds x 3 scenarios x 2 replicates" in capsys.readouterr().out
     assert not out.exists()
+
+
+@pytest.mark.slow
+def test_a_dask_cluster_gives_the_same_table(small_run, tmp_path):
+    from distributed import LocalCluster
+
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+    ) as cluster:
+        res = robustness(
+            small_spec(), tmp_path / "dask", scheduler=cluster.scheduler_address, progress=False
+        )
+    pd.testing.assert_frame_equal(small_run.table, res.table)
+    assert res.manifest["sessions"][-1]["executor"]["executor"] == "dask"
