@@ -7,7 +7,7 @@ HEADER = [
     "",
     "Does courtsim reproduce what queueing theory predicts and what Kazakhstan's courts",
     "reported? This report is generated: `courtsim validate-model --out docs --overwrite`",
-    "reruns every number and figure below (a few minutes on two cores). The reported",
+    "reruns every number and figure below (~20 minutes on two busy cores). The reported",
     "figures are in `data/kz_targets.yaml`, each with its source in the project's domain",
     "brief (`domain.md §x`); the calibration set-up is `experiments/calibration_params.yaml`.",
     "",
