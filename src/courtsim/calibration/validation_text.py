@@ -271,7 +271,7 @@ PROJECTION = [
     "**Budget.** A run of 2,010 days of the 1/40 country (24 judges, ~15,000 claims a year)",
     "takes ~35 s of one core alone and ~60 s on two cores shared with other work (load",
     "average 6-8), where 2 worker processes finished a pair of runs a minute. The default,",
-    "4 options x 8 draws = 32 runs, therefore takes ~16 minutes on two busy cores (less on",
+    "4 options x 8 draws = 32 runs, took 10.6 minutes (load average ~5; ~16 at 6-8; less on",
     "free ones, and runs / N on a Dask cluster of N workers: `--scheduler`); each draw adds 4",
     "runs. Eight draws make a rough band (its 10% and 90% points are interpolated between",
     "the lowest and highest draws); `draws: 16` doubles the time. A smaller variant for",
