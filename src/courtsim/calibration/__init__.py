@@ -12,7 +12,7 @@
   :mod:`~.validation`: the validation report (``docs/validation.md``);
 - :mod:`~courtsim.calibration.robustness` (``courtsim.robustness``): each pilot against the
   baseline across plausible worlds; :mod:`~.robustness_spec`, :mod:`~.robustness_table`;
-- :mod:`~courtsim.calibration.projection` (``courtsim.project``): KPIs by year under policy
+- :mod:`~courtsim.calibration.projection` (``courtsim.project``; its file: :mod:`~.projection_spec`): KPIs by year under policy
   options, posterior predictive fans;
 - :mod:`~courtsim.calibration.cli`: ``courtsim calibrate`` and ``courtsim validate-model``;
   :mod:`~.cli_robustness`, :mod:`~.cli_projection`: ``courtsim robustness``, ``courtsim project``.
