@@ -20,6 +20,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from courtsim.calibration.projection import project
+    from courtsim.calibration.robustness import robustness
     from courtsim.experiment import allocate, compare, find_level, replicate, sensitivity, sweep
     from courtsim.model import CourtModel
     from courtsim.result import Result, load_result
@@ -37,6 +39,8 @@ _LAZY = {
     "Result": "courtsim.result",
     "load_result": "courtsim.result",
     "simulate": "courtsim.runner",
+    "robustness": "courtsim.calibration.robustness",
+    "project": "courtsim.calibration.projection",
 }
 
 
@@ -64,7 +68,9 @@ __all__ = [
     "find_level",
     "load_result",
     "load_scenario",
+    "project",
     "replicate",
+    "robustness",
     "sensitivity",
     "simulate",
     "sweep",

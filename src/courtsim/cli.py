@@ -31,6 +31,8 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "courtsim.cli_decisions",
     "courtsim.dashboard.cli",
     "courtsim.calibration.cli",
+    "courtsim.calibration.cli_robustness",
+    "courtsim.calibration.cli_projection",
 )
 
 

@@ -17,7 +17,10 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, Validat
 from courtsim.errors import ResultsError, elide
 from courtsim.loading import check_regular_file, load_json, sha256_file
 
-KINDS = ("run", "replicate", "compare", "sweep", "sensitivity", "calibration", "target", "allocate")
+KINDS = (
+    "run", "replicate", "compare", "sweep", "sensitivity", "calibration", "target", "allocate",
+    "robustness", "projection",
+)  # fmt: skip
 MANIFEST = "manifest.json"
 #: Entries courtsim itself keeps in a results folder besides the files the manifest lists.
 OWN_ENTRIES = frozenset({MANIFEST, "runs", ".courtsim.lock"})

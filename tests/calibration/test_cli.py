@@ -166,6 +166,8 @@ def test_validate_model_quick_writes_the_report_and_refuses_to_overwrite(
         "## 4. Face validity",
         "## 5. The 20 regions",
         "## 6. Known limitations",
+        "## 7. Conclusions that survive what we don't know",
+        "## 8. Projections 2026-2030",
     ):
         assert heading in md
     assert "| almaty_city |" in md  # one line per region
@@ -173,7 +175,8 @@ def test_validate_model_quick_writes_the_report_and_refuses_to_overwrite(
     assert "**Fitted** (5)" in md  # what was fitted and held out
     assert "Quick run" in md
     assert "M/M/1" in md
-    for png in ("validation_backcast.png", "validation_targets.png"):
+    assert "of plausible worlds" in md  # the robustness table's sentences
+    for png in ("validation_backcast.png", "validation_targets.png", "validation_robustness.png"):
         assert (out / "img" / png).read_bytes()[:4] == b"\x89PNG"
     before = (out / "validation.md").stat().st_mtime_ns
     code = main(["validate-model", "--out", str(out), "--quick", "--workers", "1", "--no-progress"])

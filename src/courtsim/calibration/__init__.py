@@ -10,5 +10,10 @@
 - :mod:`~courtsim.calibration.report`: fit rows (observed, simulated mean and CI, status);
 - :mod:`~courtsim.calibration.backcast`, :mod:`~.queueing`, :mod:`~.figures`,
   :mod:`~.validation`: the validation report (``docs/validation.md``);
-- :mod:`~courtsim.calibration.cli`: ``courtsim calibrate`` and ``courtsim validate-model``.
+- :mod:`~courtsim.calibration.robustness` (``courtsim.robustness``): each pilot against the
+  baseline across plausible worlds; :mod:`~.robustness_spec`, :mod:`~.robustness_table`;
+- :mod:`~courtsim.calibration.projection` (``courtsim.project``; its file: :mod:`~.projection_spec`): KPIs by year under policy
+  options, posterior predictive fans;
+- :mod:`~courtsim.calibration.cli`: ``courtsim calibrate`` and ``courtsim validate-model``;
+  :mod:`~.cli_robustness`, :mod:`~.cli_projection`: ``courtsim robustness``, ``courtsim project``.
 """

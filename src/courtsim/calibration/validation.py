@@ -37,6 +37,13 @@ from courtsim.calibration.validation_regions import (
     compute_regions,
     regions_markdown,
 )
+from courtsim.calibration.validation_robustness import FORMAT as ROBUSTNESS_FORMAT
+from courtsim.calibration.validation_robustness import (
+    RobustnessSection,
+    compute_robustness,
+    robustness_figure,
+    robustness_markdown,
+)
 from courtsim.errors import CourtsimError, ResultsError
 from courtsim.experiment.executor import make_executor
 from courtsim.experiment.provenance import now_utc, versions
@@ -52,6 +59,7 @@ REPORT_FILES = (
     Path("validation.md"),
     Path("img/validation_backcast.png"),
     Path("img/validation_targets.png"),
+    Path("img/validation_robustness.png"),
 )
 
 #: Face validity: settlement rates of attempts against the ranges the brief reports.
@@ -182,6 +190,7 @@ class Sections:
     history: Scenario
     calibrated: Scenario
     regions: RegionsSection | None = None
+    robustness: RobustnessSection | None = None
 
 
 def compute(
@@ -232,6 +241,8 @@ def compute(
     n_fit = len(fit) + len(checks)
     write_line(progress, "validate-model: the 20 regions (kz_regions_2024), one run")
     regions = compute_regions(root, settings.seed, settings.quick)
+    write_line(progress, "validate-model: robustness of the pilots (experiments/robustness.yaml)")
+    robust = compute_robustness(root, settings.quick, workers, scheduler)
     return Sections(
         queue,
         rows[:n_fit],
@@ -242,6 +253,7 @@ def compute(
         history,
         calibrated,
         regions,
+        robust,
     )
 
 
@@ -308,6 +320,9 @@ def build_report(
     ]
     _replace(written[1], lambda p: backcast_figure(sec.years, hist_targets, sec.dates, p))
     _replace(written[2], lambda p: targets_figure([*sec.fit_rows, *sec.history_rows], p))
+    if sec.robustness is not None:
+        robust = sec.robustness
+        _replace(written[3], lambda p: robustness_figure(robust, p))
     _replace(written[0], lambda p: p.write_text(md, encoding="utf-8"))
     return written
 
@@ -406,7 +421,15 @@ def render(sec: Sections, settings: ValidationSettings) -> str:
         "",
         *text.LIMITATIONS,
         "",
+        *(robustness_markdown(sec.robustness) if sec.robustness else []),
+        "",
+        *text.PROJECTION,
+        "",
         *text.FORMATS,
+        "",
+        *ROBUSTNESS_FORMAT,
+        "",
+        *text.PROJECTION_FORMAT,
     ]
     return "\n".join(lines) + "\n"
 

@@ -18,6 +18,7 @@ from courtsim.dashboard.context import AppContext
 from courtsim.dashboard.decisions_tab import register_decision_callbacks
 from courtsim.dashboard.layout import channel_options
 from courtsim.dashboard.layout import upload_text as layout_upload_text
+from courtsim.dashboard.robustness_tab import register_robustness_callbacks
 from courtsim.i18n import LANGS, _, language
 
 
@@ -56,6 +57,7 @@ def register_callbacks(app: dash.Dash, ctx: AppContext) -> None:
     _sweep(app, ctx)
     _downloads(app, ctx)
     register_decision_callbacks(app, ctx)
+    register_robustness_callbacks(app, ctx)
     _language(app, ctx)
 
 

@@ -571,6 +571,7 @@ def sweep_tab(ctx: AppContext) -> dcc.Tab:
 def build_layout(ctx: AppContext) -> html.Div:
     """Return the whole page (called on every page load: each gets its own token)."""
     from courtsim.dashboard.decisions_tab import decisions_tab  # it imports the handlers
+    from courtsim.dashboard.robustness_tab import robustness_tab
 
     return html.Div(
         [
@@ -603,6 +604,7 @@ def build_layout(ctx: AppContext) -> html.Div:
                     comparison_tab(ctx),
                     sweep_tab(ctx),
                     decisions_tab(ctx),
+                    robustness_tab(ctx),
                 ],
             ),
         ]

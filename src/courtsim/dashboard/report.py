@@ -41,7 +41,9 @@ from courtsim.dashboard.folders import (
     to_bundle,
 )
 from courtsim.dashboard.labels import factor_label, kpi_order
+from courtsim.dashboard.projection import is_projection_folder
 from courtsim.dashboard.region_map import has_map, region_map
+from courtsim.dashboard.robustness import is_robustness_folder
 from courtsim.dashboard.tables import kpi_display_table, sweep_aggregate
 from courtsim.dashboard.targets import check_report_kpis, draw_target
 from courtsim.errors import ResultsError
@@ -564,6 +566,14 @@ def write_report(
         from courtsim.dashboard.decisions import write_decision_html
 
         return write_decision_html(source, out, title)
+    if isinstance(source, str | Path) and is_robustness_folder(Path(source)):
+        from courtsim.dashboard.robustness import write_robustness_html
+
+        return write_robustness_html(source, out, title)
+    if isinstance(source, str | Path) and is_projection_folder(Path(source)):
+        from courtsim.dashboard.projection import write_projection_html
+
+        return write_projection_html(source, out, title)
     bundle = load_bundle(source, str(out), scenario_files)
     check_report_kpis(bundle, kpis or [], targets or [])
     return write_html_atomic(out, render_html(bundle, title, lang, kpis, targets))
