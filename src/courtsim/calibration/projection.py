@@ -40,7 +40,7 @@ from courtsim.experiment.spec import Factor
 from courtsim.experiment.store import RunStore, atomic_write_parquet
 from courtsim.experiment.sweep import execute_experiment
 from courtsim.loading import load_json
-from courtsim.scenario import Scenario, load_scenario
+from courtsim.schema.scenario import Scenario, load_scenario
 
 if TYPE_CHECKING:
     from distributed import Client

@@ -39,7 +39,7 @@ from courtsim.experiment.provenance import sha256_file
 from courtsim.experiment.spec import Factor
 from courtsim.experiment.store import RunStore, atomic_write_parquet
 from courtsim.experiment.sweep import execute_experiment
-from courtsim.scenario import Scenario, load_scenario
+from courtsim.schema.scenario import Scenario, load_scenario
 
 if TYPE_CHECKING:
     from distributed import Client
