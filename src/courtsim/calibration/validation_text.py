@@ -223,7 +223,7 @@ LIMITATIONS = [
     "  judges who triage replace the court's judges. These are findings, not tuned away:",
     "  the pre-reform share and the 2024 shares pull the cost of agreeing in opposite",
     "  directions under this model, and the channels' take-up before 2024 is unknown.",
-    "- **Calibration.** Six unknowns have a posterior; every other value keeps the value",
+    "- **Calibration.** Seven unknowns have a posterior; every other value keeps the value",
     "  and source of the scenario files (assumptions where the brief is silent), including",
     "  the judges' overload rule and the conciliation and mediator capacities, which the",
     "  2024-2025 targets cannot tell apart from the sessions a day. The budget is small",
