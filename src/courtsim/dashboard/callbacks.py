@@ -16,7 +16,13 @@ from courtsim.dashboard import handlers as H
 from courtsim.dashboard import relabel
 from courtsim.dashboard.context import AppContext
 from courtsim.dashboard.decisions_tab import register_decision_callbacks
-from courtsim.dashboard.layout import channel_options
+from courtsim.dashboard.layout import (
+    DROPDOWNS,
+    PLACEHOLDERS,
+    channel_options,
+    chart_options,
+    dropdown_labels,
+)
 from courtsim.dashboard.layout import upload_text as layout_upload_text
 from courtsim.i18n import LANGS, _, language
 
@@ -87,6 +93,18 @@ def _language(app: dash.Dash, ctx: AppContext) -> None:
             State({"type": kind, "msg": ALL, "n": ALL}, "id"),
             prevent_initial_call=True,
         )(_translate_marked)
+
+    @app.callback(
+        *[Output(i, "placeholder") for i in PLACEHOLDERS],
+        *[Output(i, "labels") for i in DROPDOWNS],
+        Input("lang", "value"),
+        prevent_initial_call=True,
+    )
+    def dropdown_texts(lang: Any) -> tuple[Any, ...]:
+        # the dropdowns' hints and their own texts ("Clear selection") in the language
+        with _language_of(lang):
+            labels = dropdown_labels()
+            return (*[_(m) for m in PLACEHOLDERS.values()], *[labels] * len(DROPDOWNS))
 
     app.clientside_callback(
         "function(lang) { document.documentElement.lang = lang; return lang; }",
@@ -285,10 +303,28 @@ def _sweep(app: dash.Dash, ctx: AppContext) -> None:
         Output("sw-folder", "options"),
         Output("cmp-saved", "options"),
         Input("sw-refresh", "n_clicks"),
+        Input("lang", "value"),  # the folders' kinds named again in the new language
         prevent_initial_call=True,
     )
-    def refresh(_n: int) -> tuple[Any, ...]:
-        return _outputs(H.folder_options(ctx), ["folders", "saved"])
+    def refresh(_n: int, lang: Any) -> tuple[Any, ...]:
+        with _language_of(lang):
+            return _outputs(H.folder_options(ctx), ["folders", "saved"])
+
+    @app.callback(
+        Output("sw-msg", "children", allow_duplicate=True),
+        Output("sw-metric", "options", allow_duplicate=True),
+        Output("sw-x", "options", allow_duplicate=True),
+        Output("sw-y", "options", allow_duplicate=True),
+        Output("sw-chart", "options"),
+        Input("lang", "value"),
+        State("sw-view", "data"),
+        prevent_initial_call=True,
+    )
+    def relabel_folder(lang: Any, view: Any) -> tuple[Any, ...]:
+        # the open folder's message and the KPI and factor names in the new language
+        with _language_of(lang):
+            out = {**H.folder_choices(ctx, view), "chart": chart_options()}
+            return _outputs(out, ["message", "metric_options", "x_options", "y_options", "chart"])
 
     names = ["view", "message", "metric_options", "metric", "x_options", "x", "y_options", "y"]
 
@@ -324,12 +360,14 @@ def _sweep(app: dash.Dash, ctx: AppContext) -> None:
         Input("sw-y", "value"),
         Input("sw-chart", "value"),
         Input("sw-target", "value"),
+        Input("lang", "value"),  # drawn again in the new language
         prevent_initial_call=True,
     )
-    def draw(view: Any, metric: Any, x: Any, y: Any, chart: Any, target: Any) -> tuple[Any, ...]:
-        return _outputs(
-            H.draw_sweep(ctx, view, metric, x, y, chart, target), ["graphs", "table", "message"]
-        )
+    def draw(view: Any, metric: Any, x: Any, y: Any, chart: Any, *rest: Any) -> tuple[Any, ...]:
+        target, lang = rest
+        with _language_of(lang):
+            out = H.draw_sweep(ctx, view, metric, x, y, chart, target)
+        return _outputs(out, ["graphs", "table", "message"])
 
 
 def _downloads(app: dash.Dash, ctx: AppContext) -> None:

@@ -174,20 +174,22 @@ def report_metrics(bundle: Bundle) -> list[str]:
 
 
 def _table_html(df: pd.DataFrame, max_rows: int = 80) -> str:
-    shown = df.head(max_rows)
+    from courtsim.dashboard.tables import display_cell, display_frame
+
+    shown = display_frame(df.head(max_rows))  # stored names and codes as a reader calls them
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown.columns)
     rows = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(_cell(v))}</td>" for v in r) + "</tr>"
+        "<tr>" + "".join(f"<td>{html.escape(display_cell(v))}</td>" for v in r) + "</tr>"
         for r in shown.itertuples(index=False)
     )
-    more = f"<p class='meta'>First {max_rows} of {len(df)} rows.</p>" if len(df) > max_rows else ""
+    more = (
+        "<p class='meta'>"
+        + html.escape(_("First {shown} of {total} rows.").format(shown=max_rows, total=len(df)))
+        + "</p>"
+        if len(df) > max_rows
+        else ""
+    )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>{more}"
-
-
-def _cell(v: Any) -> str:
-    if isinstance(v, float):
-        return "n/a" if v != v else f"{v:,.4g}"
-    return str(v)
 
 
 def kpi_table(bundle: Bundle) -> pd.DataFrame:

@@ -1,0 +1,124 @@
+"""What a page shows as text, read in a real browser, and the Latin-script words left in it.
+
+Used by the language tests: every text node of the page (SVG chart texts included), every
+``placeholder``, ``title`` and ``aria-label`` a user sees, and the options of each
+dropdown (opened one by one, as a user would) are collected; :func:`latin_words` then
+returns the words in Latin script that are not in an explicit allowlist of what may stay
+Latin (:data:`ALLOWED`), after leaving out what is code (keys, file names, commands).
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Words that may stay in Latin script in a Russian or Kazakh page, and why.
+ALLOWED: dict[str, str] = {
+    "courtsim": "the program's name",
+    "CEPEJ": "the Council of Europe's commission, named so in its Russian documents",
+    "KZT": "the currency's ISO code",
+    "YAML": "the scenario files' format",
+    "KB": "a unit (kilobytes)",
+    "HTML": "a file format (the downloads)",
+    "CSV": "a file format (the downloads)",
+    "PDF": "a file format",
+    "PNG": "a file format",
+    "SVG": "a file format",
+    "KPI": "the indicator tables' column, as Russian court analytics writes it",
+    "English": "the language menu names each language in itself",
+    "CourTools": "the National Center for State Courts' measures, cited by name",
+    "Brown": "an author cited (Brown and Ayres)",
+    "Ayres": "an author cited (Brown and Ayres)",
+    "ST": "the total-order Sobol index, as the literature writes it (S1, ST)",
+}
+#: Code, which the page shows as written: dotted keys, file names, paths, commands, targets.
+_CODE = (
+    r"`[^`]*`",  # marked code
+    r"'[^']*'",  # a key or value quoted as typed
+    r"«[^»]*»",
+    r"\S*[._/<>=]\S*",  # dotted keys, snake_case names, files, paths, ttd_mean_days<=60
+    r"--[\w-]+",  # command-line options
+)
+_CODE_RE = re.compile("|".join(_CODE))
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z]+")
+
+COLLECT_JS = r"""
+// One text per element: its own text nodes joined (Markdown splits a cell at each escape).
+// Left out: code (keys, commands, paths, shown as written), scripts, plotly's modebar (its
+// buttons' titles are plotly.js's own, see NOT_COLLECTED), and Dash's number-box steppers.
+const out = [];
+const root = document.getElementById('react-entry-point') || document.body;
+const skip = 'script, style, noscript, code, pre, .modebar, .dash-debug-menu';
+for (const e of [root, ...root.querySelectorAll('*')]) {
+  if (e.closest(skip)) continue;
+  let t = '';
+  for (const n of e.childNodes) if (n.nodeType === Node.TEXT_NODE) t += n.textContent;
+  t = t.trim();
+  if (t) out.push(t);
+  for (const a of ['placeholder', 'title', 'aria-label']) {
+    const v = e.getAttribute(a);
+    if (!v || !v.trim() || (a === 'title' && e.id === 'lang')) continue;
+    if (a === 'aria-label' && e.closest('.dash-input-stepper')) continue;
+    out.push(v.trim());
+  }
+}
+return out;
+"""
+#: What the collector leaves out, and why (the allowlist of whole parts of the page).
+NOT_COLLECTED: dict[str, str] = {
+    "code": "keys, commands and paths are shown as written (`courtsim allocate --out`)",
+    ".modebar": "plotly.js's own chart toolbar; its titles come from plotly.js, which has no "
+    "Kazakh locale (the charts' own texts are collected)",
+    ".dash-input-stepper aria-label": "Dash 4 writes 'Increase value' / 'Decrease value' "
+    "into the number boxes' +/- buttons and has no property to change it; screen readers "
+    "only, never shown",
+    "#lang title": "the language menu's title is its value (ru, kk), set for the page's lang",
+}
+
+
+def page_texts(driver) -> list[str]:
+    """Return every text the page shows now (nodes, hints, tooltips), dropdown options too."""
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    texts = list(driver.execute_script(COLLECT_JS))
+    for box in driver.find_elements(By.CSS_SELECTOR, ".dash-dropdown"):
+        try:
+            if not box.is_displayed():
+                continue
+            box.click()
+            texts += [
+                o.text
+                for o in driver.find_elements(By.CSS_SELECTOR, ".dash-dropdown-option")
+                if o.text.strip()
+            ]
+            box.send_keys(Keys.ESCAPE)
+        except WebDriverException:
+            continue
+    return texts
+
+
+def latin_words(text: str, names: set[str] = frozenset()) -> list[str]:
+    """Return the Latin-script words of a text not allowed to stay Latin.
+
+    Args:
+        text: A text of the page.
+        names: Names the user gave (scenarios, results folders), shown as written.
+
+    Returns:
+        The words, in order (empty when the text is fully translated).
+    """
+    for name in sorted(names, key=len, reverse=True):
+        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " ", text)
+    text = _CODE_RE.sub(" ", text)
+    return [w for w in _LATIN_WORD.findall(text) if w not in ALLOWED]
+
+
+def untranslated(texts: list[str], names: set[str] = frozenset()) -> dict[str, list[str]]:
+    """Return each text that has Latin words left, with those words."""
+    out = {}
+    for t in texts:
+        words = latin_words(t, names)
+        if words:
+            out[t] = words
+    return out
