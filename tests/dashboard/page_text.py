@@ -37,6 +37,8 @@ _CODE = (
     r"«[^»]*»",
     r"\S*[._/<>=]\S*",  # dotted keys, snake_case names, files, paths, ttd_mean_days<=60
     r"--[\w-]+",  # command-line options
+    r"%\{[^}]*\}",  # plotly's placeholders in hover texts (%{customdata[0]})
+    r"\b[0-9a-f]{16,}\b",  # content hashes
 )
 _CODE_RE = re.compile("|".join(_CODE))
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z]+")

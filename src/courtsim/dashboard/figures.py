@@ -231,7 +231,7 @@ def pending_over_time(
                         fillcolor=_rgba(c, 0.18),
                         line={"width": 0},
                         hoverinfo="skip",
-                        name=f"{name}: 10-90% band",
+                        name=_("{name}: 10-90% band").format(name=name),
                         legendgroup=name,
                         showlegend=False,
                     )
