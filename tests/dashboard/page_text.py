@@ -44,26 +44,43 @@ _CODE_RE = re.compile("|".join(_CODE))
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z]+")
 
 COLLECT_JS = r"""
-// One text per element: its own text nodes joined (Markdown splits a cell at each escape).
-// Left out: code (keys, commands, paths, shown as written), scripts, plotly's modebar (its
-// buttons' titles are plotly.js's own, see NOT_COLLECTED), and Dash's number-box steppers.
-const out = [];
+// One text per element that holds text, read whole: an inline element (a span of a
+// translated label, a highlighted part of a name) is read with the block around it, and
+// Markdown's pieces of one cell as one. Left out: code (keys, commands, paths, shown as
+// written), scripts, what is hidden (display: none; the progress bar between runs), and
+// what NOT_COLLECTED lists.
+const out = new Set();
 const root = document.getElementById('react-entry-point') || document.body;
 const skip = 'script, style, noscript, code, pre, .modebar, .dash-debug-menu';
-for (const e of [root, ...root.querySelectorAll('*')]) {
-  if (e.closest(skip)) continue;
+const inline = new Set(['SPAN', 'MARK', 'B', 'I', 'EM', 'STRONG', 'A', 'SMALL', 'LABEL']);
+function text(host) {
   let t = '';
-  for (const n of e.childNodes) if (n.nodeType === Node.TEXT_NODE) t += n.textContent;
-  t = t.trim();
-  if (t) out.push(t);
+  const walker = document.createTreeWalker(host, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const p = walker.currentNode.parentElement;
+    if (p && !p.closest(skip)) t += walker.currentNode.textContent;
+  }
+  return t.replace(/\s+/g, ' ').trim();
+}
+for (const e of [root, ...root.querySelectorAll('*')]) {
+  if (e.closest(skip) || !e.getClientRects().length) continue;  // hidden: not shown
+  const own = Array.from(e.childNodes).some(n => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
+  if (own) {
+    let host = e;
+    while (inline.has(host.tagName) && host.parentElement && host.parentElement !== root) {
+      host = host.parentElement;
+    }
+    const t = text(host);
+    if (t) out.add(t);
+  }
   for (const a of ['placeholder', 'title', 'aria-label']) {
     const v = e.getAttribute(a);
     if (!v || !v.trim() || (a === 'title' && e.id === 'lang')) continue;
     if (a === 'aria-label' && e.closest('.dash-input-stepper')) continue;
-    out.push(v.trim());
+    out.add(v.trim());
   }
 }
-return out;
+return Array.from(out);
 """
 #: What the collector leaves out, and why (the allowlist of whole parts of the page).
 NOT_COLLECTED: dict[str, str] = {

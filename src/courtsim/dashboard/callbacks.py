@@ -127,6 +127,7 @@ def _redraw(
     @app.callback(
         *[Output(i, prop, allow_duplicate=True) for i, prop in ids],
         Output(f"{prefix}-drawn", "data", allow_duplicate=True),
+        Output(f"{prefix}-status", "children", allow_duplicate=True),
         Input("lang", "value"),
         State(f"{prefix}-view", "data"),
         State(f"{prefix}-drawn", "data"),
@@ -135,7 +136,9 @@ def _redraw(
     )
     def redraw(lang: Any, view: Any, shown: Any, *chosen: Any) -> tuple[Any, ...]:
         out = relabel.redraw(ctx, view, lang, prefix, shown, *chosen)
-        return _outputs(out, [*outs, "drawn"])
+        if out.get("status") is None:
+            out.pop("status", None)  # nothing run yet: leave the status line as it is
+        return _outputs(out, [*outs, "drawn", "status"])
 
 
 _EX_DRAWN = [

@@ -34,7 +34,6 @@ SENTENCE_METRICS: tuple[str, ...] = (
 )
 
 
-
 #: The case types of the shipped scenarios, as a reader calls them (a scenario's own
 #: case types are shown by their keys, as its author wrote them).
 CASE_TYPE_NAMES: dict[str, str] = {
@@ -54,6 +53,7 @@ CASE_TYPE_NAMES: dict[str, str] = {
 def case_type_name(key: str) -> str:
     """Return a case type's name in the language in force (its key when not a shipped one)."""
     return _(CASE_TYPE_NAMES[key]) if key in CASE_TYPE_NAMES else key.replace("_", " ")
+
 
 def _channel_sentence(data: dict[str, Any], pol: dict[str, Any]) -> str:
     t = str(pol.get("type"))

@@ -276,15 +276,42 @@ def run_explorer(
     out = draw_replications(reps_)
     remember(ctx, view, current(), out, "ex")  # a switch back to this language sends no figure
     draw_ahead(ctx, view, "ex")  # and a switch to another finds it drawn
-    out.update(view=view, drawn=current(), region=ALL)
-    secs = reps_.manifest.get("run_seconds", 0.0)
-    out["status"] = message(
-        _(
-            "{n} replications of '{name}' ({days} days, seed {seed}); {secs} s of simulation."
-        ).format(n=n, name=sc.name, days=sc.horizon_days, seed=s, secs=number(secs)),
-        "ok",
-    )
+    out.update(view=view, drawn=current(), region=ALL, status=run_status(view, reps_))
     return out
+
+
+def run_status(view: str, stored: Any) -> Any:
+    """Return the status line of a tab's results, in the language in force.
+
+    Said again on a language switch (:func:`courtsim.dashboard.relabel.redraw`), from the
+    results themselves: the explorer's or a live comparison's replications, or a saved
+    comparison (its folder is the end of the view's id).
+
+    Args:
+        view: The view's id.
+        stored: What the view holds.
+
+    Returns:
+        The message.
+    """
+    if isinstance(stored, Replications) and len(stored.scenarios) == 1:
+        name, sc = next(iter(stored.scenarios.items()))
+        secs = stored.manifest.get("run_seconds", 0.0)
+        text = _(
+            "{n} replications of '{name}' ({days} days, seed {seed}); {secs} s of simulation."
+        ).format(
+            n=stored.replications, name=name, days=sc.horizon_days, seed=stored.seed,
+            secs=number(secs),
+        )  # fmt: skip
+    elif isinstance(stored, Replications):
+        baseline, *pilots = stored.scenarios
+        text = _("{pilots} against {baseline}: {n} paired replications, seed {seed}.").format(
+            pilots=", ".join(pilots), baseline=baseline, n=stored.replications, seed=stored.seed
+        )
+    else:
+        folder = view.split(":cmp:saved:", 1)[-1]
+        text = _("Opened the saved comparison {folder}.").format(folder=folder)
+    return message(text, "ok")
 
 
 #: Days the explorer leaves out of its KPIs and figures when a scenario sets no warm-up of
@@ -437,7 +464,7 @@ def run_comparison(
                 )
             )
         view = ctx.views.put(f"{token}:cmp:saved:{saved}", bundle)
-        status = message(_("Opened the saved comparison {folder}.").format(folder=saved), "ok")
+        status = run_status(view, bundle)
     else:
         names = [str(p) for p in (pilots or []) if p != baseline]
         if not names:
@@ -451,12 +478,7 @@ def run_comparison(
             live = ctx.runner.run(scenarios, n, s, progress=_progress(ctx, token, "cmp"))
         bundle = to_bundle(live)
         view = ctx.views.put(f"{token}:cmp:{'+'.join(scenarios)}:{n}:{s}", live)
-        status = message(
-            _("{pilots} against {baseline}: {n} paired replications, seed {seed}.").format(
-                pilots=", ".join(names), baseline=baseline, n=n, seed=s
-            ),
-            "ok",
-        )
+        status = run_status(view, live)
     out = draw_comparison(bundle)
     remember(ctx, view, current(), out, "cmp")
     draw_ahead(ctx, view, "cmp")

@@ -81,7 +81,7 @@ def draw_target(fig: go.Figure, agg: pd.DataFrame, factors: list[str], t: Target
             y=[str(v) for v in ok[factors[1]]],
             mode="markers",
             marker={"symbol": "circle-open", "size": 22, "color": "white", "line": {"width": 2}},
-            name=f"mean meets {target_text(t).removeprefix('target ')}",
+            name=_("mean meets {target}").format(target=target_text(t)),
             hoverinfo="skip",
         )
     )
