@@ -127,7 +127,7 @@ def latin_words(text: str, names: set[str] = frozenset()) -> list[str]:
     Returns:
         The words, in order (empty when the text is fully translated).
     """
-    for name in sorted(names, key=len, reverse=True):
+    for name in sorted(filter(None, names), key=len, reverse=True):
         text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " ", text)
     text = _CODE_RE.sub(" ", text)
     return [w for w in _LATIN_WORD.findall(text) if w not in ALLOWED]
@@ -141,3 +141,38 @@ def untranslated(texts: list[str], names: set[str] = frozenset()) -> dict[str, l
         if words:
             out[t] = words
     return out
+
+
+def html_texts(page: str) -> list[str]:
+    """Return every text of an HTML report: its elements' texts and its charts' texts.
+
+    The same rules as the browser's collector: code (``<code>``, ``<pre>``: the full
+    manifest) and scripts are left out; a chart's titles, axis titles, trace names, hover
+    templates and annotations are read from its JSON.
+    """
+    import json
+    from html.parser import HTMLParser
+
+    class Texts(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.out: list[str] = []
+            self.skipping = 0
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag in ("script", "style", "code", "pre"):
+                self.skipping += 1
+            self.out += [v for k, v in attrs if k in ("title", "placeholder", "aria-label") and v]
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag in ("script", "style", "code", "pre"):
+                self.skipping -= 1
+
+        def handle_data(self, data: str) -> None:
+            if not self.skipping and data.strip():
+                self.out.append(data.strip())
+
+    parser = Texts()
+    parser.feed(page)
+    charts = re.finditer(r'"(?:text|name|hovertemplate|title)":\s*"((?:[^"\\]|\\.)*)"', page)
+    return parser.out + [json.loads(f'"{m.group(1)}"') for m in charts]

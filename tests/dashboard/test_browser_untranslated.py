@@ -12,7 +12,6 @@ and the names the user gave (scenarios, regions, case types, results folders, pa
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -28,28 +27,6 @@ from tests.dashboard.test_browser import run_and_wait, set_input, wait
 from tests.dashboard.test_browser_language import RUN
 
 pytestmark = [needs_browser, pytest.mark.slow]
-
-
-@pytest.fixture(scope="module")
-def root(tmp_path_factory, results_root) -> Path:
-    """Every kind of results folder, a staffing search, an allocation and a corrupt folder."""
-    from courtsim.experiment.allocate import allocate
-    from courtsim.experiment.sequential import Budget
-    from courtsim.experiment.target import find_level
-    from tests.decisions.conftest import mmc, two_regions
-
-    root = tmp_path_factory.mktemp("every_view") / "results"
-    shutil.copytree(results_root, root)
-    budget = Budget(min_reps=2, step=2, max_reps=4)
-    find_level(mmc(days=60), "judges", "ttd_mean_days<=100", (5, 6), budget=budget, workers=1,
-               out=root / "staffing")  # fmt: skip
-    allocate(two_regions(0.9, days=100), "judges", 2, "ttd_mean_days", reps=2, workers=1,
-             out=root / "alloc")  # fmt: skip
-    corrupt = root / "corrupt"
-    shutil.copytree(root / "experiments" / "compare1", corrupt)
-    with (corrupt / "kpis.parquet").open("ab") as f:
-        f.write(b"changed")
-    return root
 
 
 def user_names(root: Path, scenarios_dir: Path) -> set[str]:
@@ -88,7 +65,10 @@ def msg_text(driver) -> str:
     return driver.execute_script("return document.getElementById('sw-msg').textContent")
 
 
-def test_every_view_has_no_english_left_in_russian_and_kazakh(root, scenarios_dir, tmp_path):
+def test_every_view_has_no_english_left_in_russian_and_kazakh(
+    every_view_root, scenarios_dir, tmp_path
+):
+    root = every_view_root
     names = user_names(root, scenarios_dir)
     found: dict[str, dict[str, list[str]]] = {}
     app = create_app(results_dir=root, scenarios_dir=scenarios_dir, workers=0, warm=False)
