@@ -17,6 +17,7 @@ ALLOWED: dict[str, str] = {
     "CEPEJ": "the Council of Europe's commission, named so in its Russian documents",
     "KZT": "the currency's ISO code",
     "YAML": "the scenario files' format",
+    "JSON": "the manifests' format",
     "KB": "a unit (kilobytes)",
     "HTML": "a file format (the downloads)",
     "CSV": "a file format (the downloads)",
@@ -41,7 +42,8 @@ _CODE = (
     r"\b[0-9a-f]{16,}\b",  # content hashes
 )
 _CODE_RE = re.compile("|".join(_CODE))
-_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z]+")
+#: Words of two Latin letters or more, and plotly's SI suffixes of a number ("20k", "1.5M").
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}|(?<=\d)[kMGT]\b")
 
 COLLECT_JS = r"""
 // One text per element that holds text, read whole: an inline element (a span of a

@@ -96,8 +96,9 @@ def _template() -> go.layout.Template:
             "plot_bgcolor": "white",
             "paper_bgcolor": "white",
             "colorway": list(PALETTE),
-            "xaxis": {**grid, "automargin": True},
-            "yaxis": {**grid, "automargin": True},
+            # whole numbers with the language's separators ("20 000"), not SI's "20k"
+            "xaxis": {**grid, "automargin": True, "exponentformat": "none"},
+            "yaxis": {**grid, "automargin": True, "exponentformat": "none"},
         }
     )
 

@@ -145,8 +145,13 @@ KNOWN: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             ),
         ),
         (
+            r"(?P<file>\S+) is not valid JSON \(line (?P<line>\d+), column (?P<column>\d+): "
+            r"(?P<detail>.*)\)",
+            N_("{file} is not valid JSON (line {line}, column {column}: «{detail}»)"),
+        ),
+        (
             r"(?P<file>\S+) is not valid JSON \((?P<detail>.*)\)",
-            N_("{file} is not valid JSON ({detail})"),
+            N_("{file} is not valid JSON («{detail}»)"),
         ),
         (
             r"(?P<file>\S+) is nested too deeply to be read",
