@@ -89,6 +89,7 @@ def target_figure(levels: pd.DataFrame, target: str, lever: str) -> go.Figure:
 
     t = Target.parse(target.replace(" ", ""))
     k = measure(t.kpi).scale()
+    lo, hi = measure(t.kpi).bounds()
     fig = go.Figure()
     for verdict, colour in _VERDICT_COLOURS.items():
         d = levels[levels["verdict"] == verdict]
@@ -101,11 +102,12 @@ def target_figure(levels: pd.DataFrame, target: str, lever: str) -> go.Figure:
                 mode="markers",
                 name=_(VALUE_NAMES[verdict]),
                 marker={"color": colour, "size": 10},
+                # the bounds within the values the KPI can take (a time is never below 0)
                 error_y={
                     "type": "data",
                     "symmetric": False,
-                    "array": (d["bound_high"] - d["mean"]) * k,
-                    "arrayminus": (d["mean"] - d["bound_low"]) * k,
+                    "array": (d["bound_high"].clip(lo, hi) - d["mean"]) * k,
+                    "arrayminus": (d["mean"] - d["bound_low"].clip(lo, hi)) * k,
                 },
                 customdata=d[["n"]],
                 hovertemplate=_("level %{x}: mean %{y:.4~f}, replicates: %{customdata[0]}"),
