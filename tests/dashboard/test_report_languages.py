@@ -28,8 +28,8 @@ def names_in(root) -> set[str]:
         names |= {str((data.get("question") or {}).get("scenario", ""))}
         names |= set((data.get("answer") or {}).get("added") or {})
         names |= {str(s.get("label")) for s in data.get("scenarios") or [] if isinstance(s, dict)}
-    # the fixtures' scenarios (tests.conftest.TINY): their names, court and case types
-    return names | {"baseline", "more_judges", "tiny_run", "court", "general", "alimony"}
+    # the fixtures' scenarios (tests.dashboard.conftest): their names
+    return names | {"baseline", "more_judges", "tiny_run"}
 
 
 @pytest.mark.parametrize("lang", ["ru", "kk"])
