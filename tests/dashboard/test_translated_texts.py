@@ -127,3 +127,14 @@ def test_stored_columns_and_codes_are_named():
     assert (
         json.dumps(list(df.columns)) == '["judges.count", "mean", "ci_low", "verdict", "exhausted"]'
     )
+
+
+def test_the_pages_check_finds_english_and_leaves_code_units_and_names():
+    from tests.dashboard.page_text import untranslated
+
+    assert latin_words("Clearance rate") == ["Clearance", "rate"]
+    assert latin_words("Истёк срок: 20k дел") == ["k"]  # plotly's SI suffix is English too
+    assert latin_words("ключ judges.count, файл a/b.yaml, `courtsim run --out`, 87 502 KZT") == []
+    assert latin_words("сценарий almaty_pilot", {"almaty_pilot"}) == []
+    assert latin_words("the pilot", {"pilot"}) == ["the"]
+    assert untranslated(["Коэффициент", "mean"]) == {"mean": ["mean"]}
