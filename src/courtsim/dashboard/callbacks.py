@@ -15,7 +15,7 @@ from dash import ALL, Input, Output, State, callback_context, no_update
 from courtsim.dashboard import handlers as H
 from courtsim.dashboard import relabel
 from courtsim.dashboard.context import AppContext
-from courtsim.dashboard.decisions_tab import register_decision_callbacks
+from courtsim.dashboard.decisions_tab import decision_folders, register_decision_callbacks
 from courtsim.dashboard.layout import (
     DROPDOWNS,
     PLACEHOLDERS,
@@ -94,17 +94,41 @@ def _language(app: dash.Dash, ctx: AppContext) -> None:
             prevent_initial_call=True,
         )(_translate_marked)
 
+    lists = ["folders", "saved", "decisions", "message", "metric_options", "x_options",
+             "y_options", "chart"]  # fmt: skip
+
     @app.callback(
         *[Output(i, "placeholder") for i in PLACEHOLDERS],
         *[Output(i, "labels") for i in DROPDOWNS],
+        Output("sw-folder", "options", allow_duplicate=True),
+        Output("cmp-saved", "options", allow_duplicate=True),
+        Output("dq-folder", "options", allow_duplicate=True),
+        Output("sw-msg", "children", allow_duplicate=True),
+        Output("sw-metric", "options", allow_duplicate=True),
+        Output("sw-x", "options", allow_duplicate=True),
+        Output("sw-y", "options", allow_duplicate=True),
+        Output("sw-chart", "options"),
         Input("lang", "value"),
+        State("sw-view", "data"),
         prevent_initial_call=True,
     )
-    def dropdown_texts(lang: Any) -> tuple[Any, ...]:
-        # the dropdowns' hints and their own texts ("Clear selection") in the language
+    def menus(lang: Any, view: Any) -> tuple[Any, ...]:
+        # One request for every list of the page named again: the dropdowns' hints and own
+        # texts ("Clear selection"), the results folders' kinds, the open folder's message,
+        # KPIs and factors, and the chart kinds (a switch sends a dozen requests already).
         with _language_of(lang):
             labels = dropdown_labels()
-            return (*[_(m) for m in PLACEHOLDERS.values()], *[labels] * len(DROPDOWNS))
+            out = {
+                **H.folder_options(ctx),
+                "decisions": decision_folders(ctx),
+                **H.folder_choices(ctx, view),
+                "chart": chart_options(),
+            }
+            return (
+                *[_(m) for m in PLACEHOLDERS.values()],
+                *[labels] * len(DROPDOWNS),
+                *_outputs(out, lists),
+            )
 
     app.clientside_callback(
         "function(lang) { document.documentElement.lang = lang; return lang; }",
@@ -306,28 +330,12 @@ def _sweep(app: dash.Dash, ctx: AppContext) -> None:
         Output("sw-folder", "options"),
         Output("cmp-saved", "options"),
         Input("sw-refresh", "n_clicks"),
-        Input("lang", "value"),  # the folders' kinds named again in the new language
+        State("lang", "value"),
         prevent_initial_call=True,
     )
     def refresh(_n: int, lang: Any) -> tuple[Any, ...]:
         with _language_of(lang):
             return _outputs(H.folder_options(ctx), ["folders", "saved"])
-
-    @app.callback(
-        Output("sw-msg", "children", allow_duplicate=True),
-        Output("sw-metric", "options", allow_duplicate=True),
-        Output("sw-x", "options", allow_duplicate=True),
-        Output("sw-y", "options", allow_duplicate=True),
-        Output("sw-chart", "options"),
-        Input("lang", "value"),
-        State("sw-view", "data"),
-        prevent_initial_call=True,
-    )
-    def relabel_folder(lang: Any, view: Any) -> tuple[Any, ...]:
-        # the open folder's message and the KPI and factor names in the new language
-        with _language_of(lang):
-            out = {**H.folder_choices(ctx, view), "chart": chart_options()}
-            return _outputs(out, ["message", "metric_options", "x_options", "y_options", "chart"])
 
     names = ["view", "message", "metric_options", "metric", "x_options", "x", "y_options", "y"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from dash import Input, Output, dcc, html
+from dash import Input, Output, State, dcc, html
 
 from courtsim.dashboard.decisions import DECISION_KINDS, figure, load_decision, sentences
 from courtsim.dashboard.folders import list_folders
@@ -118,7 +118,7 @@ def register_decision_callbacks(app: dash.Dash, ctx: AppContext) -> None:
     @app.callback(
         Output("dq-folder", "options"),
         Input("dq-refresh", "n_clicks"),
-        Input("lang", "value"),  # the kinds named again in the new language
+        State("lang", "value"),  # a switch names them again (callbacks.py, menus)
         prevent_initial_call=True,
     )
     def refresh(_n: int, lang: Any) -> list[dict[str, str]]:
