@@ -7,6 +7,7 @@ from their documented formats, so these tests do not depend on that package.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -149,3 +150,25 @@ def app(results_root, scenarios_dir):
     from courtsim.dashboard.app import create_app
 
     return create_app(results_dir=results_root, scenarios_dir=scenarios_dir, workers=0, warm=False)
+
+
+@pytest.fixture(scope="session")
+def every_view_root(tmp_path_factory, results_root) -> Path:
+    """Every kind of results folder, a staffing search, an allocation and a corrupt folder."""
+    from courtsim.experiment.allocate import allocate
+    from courtsim.experiment.sequential import Budget
+    from courtsim.experiment.target import find_level
+    from tests.decisions.conftest import mmc, two_regions
+
+    root = tmp_path_factory.mktemp("every_view") / "results"
+    shutil.copytree(results_root, root)
+    budget = Budget(min_reps=2, step=2, max_reps=4)
+    find_level(mmc(days=60), "judges", "ttd_mean_days<=100", (5, 6), budget=budget, workers=1,
+               out=root / "staffing")  # fmt: skip
+    allocate(two_regions(0.9, days=100), "judges", 2, "ttd_mean_days", reps=2, workers=1,
+             out=root / "alloc")  # fmt: skip
+    corrupt = root / "corrupt"
+    shutil.copytree(root / "experiments" / "compare1", corrupt)
+    with (corrupt / "kpis.parquet").open("ab") as f:
+        f.write(b"changed")
+    return root

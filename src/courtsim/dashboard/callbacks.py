@@ -15,8 +15,14 @@ from dash import ALL, Input, Output, State, callback_context, no_update
 from courtsim.dashboard import handlers as H
 from courtsim.dashboard import relabel
 from courtsim.dashboard.context import AppContext
-from courtsim.dashboard.decisions_tab import register_decision_callbacks
-from courtsim.dashboard.layout import channel_options
+from courtsim.dashboard.decisions_tab import decision_folders, register_decision_callbacks
+from courtsim.dashboard.layout import (
+    DROPDOWNS,
+    PLACEHOLDERS,
+    channel_options,
+    chart_options,
+    dropdown_labels,
+)
 from courtsim.dashboard.layout import upload_text as layout_upload_text
 from courtsim.dashboard.robustness_tab import register_robustness_callbacks
 from courtsim.i18n import LANGS, _, language
@@ -90,6 +96,42 @@ def _language(app: dash.Dash, ctx: AppContext) -> None:
             prevent_initial_call=True,
         )(_translate_marked)
 
+    lists = ["folders", "saved", "decisions", "message", "metric_options", "x_options",
+             "y_options", "chart"]  # fmt: skip
+
+    @app.callback(
+        *[Output(i, "placeholder") for i in PLACEHOLDERS],
+        *[Output(i, "labels") for i in DROPDOWNS],
+        Output("sw-folder", "options", allow_duplicate=True),
+        Output("cmp-saved", "options", allow_duplicate=True),
+        Output("dq-folder", "options", allow_duplicate=True),
+        Output("sw-msg", "children", allow_duplicate=True),
+        Output("sw-metric", "options", allow_duplicate=True),
+        Output("sw-x", "options", allow_duplicate=True),
+        Output("sw-y", "options", allow_duplicate=True),
+        Output("sw-chart", "options"),
+        Input("lang", "value"),
+        State("sw-view", "data"),
+        prevent_initial_call=True,
+    )
+    def menus(lang: Any, view: Any) -> tuple[Any, ...]:
+        # One request for every list of the page named again: the dropdowns' hints and own
+        # texts ("Clear selection"), the results folders' kinds, the open folder's message,
+        # KPIs and factors, and the chart kinds (a switch sends a dozen requests already).
+        with _language_of(lang):
+            labels = dropdown_labels()
+            out = {
+                **H.folder_options(ctx),
+                "decisions": decision_folders(ctx),
+                **H.folder_choices(ctx, view),
+                "chart": chart_options(),
+            }
+            return (
+                *[_(m) for m in PLACEHOLDERS.values()],
+                *[labels] * len(DROPDOWNS),
+                *_outputs(out, lists),
+            )
+
     app.clientside_callback(
         "function(lang) { document.documentElement.lang = lang; return lang; }",
         Output("lang", "title"),
@@ -111,6 +153,7 @@ def _redraw(
     @app.callback(
         *[Output(i, prop, allow_duplicate=True) for i, prop in ids],
         Output(f"{prefix}-drawn", "data", allow_duplicate=True),
+        Output(f"{prefix}-status", "children", allow_duplicate=True),
         Input("lang", "value"),
         State(f"{prefix}-view", "data"),
         State(f"{prefix}-drawn", "data"),
@@ -119,7 +162,9 @@ def _redraw(
     )
     def redraw(lang: Any, view: Any, shown: Any, *chosen: Any) -> tuple[Any, ...]:
         out = relabel.redraw(ctx, view, lang, prefix, shown, *chosen)
-        return _outputs(out, [*outs, "drawn"])
+        if out.get("status") is None:
+            out.pop("status", None)  # nothing run yet: leave the status line as it is
+        return _outputs(out, [*outs, "drawn", "status"])
 
 
 _EX_DRAWN = [
@@ -287,10 +332,12 @@ def _sweep(app: dash.Dash, ctx: AppContext) -> None:
         Output("sw-folder", "options"),
         Output("cmp-saved", "options"),
         Input("sw-refresh", "n_clicks"),
+        State("lang", "value"),
         prevent_initial_call=True,
     )
-    def refresh(_n: int) -> tuple[Any, ...]:
-        return _outputs(H.folder_options(ctx), ["folders", "saved"])
+    def refresh(_n: int, lang: Any) -> tuple[Any, ...]:
+        with _language_of(lang):
+            return _outputs(H.folder_options(ctx), ["folders", "saved"])
 
     names = ["view", "message", "metric_options", "metric", "x_options", "x", "y_options", "y"]
 
@@ -326,12 +373,14 @@ def _sweep(app: dash.Dash, ctx: AppContext) -> None:
         Input("sw-y", "value"),
         Input("sw-chart", "value"),
         Input("sw-target", "value"),
+        Input("lang", "value"),  # drawn again in the new language
         prevent_initial_call=True,
     )
-    def draw(view: Any, metric: Any, x: Any, y: Any, chart: Any, target: Any) -> tuple[Any, ...]:
-        return _outputs(
-            H.draw_sweep(ctx, view, metric, x, y, chart, target), ["graphs", "table", "message"]
-        )
+    def draw(view: Any, metric: Any, x: Any, y: Any, chart: Any, *rest: Any) -> tuple[Any, ...]:
+        target, lang = rest
+        with _language_of(lang):
+            out = H.draw_sweep(ctx, view, metric, x, y, chart, target)
+        return _outputs(out, ["graphs", "table", "message"])
 
 
 def _downloads(app: dash.Dash, ctx: AppContext) -> None:

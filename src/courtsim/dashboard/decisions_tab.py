@@ -10,14 +10,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from dash import Input, Output, dcc, html
+from dash import Input, Output, State, dcc, html
 
 from courtsim.dashboard.decisions import DECISION_KINDS, figure, load_decision, sentences
 from courtsim.dashboard.folders import list_folders
 from courtsim.dashboard.handlers import guarded
-from courtsim.dashboard.layout import TAB_LABELS, T, table
+from courtsim.dashboard.layout import (
+    PLACEHOLDERS,
+    TAB_LABELS,
+    T,
+    dropdown_labels,
+    folder_option,
+    table,
+)
 from courtsim.dashboard.safety import resolve_under
-from courtsim.i18n import N_, _
+from courtsim.i18n import LANGS, N_, _, language
 
 if TYPE_CHECKING:
     import dash
@@ -28,7 +35,7 @@ if TYPE_CHECKING:
 def decision_folders(ctx: AppContext) -> list[dict[str, str]]:
     """Return the dropdown options: results folders holding a decision question."""
     return [
-        {"label": f"{p} ({kind})", "value": p}
+        folder_option(p, kind)
         for p, kind in list_folders(ctx.results_root)
         if kind in DECISION_KINDS
     ]
@@ -40,12 +47,22 @@ def decisions_tab(ctx: AppContext) -> dcc.Tab:
         [
             html.H3(T(N_("Decision question"))),
             dcc.Dropdown(
-                id="dq-folder", options=decision_folders(ctx), placeholder="choose a folder"
+                id="dq-folder",
+                options=decision_folders(ctx),
+                placeholder=_(PLACEHOLDERS["dq-folder"]),
+                labels=dropdown_labels(),
             ),
             html.Button(T(N_("Refresh list")), id="dq-refresh", className="secondary", n_clicks=0),
             html.P(
-                "Folders written by `courtsim staffing --out` and `courtsim allocate --out` "
-                f"under {ctx.results_root}.",
+                [
+                    T(N_("Folders written by these commands, in the results folder:")),
+                    " ",
+                    html.Code("courtsim staffing --out"),
+                    ", ",
+                    html.Code("courtsim allocate --out"),
+                    "; ",
+                    html.Code(str(ctx.results_root)),
+                ],
                 className="hint",
             ),
         ],
@@ -101,10 +118,12 @@ def register_decision_callbacks(app: dash.Dash, ctx: AppContext) -> None:
     @app.callback(
         Output("dq-folder", "options"),
         Input("dq-refresh", "n_clicks"),
+        State("lang", "value"),  # a switch names them again (callbacks.py, menus)
         prevent_initial_call=True,
     )
-    def refresh(_n: int) -> list[dict[str, str]]:
-        return decision_folders(ctx)
+    def refresh(_n: int, lang: Any) -> list[dict[str, str]]:
+        with language(lang if lang in LANGS else "en"):
+            return decision_folders(ctx)
 
     names = ("answer", "figure", "table", "message")
 
@@ -114,10 +133,12 @@ def register_decision_callbacks(app: dash.Dash, ctx: AppContext) -> None:
         Output("dq-table", "children"),
         Output("dq-msg", "children"),
         Input("dq-folder", "value"),
+        Input("lang", "value"),  # the answer drawn again in the new language
         prevent_initial_call=True,
     )
-    def show(chosen: Any) -> tuple[Any, ...]:
+    def show(chosen: Any, lang: Any) -> tuple[Any, ...]:
         from dash import no_update
 
-        out = show_decision(ctx, chosen)
+        with language(lang if lang in LANGS else "en"):
+            out = show_decision(ctx, chosen)
         return tuple(out.get(k, no_update) for k in names)

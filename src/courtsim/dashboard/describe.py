@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from courtsim.dashboard.levers import CHANNEL_NAMES
-from courtsim.i18n import _, date, number
+from courtsim.i18n import N_, _, date, number
 from courtsim.schema.scenario import Scenario
 
 #: KPIs a briefing leads with, in order.
@@ -32,6 +32,27 @@ SENTENCE_METRICS: tuple[str, ...] = (
     "cost_court_per_case_kzt",
     "cost_parties_per_case_kzt",
 )
+
+
+#: The case types of the shipped scenarios, as a reader calls them (a scenario's own
+#: case types are shown by their keys, as its author wrote them).
+CASE_TYPE_NAMES: dict[str, str] = {
+    "general": N_("general civil claims"),
+    "alimony": N_("alimony"),
+    "consumer": N_("consumer disputes"),
+    "debt_loan": N_("debts and loans"),
+    "undisputed_debt": N_("undisputed debts"),
+    "family": N_("family disputes"),
+    "housing": N_("housing disputes"),
+    "labour": N_("labour disputes"),
+    "property": N_("property disputes"),
+    "other": N_("other claims"),
+}
+
+
+def case_type_name(key: str) -> str:
+    """Return a case type's name in the language in force (its key when not a shipped one)."""
+    return _(CASE_TYPE_NAMES[key]) if key in CASE_TYPE_NAMES else key.replace("_", " ")
 
 
 def _channel_sentence(data: dict[str, Any], pol: dict[str, Any]) -> str:
@@ -82,7 +103,7 @@ def describe_scenario(sc: Scenario) -> list[str]:
         )
     )
     mix = sorted(sc.case_types.items(), key=lambda kv: -kv[1].share)[:4]
-    types = ", ".join(f"{k.replace('_', ' ')} {number(100 * v.share, 0)}%" for k, v in mix)
+    types = ", ".join(f"{case_type_name(k)} {number(100 * v.share, 0)}%" for k, v in mix)
     out.append(_("Largest case types: {case_types}.").format(case_types=types))
     pols = [p for p in data.get("policies") or () if isinstance(p, dict)]
     if pols:

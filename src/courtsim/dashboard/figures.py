@@ -96,8 +96,9 @@ def _template() -> go.layout.Template:
             "plot_bgcolor": "white",
             "paper_bgcolor": "white",
             "colorway": list(PALETTE),
-            "xaxis": {**grid, "automargin": True},
-            "yaxis": {**grid, "automargin": True},
+            # whole numbers with the language's separators ("20 000"), not SI's "20k"
+            "xaxis": {**grid, "automargin": True, "exponentformat": "none"},
+            "yaxis": {**grid, "automargin": True, "exponentformat": "none"},
         }
     )
 
@@ -121,7 +122,7 @@ def _base(
             "subtitle": {"text": subtitle, "font": {"size": 12, "color": "#5f6b77"}},
         },
         xaxis_title=x_title,
-        yaxis_title=y_title,
+        yaxis_title=_two_lines(y_title),
         template=_template(),
         font={"family": FONT, "size": 12},
         height=height,
@@ -132,6 +133,20 @@ def _base(
         separators=".," if current() == "en" else ", ",
     )
     return fig
+
+
+#: Characters a vertical axis title holds on one line before it reaches the subtitle above
+#: a 400 px figure (Russian and Kazakh titles run longer than English ones).
+_Y_TITLE_CHARS = 36
+
+
+def _two_lines(title: str) -> str:
+    """Break a long axis title in two at the space nearest its middle (plotly's ``<br>``)."""
+    if len(title) <= _Y_TITLE_CHARS or " " not in title or "<br>" in title:
+        return title
+    spaces = [i for i, c in enumerate(title) if c == " "]
+    cut = min(spaces, key=lambda i: abs(i - len(title) / 2))
+    return f"{title[:cut]}<br>{title[cut + 1 :]}"
 
 
 def _scenarios(df: pd.DataFrame, default: str) -> tuple[pd.DataFrame, list[str]]:
@@ -231,7 +246,7 @@ def pending_over_time(
                         fillcolor=_rgba(c, 0.18),
                         line={"width": 0},
                         hoverinfo="skip",
-                        name=f"{name}: 10-90% band",
+                        name=_("{name}: 10-90% band").format(name=name),
                         legendgroup=name,
                         showlegend=False,
                     )

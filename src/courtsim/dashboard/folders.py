@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from courtsim.dashboard.tables import summarise_kpis
 from courtsim.errors import CourtsimError, ResultsError, elide
+from courtsim.i18n import _
 from courtsim.results_folder import read_manifest as read_results_manifest
 from courtsim.results_folder import verified
 from courtsim.schema.scenario import Scenario
@@ -120,7 +121,10 @@ def _read_parquet(folder: Path, manifest: dict[str, Any], name: str) -> pd.DataF
         return pd.read_parquet(path)
     except (OSError, pa.ArrowException, ValueError) as exc:
         raise ResultsError(
-            f"cannot read {path.name} as Parquet ({elide(str(exc))})", source=str(path)
+            _("cannot read {file} as Parquet ({detail})").format(
+                file=path.name, detail=elide(str(exc))
+            ),
+            source=str(path),
         ) from None
 
 
@@ -140,7 +144,9 @@ def read_manifest(path: Path) -> dict[str, Any]:
     manifest = read_results_manifest(path)
     if manifest["kind"] not in KINDS:
         raise ResultsError(
-            f"a '{manifest['kind']}' folder has no view here (shown: {', '.join(KINDS)})",
+            _("a '{kind}' folder has no view here (shown: {kinds})").format(
+                kind=manifest["kind"], kinds=", ".join(KINDS)
+            ),
             source=str(path),
         )
     return manifest
@@ -327,8 +333,10 @@ def load_folder(path: str | Path) -> Bundle:
     kind = manifest["kind"]
     if kind in ("target", "allocate"):  # decision questions: courtsim.dashboard.decisions
         raise ResultsError(
-            f"holds a '{kind}' question; open it in the Decisions tab, or write its briefing "
-            "with `courtsim report`",
+            _(
+                "holds a '{kind}' question; open it in the Decisions tab, or write its "
+                "briefing with `courtsim report`"
+            ).format(kind=kind),
             source=str(path),
         )
     title = str(manifest.get("name") or manifest.get("scenario_name") or path.name)
@@ -357,7 +365,9 @@ def load_folder(path: str | Path) -> Bundle:
         missing = {"metric", "value"} - set(b.results.columns)
         if missing:
             raise ResultsError(
-                f"results.parquet lacks the column(s) {', '.join(sorted(missing))}",
+                _("{file} lacks the column(s) {columns}").format(
+                    file="results.parquet", columns=", ".join(sorted(missing))
+                ),
                 source=str(path),
             )
         b.factors = _factors(manifest, b.results)
@@ -366,7 +376,9 @@ def load_folder(path: str | Path) -> Bundle:
         missing = {"metric", "factor", "index", "value"} - set(b.indices.columns)
         if missing:
             raise ResultsError(
-                f"indices.parquet lacks the column(s) {', '.join(sorted(missing))}",
+                _("{file} lacks the column(s) {columns}").format(
+                    file="indices.parquet", columns=", ".join(sorted(missing))
+                ),
                 source=str(path),
             )
         b.factors = list(dict.fromkeys(b.indices["factor"].astype(str)))

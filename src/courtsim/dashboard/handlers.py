@@ -14,6 +14,7 @@ import logging
 import math
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -24,7 +25,16 @@ from courtsim.dashboard.describe import KEY_METRICS
 from courtsim.dashboard.explorer_regions import ALL, region_options
 from courtsim.dashboard.folders import Bundle, list_folders, load_folder, ok_rows, to_bundle
 from courtsim.dashboard.labels import factor_label, kpi_order, measure
-from courtsim.dashboard.layout import kpi_cards, lever_panel, message, placeholder_figure, table
+from courtsim.dashboard.layout import (
+    KIND_NAMES,
+    SWEEP_HINT,
+    folder_option,
+    kpi_cards,
+    lever_panel,
+    message,
+    placeholder_figure,
+    table,
+)
 from courtsim.dashboard.levers import channel_types, field_bounds
 from courtsim.dashboard.live import Replications
 from courtsim.dashboard.messages import localised
@@ -266,15 +276,42 @@ def run_explorer(
     out = draw_replications(reps_)
     remember(ctx, view, current(), out, "ex")  # a switch back to this language sends no figure
     draw_ahead(ctx, view, "ex")  # and a switch to another finds it drawn
-    out.update(view=view, drawn=current(), region=ALL)
-    secs = reps_.manifest.get("run_seconds", 0.0)
-    out["status"] = message(
-        _(
-            "{n} replications of '{name}' ({days} days, seed {seed}); {secs} s of simulation."
-        ).format(n=n, name=sc.name, days=sc.horizon_days, seed=s, secs=number(secs)),
-        "ok",
-    )
+    out.update(view=view, drawn=current(), region=ALL, status=run_status(view, reps_))
     return out
+
+
+def run_status(view: str, stored: Any) -> Any:
+    """Return the status line of a tab's results, in the language in force.
+
+    Said again on a language switch (:func:`courtsim.dashboard.relabel.redraw`), from the
+    results themselves: the explorer's or a live comparison's replications, or a saved
+    comparison (its folder is the end of the view's id).
+
+    Args:
+        view: The view's id.
+        stored: What the view holds.
+
+    Returns:
+        The message.
+    """
+    if isinstance(stored, Replications) and len(stored.scenarios) == 1:
+        name, sc = next(iter(stored.scenarios.items()))
+        secs = stored.manifest.get("run_seconds", 0.0)
+        text = _(
+            "{n} replications of '{name}' ({days} days, seed {seed}); {secs} s of simulation."
+        ).format(
+            n=stored.replications, name=name, days=sc.horizon_days, seed=stored.seed,
+            secs=number(secs),
+        )  # fmt: skip
+    elif isinstance(stored, Replications):
+        baseline, *pilots = stored.scenarios
+        text = _("{pilots} against {baseline}: {n} paired replications, seed {seed}.").format(
+            pilots=", ".join(pilots), baseline=baseline, n=stored.replications, seed=stored.seed
+        )
+    else:
+        folder = view.split(":cmp:saved:", 1)[-1]
+        text = _("Opened the saved comparison {folder}.").format(folder=folder)
+    return message(text, "ok")
 
 
 #: Days the explorer leaves out of its KPIs and figures when a scenario sets no warm-up of
@@ -421,9 +458,13 @@ def run_comparison(
             return {}
         bundle = load_folder(resolve_under(ctx.results_root, str(saved)))
         if bundle.kind != "compare":
-            raise CourtsimError(f"'{saved}' holds a {bundle.kind}, not a comparison")
+            raise CourtsimError(
+                _("'{folder}' holds a {kind}, not a comparison").format(
+                    folder=saved, kind=_(KIND_NAMES.get(bundle.kind, bundle.kind))
+                )
+            )
         view = ctx.views.put(f"{token}:cmp:saved:{saved}", bundle)
-        status = message(_("Opened the saved comparison {folder}.").format(folder=saved), "ok")
+        status = run_status(view, bundle)
     else:
         names = [str(p) for p in (pilots or []) if p != baseline]
         if not names:
@@ -437,12 +478,7 @@ def run_comparison(
             live = ctx.runner.run(scenarios, n, s, progress=_progress(ctx, token, "cmp"))
         bundle = to_bundle(live)
         view = ctx.views.put(f"{token}:cmp:{'+'.join(scenarios)}:{n}:{s}", live)
-        status = message(
-            _("{pilots} against {baseline}: {n} paired replications, seed {seed}.").format(
-                pilots=", ".join(names), baseline=baseline, n=n, seed=s
-            ),
-            "ok",
-        )
+        status = run_status(view, live)
     out = draw_comparison(bundle)
     remember(ctx, view, current(), out, "cmp")
     draw_ahead(ctx, view, "cmp")
@@ -495,7 +531,7 @@ def folder_options(ctx: AppContext) -> Outputs:
     """Return the results folders for the sweep viewer and the saved comparisons."""
     found = list_folders(ctx.results_root)
     return {
-        "folders": [{"label": f"{p} ({k})", "value": p} for p, k in found],
+        "folders": [folder_option(p, k) for p, k in found],
         "saved": [p for p, k in found if k == "compare"],
     }
 
@@ -518,17 +554,52 @@ def open_folder(
     metrics = bundle.metrics()
     first = next((m for m in KEY_METRICS if m in metrics), metrics[0] if metrics else None)
     factors = bundle.factors
-    what = {"sweep": "factors", "sensitivity": "factors"}.get(bundle.kind)
-    note = f" with {len(factors)} {what}" if what else ""
     return {
         "view": view,
-        "message": message(f"Opened {rel}: a {bundle.kind}{note}.", "ok"),
-        "metric_options": [{"label": measure(k).label, "value": k} for k in metrics],
+        **folder_choices(ctx, view),
         "metric": first,
-        "x_options": [{"label": factor_label(f), "value": f} for f in factors],
         "x": factors[0] if factors else None,
-        "y_options": [{"label": factor_label(f), "value": f} for f in factors],
         "y": factors[1] if len(factors) > 1 and bundle.kind == "sweep" else None,
+    }
+
+
+def folder_choices(ctx: AppContext, view: Any) -> Outputs:
+    """Return what the sweep viewer says of an open folder, in the language in force.
+
+    Args:
+        ctx: The app context.
+        view: The open folder's view id (nothing when none is open or it expired).
+
+    Returns:
+        ``message`` and the ``metric``, ``x`` and ``y`` options (KPI and factor labels).
+    """
+    if not view or not isinstance(view, str):
+        return {}
+    try:
+        bundle: Bundle = ctx.views.get(view, "results folder")
+    except CourtsimError:
+        return {}
+    path = Path(view.split(":sw:", 1)[-1])  # the view's id ends with the folder's path
+    try:
+        rel = path.relative_to(ctx.results_root.resolve()).as_posix()
+    except ValueError:
+        rel = path.name
+    factors = bundle.factors
+    if bundle.kind == "sweep":
+        said = _("Opened {folder}: a sweep with {n} factors.").format(folder=rel, n=len(factors))
+    elif bundle.kind == "sensitivity":
+        said = _("Opened {folder}: a sensitivity with {n} factors.").format(
+            folder=rel, n=len(factors)
+        )
+    else:
+        kind = _(KIND_NAMES.get(bundle.kind, bundle.kind))
+        said = _("Opened {folder}: a {kind}.").format(folder=rel, kind=kind)
+    options = [{"label": factor_label(f), "value": f} for f in factors]
+    return {
+        "message": message(said, "ok"),
+        "metric_options": [{"label": measure(k).text, "value": k} for k in bundle.metrics()],
+        "x_options": options,
+        "y_options": options,
     }
 
 
@@ -545,13 +616,13 @@ def draw_sweep(
     """
     from dash import dcc
 
-    if not view:
-        return {}
-    bundle: Bundle = ctx.views.get(view, "results folder")
     cfg = {"displaylogo": False}
+    if not view:  # nothing open: the empty chart says what to do, in the page's language
+        return {"graphs": [dcc.Graph(figure=placeholder_figure(_(SWEEP_HINT)), config=cfg)]}
+    bundle: Bundle = ctx.views.get(view, "results folder")
     if bundle.kind == "sweep" and bundle.results is not None:
         if metric not in bundle.metrics() or x not in bundle.factors:
-            raise CourtsimError("choose a KPI and a factor of this sweep")
+            raise CourtsimError(_("choose a KPI and a factor of this sweep"))
         y = y if y in bundle.factors and y != x else None
         agg = sweep_aggregate(ok_rows(bundle.results), [x] + ([y] if y else []), str(metric))
         if chart == "heatmap" and y:
@@ -561,13 +632,17 @@ def draw_sweep(
         if target:
             t = Target.parse(str(target))
             if t.kpi != metric:
-                raise CourtsimError(f"the target is on {t.kpi}; choose that KPI to see its line")
+                raise CourtsimError(
+                    _("the target is on {kpi}; choose that KPI to see its line").format(
+                        kpi=measure(t.kpi).text
+                    )
+                )
             factors = [str(x), str(y)] if chart == "heatmap" and y else [str(x)]
             draw_target(fig, agg, factors, t)
         return {"graphs": [dcc.Graph(figure=fig, config=cfg)], "table": table(agg)}
     if bundle.kind == "sensitivity" and bundle.indices is not None:
         if metric not in bundle.metrics():
-            raise CourtsimError("choose a KPI of this sensitivity analysis")
+            raise CourtsimError(_("choose a KPI of this sensitivity analysis"))
         methods = list(dict.fromkeys(bundle.indices["method"].astype(str)))
         figs = [F.sensitivity_bars(bundle.indices, str(metric), how) for how in methods]
         return {

@@ -174,6 +174,89 @@ _EXTRA: dict[str, tuple[str, str, bool]] = {
     "judges": (N_("Civil judges"), "", False),
     "pending_per_judge": (N_("Pending cases per judge"), "cases", False),
     "incoming_per_judge_per_year": (N_("Incoming claims per judge per year"), "cases", False),
+    # the reconciliation channels' flows (docs/kpis.md, "Reconciliation channels")
+    "arisen": (N_("Disputes arisen"), "disputes", False),
+    "referred_pre_court": (N_("Referred to pre-court reconciliation"), "disputes", False),
+    "referred_conciliation": (N_("Referred to a conciliation judge"), "cases", False),
+    "referred_mediation": (N_("Referred to mediation"), "cases", False),
+    "referred_participatory": (N_("Referred to the participatory procedure"), "cases", False),
+    "started_pre_court": (N_("Pre-court reconciliations started"), "disputes", False),
+    "started_conciliation": (N_("Conciliations started"), "cases", False),
+    "started_mediation": (N_("Mediations started"), "cases", False),
+    "started_participatory": (N_("Participatory procedures started"), "cases", False),
+    "declined_pre_court": (N_("Pre-court referrals not started (no mediator)"), "disputes", False),
+    "declined_participatory": (N_("Participatory referrals not started"), "cases", False),
+    "settled_conciliation": (N_("Settled with a conciliation judge (cases)"), "cases", False),
+    "settled_mediation": (N_("Settled in mediation (cases)"), "cases", False),
+    "settled_participatory": (N_("Settled by participatory procedure (cases)"), "cases", False),
+    "failed_pre_court": (N_("Pre-court reconciliations without agreement"), "disputes", False),
+    "failed_conciliation": (N_("Conciliations without agreement"), "cases", False),
+    "failed_mediation": (N_("Mediations without agreement"), "cases", False),
+    "failed_participatory": (N_("Participatory procedures without agreement"), "cases", False),
+    "success_rate_pre_court": (N_("Success rate: pre-court reconciliation"), "%", True),
+    "success_rate_conciliation": (N_("Success rate: conciliation judge"), "%", True),
+    "success_rate_mediation": (N_("Success rate: mediation"), "%", True),
+    "success_rate_participatory": (N_("Success rate: participatory procedure"), "%", True),
+    "wait_mean_days_pre_court": (N_("Wait for a pre-court mediator: mean"), "days", False),
+    "wait_mean_days_conciliation": (N_("Wait for a conciliation judge: mean"), "days", False),
+    "wait_mean_days_mediation": (N_("Wait for a mediator: mean"), "days", False),
+    "wait_mean_days_participatory": (
+        N_("Wait for the participatory procedure: mean"),
+        "days",
+        False,
+    ),
+    "time_to_settlement_mean_days_pre_court": (
+        N_("Time to settlement, pre-court (from the dispute): mean"),
+        "days",
+        False,
+    ),
+    "time_to_settlement_mean_days_conciliation": (
+        N_("Time to settlement with a conciliation judge: mean"),
+        "days",
+        False,
+    ),
+    "time_to_settlement_mean_days_mediation": (
+        N_("Time to settlement in mediation: mean"),
+        "days",
+        False,
+    ),
+    "time_to_settlement_mean_days_participatory": (
+        N_("Time to settlement by participatory procedure: mean"),
+        "days",
+        False,
+    ),
+    # the litigants (docs/kpis.md, "Litigants and bargaining")
+    "settlement_to_claim_ratio": (N_("Agreed amount (share of the claim)"), "%", True),
+    "uncontested_share_filed": (N_("Uncontested claims (share of filed)"), "%", True),
+    "plaintiff_win_rate_judgments": (N_("Claims granted (share of judgments)"), "%", True),
+    "plaintiff_win_rate_contested_judgments": (
+        N_("Contested claims granted (share of judgments)"),
+        "%",
+        True,
+    ),
+    "award_share_contested_judgments_won": (
+        N_("Amount awarded on contested claims granted (share of the claim)"),
+        "%",
+        True,
+    ),
+    "plaintiff_merit_contested_filed": (N_("Merit of contested claims filed (mean)"), "%", True),
+    # costs to the parties (docs/kpis.md, "Costs")
+    "fees_paid_per_case_kzt": (N_("State fee paid per case"), "KZT", False),
+    "fees_refunded_per_case_kzt": (N_("State fee refunded per case"), "KZT", False),
+    "lawyer_fees_per_case_kzt": (N_("Lawyers' fees per case"), "KZT", False),
+    "mediator_fees_per_case_kzt": (N_("Mediators' fees per case"), "KZT", False),
+    # sessions, refiling, enforcement, appeals (docs/kpis.md)
+    "sessions_held": (N_("Sessions held"), "sessions", False),
+    "sessions_per_disposed_case": (N_("Sessions per disposed case"), "sessions", False),
+    "sessions_released": (N_("Booked sessions released"), "sessions", False),
+    "expert_examinations": (N_("Expert examinations ordered"), "cases", False),
+    "refiled_share_of_returned": (N_("Returned claims refiled (share)"), "%", True),
+    "enforcement_share_judgments": (N_("Judgments sent to enforcement (share)"), "%", True),
+    "enforcement_share_settlements": (N_("Settlements sent to enforcement (share)"), "%", True),
+    "appeals_decided": (N_("Appeals decided"), "cases", False),
+    "appeal_time_mean_days": (N_("Time to an appeal decision: mean"), "days", False),
+    "appeal_share_settled": (N_("Appeals settled (share)"), "%", True),
+    "appeal_share_within_limit": (N_("Appeals decided within the limit (share)"), "%", True),
 }
 
 _AGE_BAND = re.compile(r"^pending_age_share_(?P<lo>\d+|over)_(?P<hi>\d+)_days$")
@@ -247,12 +330,35 @@ def measure(key: str) -> Measure:
     band = _AGE_BAND.match(key)
     if band:
         lo, hi = band["lo"], band["hi"]
-        ages = f"older than {hi} days" if lo == "over" else f"aged {lo}-{hi} days"
-        return Measure(key, f"Pending cases {ages}", "%", True)
+        english = (
+            f"Pending cases older than {hi} days"
+            if lo == "over"
+            else f"Pending cases aged {lo}-{hi} days"
+        )
+        return _AgeBand(key, english, "%", True, lo, hi)
     words = key.replace("_kzt", "").replace("_days", "").replace("_", " ").strip()
     unit = "KZT" if key.endswith("_kzt") else "days" if key.endswith("_days") else ""
     is_share = key.startswith(("share_", "utilisation_")) or key.endswith(("_share", "_rate"))
     return Measure(key, words[:1].upper() + words[1:], "%" if is_share else unit, is_share)
+
+
+@dataclass(frozen=True)
+class _AgeBand(Measure):
+    """A share of pending cases by age (``pending_age_share_31_60_days``), its label a template."""
+
+    low: str = ""
+    high: str = ""
+
+    @property
+    def text(self) -> str:
+        if self.low == "over":
+            return _("Pending cases older than {days} days").format(days=self.high)
+        return _("Pending cases aged {low}-{high} days").format(low=self.low, high=self.high)
+
+
+def is_measure(key: str) -> bool:
+    """Return whether ``key`` names a KPI or daily series this module labels (not a guess)."""
+    return key in _MEASURES or bool(_AGE_BAND.match(key))
 
 
 def kpi_order(keys: list[str] | set[str]) -> list[str]:

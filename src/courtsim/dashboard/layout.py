@@ -28,6 +28,7 @@ from courtsim.dashboard.levers import (
     field_bounds,
     levers_for,
 )
+from courtsim.dashboard.tables import display_cell, display_frame
 from courtsim.i18n import LANGS, N_, _, current
 from courtsim.schema.scenario import Scenario
 
@@ -280,19 +281,14 @@ def table(df: pd.DataFrame, max_rows: int = 100) -> dcc.Markdown:
     Returns:
         The table (class ``kpis``).
     """
-
-    def cell(v: Any) -> str:
-        if isinstance(v, float):
-            return _("n/a") if math.isnan(v) else f"{v:,.4g}"
-        return str(v)
-
+    df = display_frame(df)  # stored names and codes as a reader calls them
     cols = [_md_cell(str(c)) for c in df.columns] or [" "]
     lines = [
         "| " + " | ".join(cols) + " |",
         "|" + "|".join([":---"] + ["---:"] * (len(cols) - 1)) + "|",
     ]
     for row in df.head(max_rows).itertuples(False):
-        lines.append("| " + " | ".join(_md_cell(cell(v)) for v in row) + " |")
+        lines.append("| " + " | ".join(_md_cell(display_cell(v)) for v in row) + " |")
     return dcc.Markdown("\n".join(lines), className="kpis")
 
 
@@ -366,6 +362,7 @@ def explorer_tab(ctx: AppContext) -> dcc.Tab:
                 options=[{"label": n, "value": n} for n in names],
                 value=names[0] if names else None,
                 clearable=False,
+                labels=dropdown_labels(),
             ),
             dcc.Upload(
                 id="ex-upload",
@@ -413,7 +410,13 @@ def explorer_tab(ctx: AppContext) -> dcc.Tab:
             html.Div(
                 [
                     html.Label(T(N_("Region")), htmlFor="ex-region"),
-                    dcc.Dropdown(id="ex-region", options=[], value="all", clearable=False),
+                    dcc.Dropdown(
+                        id="ex-region",
+                        options=[],
+                        value="all",
+                        clearable=False,
+                        labels=dropdown_labels(),
+                    ),
                 ],
                 id="ex-region-box",
                 className="field region-box",
@@ -463,9 +466,17 @@ def comparison_tab(ctx: AppContext) -> dcc.Tab:
     controls = html.Div(
         [
             html.H3(T(N_("Baseline"))),
-            dcc.Dropdown(id="cmp-baseline", options=names, value=base, clearable=False),
+            dcc.Dropdown(
+                id="cmp-baseline",
+                options=names,
+                value=base,
+                clearable=False,
+                labels=dropdown_labels(),
+            ),
             html.H3(T(N_("Pilots"))),
-            dcc.Dropdown(id="cmp-pilots", options=names, value=pilots, multi=True),
+            dcc.Dropdown(
+                id="cmp-pilots", options=names, value=pilots, multi=True, labels=dropdown_labels()
+            ),
             html.Div(
                 [
                     _number("cmp-reps", N_("Replications"), 5, 1, ctx.limits.max_replications),
@@ -475,7 +486,12 @@ def comparison_tab(ctx: AppContext) -> dcc.Tab:
             ),
             *_run_block("cmp", N_("Compare")),
             html.H3(T(N_("Or open a saved comparison"))),
-            dcc.Dropdown(id="cmp-saved", options=saved, placeholder="results folder"),
+            dcc.Dropdown(
+                id="cmp-saved",
+                options=saved,
+                placeholder=_(PLACEHOLDERS["cmp-saved"]),
+                labels=dropdown_labels(),
+            ),
         ],
         className="controls",
     )
@@ -505,16 +521,75 @@ def comparison_tab(ctx: AppContext) -> dcc.Tab:
     )
 
 
+#: What each kind of results folder is called in the folder lists ("sweep1 (sweep)").
+KIND_NAMES: dict[str, str] = {
+    "run": N_("run"),
+    "replicate": N_("replicate"),
+    "compare": N_("compare"),
+    "sweep": N_("sweep"),
+    "sensitivity": N_("sensitivity"),
+    "target": N_("target"),
+    "allocate": N_("allocate"),
+    "unreadable": N_("unreadable"),
+}
+#: Placeholders of the page's dropdowns, by component id (translated on a language switch).
+PLACEHOLDERS: dict[str, str] = {
+    "sw-folder": N_("choose a folder"),
+    "dq-folder": N_("choose a folder"),
+    "cmp-saved": N_("results folder"),
+}
+#: Every dropdown of the page, whose own texts ("Clear selection") follow the language.
+DROPDOWNS = ("ex-scenario", "ex-region", "cmp-baseline", "cmp-pilots", "cmp-saved", "sw-folder",
+             "sw-metric", "sw-x", "sw-y", "dq-folder")  # fmt: skip
+
+
+def folder_option(path: str, kind: str) -> dict[str, str]:
+    """Return a results folder as a dropdown option, its kind named in the language in force."""
+    return {"label": f"{path} ({_(KIND_NAMES.get(kind, kind))})", "value": path}
+
+
+def dropdown_labels() -> dict[str, str]:
+    """Return the texts Dash's dropdowns draw themselves, in the language in force."""
+    return {
+        "select_all": _("Select all"),
+        "deselect_all": _("Deselect all"),
+        "selected_count": _("{num_selected} selected"),
+        "search": _("Search"),
+        "clear_search": _("Clear search"),
+        "clear_selection": _("Clear selection"),
+        "no_options_found": _("No options found"),
+    }
+
+
+def chart_options() -> list[dict[str, str]]:
+    """Return the sweep viewer's chart kinds, named in the language in force."""
+    return [
+        {"label": " " + _("lines"), "value": "line"},
+        {"label": " " + _("heatmap"), "value": "heatmap"},
+    ]
+
+
+#: What the sweep viewer's empty chart says before a folder is opened.
+SWEEP_HINT = N_("Open a sweep or sensitivity folder")
+
+
 def sweep_tab(ctx: AppContext) -> dcc.Tab:
     """Return the sweep viewer: open a results folder, pick a KPI and factors."""
-    folders = [{"label": f"{p} ({kind})", "value": p} for p, kind in list_folders(ctx.results_root)]
+    folders = [folder_option(p, kind) for p, kind in list_folders(ctx.results_root)]
     controls = html.Div(
         [
             html.H3(T(N_("Results folder"))),
-            dcc.Dropdown(id="sw-folder", options=folders, placeholder="choose a folder"),
+            dcc.Dropdown(
+                id="sw-folder",
+                options=folders,
+                placeholder=_(PLACEHOLDERS["sw-folder"]),
+                labels=dropdown_labels(),
+            ),
             html.Div(
                 [
-                    html.Label("or type a path inside the results folder", htmlFor="sw-path"),
+                    html.Label(
+                        T(N_("or type a path inside the results folder")), htmlFor="sw-path"
+                    ),
                     dcc.Input(id="sw-path", type="text", placeholder="sweeps/staffing"),
                 ],
                 className="field",
@@ -524,37 +599,40 @@ def sweep_tab(ctx: AppContext) -> dcc.Tab:
             html.Div(id="sw-msg"),
             dcc.Store(id="sw-view"),
             html.H3(T(N_("Show"))),
-            html.Div([html.Label("KPI"), dcc.Dropdown(id="sw-metric")], className="field"),
-            html.Div([html.Label("x axis"), dcc.Dropdown(id="sw-x")], className="field"),
             html.Div(
-                [html.Label("second factor (optional)"), dcc.Dropdown(id="sw-y")],
+                [html.Label(T(N_("KPI"))), dcc.Dropdown(id="sw-metric", labels=dropdown_labels())],
+                className="field",
+            ),
+            html.Div(
+                [html.Label(T(N_("x axis"))), dcc.Dropdown(id="sw-x", labels=dropdown_labels())],
                 className="field",
             ),
             html.Div(
                 [
-                    html.Label("target line (optional)", htmlFor="sw-target"),
+                    html.Label(T(N_("second factor (optional)"))),
+                    dcc.Dropdown(id="sw-y", labels=dropdown_labels()),
+                ],
+                className="field",
+            ),
+            html.Div(
+                [
+                    html.Label(T(N_("target line (optional)")), htmlFor="sw-target"),
                     dcc.Input(
                         id="sw-target", type="text", debounce=True, placeholder="ttd_mean_days<=60"
                     ),
                 ],
                 className="field",
             ),
-            dcc.RadioItems(
-                id="sw-chart",
-                options=[
-                    {"label": " lines", "value": "line"},
-                    {"label": " heatmap", "value": "heatmap"},
-                ],
-                value="line",
-                inline=True,
+            dcc.RadioItems(id="sw-chart", options=chart_options(), value="line", inline=True),
+            html.P(
+                [T(N_("Results folder:")), " ", html.Code(str(ctx.results_root))], className="hint"
             ),
-            html.P(f"Results folder: {ctx.results_root}", className="hint"),
         ],
         className="controls",
     )
     results = html.Div(
         [
-            html.Div(_graph("sw-graph", "Open a sweep or sensitivity folder"), id="sw-graphs"),
+            html.Div(_graph("sw-graph", SWEEP_HINT), id="sw-graphs"),
             html.Div(id="sw-table", className="tablebox"),
             _downloads("sw"),
         ],

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from courtsim.errors import CourtsimError
+from courtsim.i18n import _
 from courtsim.interrupts import ignore_sigint_in_worker
 from courtsim.resources import estimate
 from courtsim.schema.scenario import Scenario
@@ -272,15 +273,19 @@ class LiveRunner:
         except BrokenProcessPool:
             self._reset()
             raise LiveRunError(
-                "a worker process stopped during the run (out of memory?); try fewer "
-                "replications or a smaller scenario"
+                _(
+                    "a worker process stopped during the run (out of memory?); try fewer "
+                    "replications or a smaller scenario"
+                )
             ) from None
         except CourtsimError:
             raise
         except Exception as exc:  # the model itself failed: say so, keep the server up
             raise LiveRunError(
-                f"the simulation failed ({type(exc).__name__}: {exc}); this is a bug in "
-                "courtsim, please report it with the scenario"
+                _(
+                    "the simulation failed ({error}); this is a bug in courtsim, please report "
+                    "it with the scenario"
+                ).format(error=f"{type(exc).__name__}: {exc}")
             ) from exc
         finally:
             # A worker keeps the memory its largest run took: after a big run, retire the

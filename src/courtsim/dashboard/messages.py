@@ -95,6 +95,97 @@ RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
 )
 
+#: Other English texts the page shows that are written outside the dashboard, for the
+#: terminal: a results folder's refusals (``courtsim.results_folder``, ``courtsim.loading``)
+#: and a staffing search's warnings (``courtsim.experiment.target``). Same form as RULES.
+KNOWN: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(f"^{pattern}$"), template)
+    for pattern, template in (
+        (r"is a file, not a results folder", N_("is a file, not a results folder")),
+        (r"no such results folder", N_("no such results folder")),
+        (
+            r"manifest\.json is missing: this is not a complete courtsim results folder",
+            N_("manifest.json is missing: this is not a complete courtsim results folder"),
+        ),
+        (
+            r"manifest\.json is a link to a file outside the folder; it was not read",
+            N_("manifest.json is a link to a file outside the folder; it was not read"),
+        ),
+        (r"manifest\.json does not hold a mapping", N_("manifest.json does not hold a mapping")),
+        (
+            r"manifest\.json is not a courtsim manifest: (?P<detail>.*)\. The folder was changed "
+            r"or is corrupt; run the command that wrote it again",
+            N_(
+                "manifest.json is not a courtsim manifest (in English: «{detail}»). The folder "
+                "was changed or is corrupt; run the command that wrote it again"
+            ),
+        ),
+        (
+            r"(?P<file>\S+) has no checksum in manifest\.json, so it cannot be trusted; the "
+            r"folder was changed or is corrupt",
+            N_(
+                "{file} has no checksum in manifest.json, so it cannot be trusted; the folder "
+                "was changed or is corrupt"
+            ),
+        ),
+        (
+            r"(?P<file>\S+) is missing from the results folder",
+            N_("{file} is missing from the results folder"),
+        ),
+        (
+            r"(?P<file>\S+) is a link to a file outside the results folder; it was not read",
+            N_("{file} is a link to a file outside the results folder; it was not read"),
+        ),
+        (
+            r"(?P<file>\S+) does not match the checksum in manifest\.json: the folder was "
+            r"changed or is corrupt",
+            N_(
+                "{file} does not match the checksum in manifest.json: the folder was changed "
+                "or is corrupt"
+            ),
+        ),
+        (
+            r"(?P<file>\S+) is not valid JSON \(line (?P<line>\d+), column (?P<column>\d+): "
+            r"(?P<detail>.*)\)",
+            N_("{file} is not valid JSON (line {line}, column {column}: «{detail}»)"),
+        ),
+        (
+            r"(?P<file>\S+) is not valid JSON \((?P<detail>.*)\)",
+            N_("{file} is not valid JSON («{detail}»)"),
+        ),
+        (
+            r"(?P<file>\S+) is nested too deeply to be read",
+            N_("{file} is nested too deeply to be read"),
+        ),
+        (r"file not found", N_("file not found")),
+        (r"is a broken symbolic link", N_("is a broken symbolic link")),
+        (r"is a folder, not a file", N_("is a folder, not a file")),
+        (
+            r"is a (?:named pipe \(FIFO\)|device|socket), not a regular file; it was not read"
+            r"|is not a regular file; it was not read",
+            N_("is not a regular file; it was not read"),
+        ),
+        (
+            r"level (?P<a>\d+) meets the target but the higher level (?P<b>\d+) clearly fails "
+            r"it: the lever's effect is not monotone here, so the search cannot rely on it",
+            N_(
+                "level {a} meets the target but the higher level {b} clearly fails it: the "
+                "lever's effect is not monotone here, so the search cannot rely on it"
+            ),
+        ),
+        (
+            r"level (?P<b>\d+) is worse than level (?P<a>\d+) on paired replicates "
+            r"\((?P<kpi>\S+) (?P<d>\S+), 99% CI (?P<low>\S+) to (?P<high>\S+)\): more posts "
+            r"should not hurt; check the scenario",
+            N_(
+                "level {b} is worse than level {a} on paired replicates ({kpi} {d}, 99% CI "
+                "{low} to {high}): more posts should not hurt; check the scenario"
+            ),
+        ),
+    )
+)
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+
 #: Where a value came from, as the dashboard names it (other sources are file names).
 SOURCES: dict[str, str] = {
     "dashboard levers": N_("dashboard levers"),
@@ -110,6 +201,34 @@ def rule(text: str) -> str | None:
         if m:
             return _(template).format(**m.groupdict())
     return None
+
+
+def known_text(text: str) -> str:
+    """Return an English text written outside the dashboard in the language in force.
+
+    A cross-field rule (:data:`RULES`) or another known text (:data:`KNOWN`) is said in
+    the language's words; a text already in the language (a catalog message raised by the
+    dashboard) is left as it is; any other English text is quoted as English, so a page in
+    Russian or Kazakh never passes it off as its own sentence.
+
+    Args:
+        text: The text (English in ``en``).
+
+    Returns:
+        The text for the page.
+    """
+    if current() == "en":
+        return text
+    said = rule(text)
+    if said is not None:
+        return said
+    for pattern, template in KNOWN:
+        m = pattern.match(text)
+        if m:
+            return _(template).format(**m.groupdict())
+    if _CYRILLIC.search(text):
+        return text
+    return _("(in English) «{text}»").format(text=text)
 
 
 def _context(err: dict[str, Any]) -> dict[str, str]:
@@ -193,7 +312,7 @@ def localised(exc: CourtsimError) -> str:
         )
         where = _where(ScenarioError("", source=exc.source))
     else:
-        message = rule(message) or message
+        message = known_text(message)
         where = _where(exc)
     text = f"{where}: {message}" if where else message
     return elide(" ".join(text.split()), MAX_MESSAGE_CHARS)

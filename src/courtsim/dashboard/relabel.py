@@ -197,7 +197,7 @@ def redraw(
     if new is None:
         return {}
     old = _drawn(ctx, view, shown) if isinstance(shown, str) and shown != lang else None
-    out: Outputs = {"drawn": lang}
+    out: Outputs = {"drawn": lang, "status": _status(ctx, view, lang)}
     for key, value in new.items():
         if key in FIGURE_OUTPUTS[prefix] and old is not None and key in old:
             out[key] = as_patch(delta(old[key], value))
@@ -206,6 +206,17 @@ def redraw(
     if prefix == "ex" and region is not None:
         out.update(show_region(ctx, view, lang, region))
     return out
+
+
+def _status(ctx: AppContext, view: str, lang: str) -> Any:
+    from courtsim.dashboard.handlers import run_status
+
+    try:
+        stored = ctx.views.get(view, "view")
+    except CourtsimError:
+        return None
+    with language(lang):
+        return run_status(view, stored)
 
 
 def show_region(ctx: AppContext, view: Any, lang: str, region: Any) -> Outputs:

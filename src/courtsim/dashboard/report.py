@@ -176,20 +176,22 @@ def report_metrics(bundle: Bundle) -> list[str]:
 
 
 def _table_html(df: pd.DataFrame, max_rows: int = 80) -> str:
-    shown = df.head(max_rows)
+    from courtsim.dashboard.tables import display_cell, display_frame
+
+    shown = display_frame(df.head(max_rows))  # stored names and codes as a reader calls them
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown.columns)
     rows = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(_cell(v))}</td>" for v in r) + "</tr>"
+        "<tr>" + "".join(f"<td>{html.escape(display_cell(v))}</td>" for v in r) + "</tr>"
         for r in shown.itertuples(index=False)
     )
-    more = f"<p class='meta'>First {max_rows} of {len(df)} rows.</p>" if len(df) > max_rows else ""
+    more = (
+        "<p class='meta'>"
+        + html.escape(_("First {shown} of {total} rows.").format(shown=max_rows, total=len(df)))
+        + "</p>"
+        if len(df) > max_rows
+        else ""
+    )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>{more}"
-
-
-def _cell(v: Any) -> str:
-    if isinstance(v, float):
-        return "n/a" if v != v else f"{v:,.4g}"
-    return str(v)
 
 
 def kpi_table(bundle: Bundle) -> pd.DataFrame:
@@ -294,7 +296,12 @@ def summary_sentences(bundle: Bundle) -> list[str]:
             + _("Figures show the mean over replications (averaged over any other factor).")
         )
     if bundle.kind == "sensitivity" and bundle.indices is not None:
-        methods = ", ".join(dict.fromkeys(bundle.indices["method"].astype(str)))
+        from courtsim.dashboard.tables import VALUE_NAMES
+
+        methods = ", ".join(
+            _(VALUE_NAMES[m]) if m in VALUE_NAMES else m
+            for m in dict.fromkeys(bundle.indices["method"].astype(str))
+        )
         out.append(
             _("Sensitivity indices ({methods}) for {n} factors.").format(
                 methods=methods, n=len(bundle.factors)
@@ -349,14 +356,37 @@ def _sentence_again(scen: str, saved: str, row: Any) -> str:
     )
 
 
+#: The manifest's fields the provenance table lists first, as a reader calls them.
+_MANIFEST_FIELDS: dict[str, str] = {
+    "kind": N_("kind of results"),
+    "scenario_name": N_("scenario"),
+    "seed": N_("seed"),
+    "replicate": N_("replicate"),
+    "reps": N_("replications"),
+    "replications": N_("replications"),
+    "scenario_hash": N_("scenario's content hash"),
+}
+
+
 def _manifest_html(manifest: dict[str, Any]) -> str:
-    keys = ("kind", "scenario_name", "seed", "replicate", "reps", "replications", "scenario_hash")
-    rows = [(k, manifest[k]) for k in keys if k in manifest]
+    from courtsim.dashboard.layout import KIND_NAMES
+
+    rows: list[tuple[str, Any]] = []
+    for k, name in _MANIFEST_FIELDS.items():
+        if k in manifest:
+            v = manifest[k]
+            rows.append((_(name), _(KIND_NAMES[v]) if k == "kind" and v in KIND_NAMES else v))
     for label, file, h in manifest_scenarios(manifest):
         if "scenario_hash" not in manifest or len(manifest_scenarios(manifest)) > 1:
-            rows.append((f"scenario {label}", f"{h or ''}" + (f" ({file})" if file else "")))
+            rows.append(
+                (
+                    _("scenario {name}").format(name=label),
+                    f"{h or ''}" + (f" ({file})" if file else ""),
+                )
+            )
     versions = manifest.get("versions") or {}
-    rows.extend((f"version {k}", v) for k, v in versions.items())
+    # the packages' names are names (python, numpy), written as their authors write them
+    rows.extend((_("version of {package}").format(package=k), v) for k, v in versions.items())
     table = _table_html(pd.DataFrame(rows, columns=[_("field"), _("value")])) if rows else ""
     text = html.escape(json.dumps(manifest, indent=2, default=str, sort_keys=True))
     summary = html.escape(_("Full manifest.json"))
@@ -511,13 +541,15 @@ def page_html(title: str, body: str, manifest: dict[str, Any]) -> str:
     created = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     return "\n".join(
         [
-            REPORT_MARKER + "<html lang='en'><head><meta charset='utf-8'>",
+            REPORT_MARKER + f"<html lang='{current()}'><head><meta charset='utf-8'>",
             f"<title>{html.escape(title)}</title><style>{_CSS}</style>",
             f"<script type='text/javascript'>{get_plotlyjs()}</script></head><body>",
             f"<h1>{html.escape(title)}</h1>",
-            f"<p class='meta'>courtsim report, {created}.</p>",
+            "<p class='meta'>"
+            + html.escape(_("courtsim report, {created}.").format(created=created))
+            + "</p>",
             body,
-            "<h2>Provenance</h2>",
+            f"<h2>{html.escape(_('Provenance'))}</h2>",
             _manifest_html(manifest),
             "</body></html>",
         ]
@@ -565,15 +597,18 @@ def write_report(
     if isinstance(source, str | Path) and is_decision_folder(Path(source)):
         from courtsim.dashboard.decisions import write_decision_html
 
-        return write_decision_html(source, out, title)
+        with language(lang):
+            return write_decision_html(source, out, title)
     if isinstance(source, str | Path) and is_robustness_folder(Path(source)):
         from courtsim.dashboard.robustness import write_robustness_html
 
-        return write_robustness_html(source, out, title)
+        with language(lang):
+            return write_robustness_html(source, out, title)
     if isinstance(source, str | Path) and is_projection_folder(Path(source)):
         from courtsim.dashboard.projection import write_projection_html
 
-        return write_projection_html(source, out, title)
+        with language(lang):
+            return write_projection_html(source, out, title)
     bundle = load_bundle(source, str(out), scenario_files)
     check_report_kpis(bundle, kpis or [], targets or [])
     return write_html_atomic(out, render_html(bundle, title, lang, kpis, targets))

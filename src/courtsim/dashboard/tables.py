@@ -12,13 +12,23 @@ Confidence intervals are t-based, 95%; bands are the 10th-90th percentiles over 
 from __future__ import annotations
 
 import math
+import numbers
+import re
 
+import numpy as np
 import pandas as pd
 
-from courtsim.dashboard.labels import clip_interval, kpi_order, measure
+from courtsim.dashboard.labels import (
+    FACTOR_LABELS,
+    clip_interval,
+    factor_label,
+    is_measure,
+    kpi_order,
+    measure,
+)
 from courtsim.experiment.stats import paired_differences, summarise
 from courtsim.experiment.wording import difference_sentence, scenario_subject
-from courtsim.i18n import _
+from courtsim.i18n import N_, _, current
 
 SUMMARY_COLUMNS = ("metric", "n", "mean", "sd", "ci_low", "ci_high", "p10", "p90")
 DAILY_SUMMARY_COLUMNS = ("day", "metric", "mean", "ci_low", "ci_high", "p10", "p90")
@@ -164,3 +174,111 @@ def sweep_aggregate(results: pd.DataFrame, factors: list[str], metric: str) -> p
         sel = sel[sel["status"].astype(str) == "ok"]
     out = summarise(sel.dropna(subset=["value"]), factors)
     return out.sort_values(factors, kind="stable").reset_index(drop=True)
+
+
+#: Names of the stored columns of the tables a page or a report shows (summaries, sweeps,
+#: sensitivity indices, decision questions), as a reader calls them.
+COLUMN_NAMES: dict[str, str] = {
+    "n": N_("replicates"),
+    "mean": N_("mean"),
+    "sd": N_("standard deviation"),
+    "ci_low": N_("95% CI: from"),
+    "ci_high": N_("95% CI: to"),
+    "p10": N_("10th percentile"),
+    "p90": N_("90th percentile"),
+    "metric": N_("KPI"),
+    "factor": N_("factor"),
+    "method": N_("method"),
+    "index": N_("index"),
+    "value": N_("value"),
+    "level": N_("level"),
+    "bound_low": N_("lower bound"),
+    "bound_high": N_("upper bound"),
+    "verdict": N_("verdict"),
+    "exhausted": N_("budget spent"),
+    "region": N_("region"),
+    "weight": N_("weight"),
+    "current": N_("posts now"),
+    "added": N_("posts added"),
+    "before": N_("before"),
+    "before_low": N_("before: 95% CI from"),
+    "before_high": N_("before: 95% CI to"),
+    "after": N_("after"),
+    "after_low": N_("after: 95% CI from"),
+    "after_high": N_("after: 95% CI to"),
+    "marginal": N_("last post's gain"),
+    "marginal_low": N_("gain: 95% CI from"),
+    "marginal_high": N_("gain: 95% CI to"),
+}
+#: Stored codes in those tables' cells, as a reader calls them (the verdicts of a level,
+#: the methods and indices of a sensitivity analysis).
+VALUE_NAMES: dict[str, str] = {
+    "meets": N_("meets"),
+    "fails": N_("fails"),
+    "unclear": N_("unclear"),
+    "sobol": N_("Sobol indices"),
+    "morris": N_("Morris screening"),
+}
+#: A dotted scenario key (a swept factor): ``judges.count``, ``mediators.public.per_court``.
+_DOTTED_KEY = re.compile(r"^[a-z_][a-z0-9_]*(?:\.[a-z0-9_\[\]]+)+$")
+#: Index symbols, written as the literature writes them (no translation).
+_SYMBOLS = {"mu_star": "μ*", "mu": "μ", "sigma": "σ"}
+
+
+def display_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Return a stored table as a reader reads it, in the language in force.
+
+    Column names and codes become words (:data:`COLUMN_NAMES`, :data:`VALUE_NAMES`), KPI
+    keys and swept factors their labels, true/false "yes"/"no". Numbers are left as they
+    are (:func:`display_cell` writes them). Anything else (a region or scenario a user
+    named, a label already translated) is shown as it is.
+
+    Args:
+        df: The table.
+
+    Returns:
+        A renamed copy.
+    """
+
+    def name(col: object) -> str:
+        c = str(col)
+        if c in COLUMN_NAMES:
+            return _(COLUMN_NAMES[c])
+        if c in FACTOR_LABELS or _DOTTED_KEY.match(c):
+            return factor_label(c)
+        return measure(c).text if is_measure(c) else c
+
+    def cell(v: object) -> object:
+        if isinstance(v, bool | np.bool_):
+            return _("yes") if v else _("no")
+        if not isinstance(v, str):
+            return v
+        if v in VALUE_NAMES:
+            return _(VALUE_NAMES[v])
+        if v in _SYMBOLS:
+            return _SYMBOLS[v]
+        if v in FACTOR_LABELS or _DOTTED_KEY.match(v):
+            return factor_label(v)
+        return measure(v).text if is_measure(v) else v
+
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype in (object, bool) or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(cell)
+    out.columns = [name(c) for c in out.columns]
+    return out
+
+
+def display_cell(v: object) -> str:
+    """Return one cell as text: numbers to 4 significant digits, as the language writes them."""
+    from babel.numbers import format_decimal
+
+    if isinstance(v, bool | np.bool_):
+        return _("yes") if v else _("no")
+    if isinstance(v, numbers.Real):
+        if math.isnan(float(v)):
+            return _("n/a")
+        x = float(f"{float(v):.4g}")
+        digits = 0 if x == 0 else max(0, 3 - math.floor(math.log10(abs(x))))
+        return format_decimal(x, format="#,##0." + "#" * min(digits, 8), locale=current())
+    return str(v)

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 
 from courtsim.dashboard.labels import measure
 from courtsim.errors import ResultsError
+from courtsim.i18n import _, number
 
 if TYPE_CHECKING:
     from courtsim.dashboard.folders import Bundle
@@ -21,7 +22,16 @@ def target_text(t: Target) -> str:
     """Return a target's label in the figure's units, e.g. ``target <= 60`` or ``>= 95%``."""
     m = measure(t.kpi)
     unit = "%" if m.scale() == 100 else ""
-    return f"target {t.op} {t.value * m.scale():,.4g}{unit}"
+    value = float(f"{t.value * m.scale():.4g}")
+    return _("target {op} {value}").format(
+        op=t.op, value=f"{number(value, _decimals(value))}{unit}"
+    )
+
+
+def _decimals(value: float) -> int:
+    # as many decimals as the value has, at most 4 significant digits ("60", "95,5")
+    text = f"{value:.4g}"
+    return len(text.split(".")[1]) if "." in text and "e" not in text else 0
 
 
 def add_target_line(fig: go.Figure, value: float, text: str) -> go.Figure:
@@ -71,7 +81,7 @@ def draw_target(fig: go.Figure, agg: pd.DataFrame, factors: list[str], t: Target
             y=[str(v) for v in ok[factors[1]]],
             mode="markers",
             marker={"symbol": "circle-open", "size": 22, "color": "white", "line": {"width": 2}},
-            name=f"mean meets {target_text(t).removeprefix('target ')}",
+            name=_("mean meets {target}").format(target=target_text(t)),
             hoverinfo="skip",
         )
     )
