@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from courtsim.calibration.robustness import robustness
+from courtsim.dashboard.handlers import folder_options
 from courtsim.dashboard.robustness_tab import robustness_folders, show_robustness
+from courtsim.i18n import language
 from tests.calibration.test_robustness import small_spec
 from tests.conftest import SCENARIOS
 from tests.dashboard.browser import WAIT_S, choose, chromium, needs_browser, serve
@@ -31,6 +33,11 @@ def test_the_tab_lists_robustness_folders_and_draws_one(root):
 
     ctx = create_app(results_dir=root, workers=0, warm=False).courtsim
     assert robustness_folders(ctx) == [{"label": "robust", "value": "robust"}]
+    # The other views' folder lists name its kind, not "unreadable".
+    with language("ru"):
+        assert folder_options(ctx)["folders"] == [
+            {"label": "robust (устойчивость выводов)", "value": "robust"}
+        ]
     out = show_robustness(ctx, "robust", None)
     assert out["kpi"] == "pending_end"
     names = [t.name for t in out["figure"].data]

@@ -169,8 +169,8 @@ def list_folders(root: Path, max_depth: int = 4) -> list[tuple[str, str]]:
 
     def walk(d: Path, depth: int) -> None:
         if (d / "manifest.json").is_file():
-            try:
-                kind = str(read_manifest(d).get("kind", "run"))
+            try:  # the manifest's own kind, also for kinds with a tab of their own
+                kind = str(read_results_manifest(d).get("kind", "run"))
             except ResultsError:
                 kind = "unreadable"
             out.append((d.relative_to(root).as_posix() or ".", kind))

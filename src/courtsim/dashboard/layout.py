@@ -530,6 +530,8 @@ KIND_NAMES: dict[str, str] = {
     "sensitivity": N_("sensitivity"),
     "target": N_("target"),
     "allocate": N_("allocate"),
+    "robustness": N_("robustness"),
+    "projection": N_("projection"),
     "unreadable": N_("unreadable"),
 }
 #: Placeholders of the page's dropdowns, by component id (translated on a language switch).

@@ -18,7 +18,6 @@ from courtsim.dashboard.robustness import (
     KIND,
     display_table,
     effect_figure,
-    is_robustness_folder,
     load_robustness_view,
 )
 from courtsim.dashboard.safety import resolve_under
@@ -33,16 +32,8 @@ TAB_LABEL = N_("Robustness")
 
 
 def robustness_folders(ctx: AppContext) -> list[dict[str, str]]:
-    """Return the dropdown options: results folders holding a robustness experiment.
-
-    The other views' folder reader names kinds it has no view for "unreadable"; the
-    manifest itself says whether such a folder is a robustness experiment.
-    """
-    return [
-        {"label": p, "value": p}
-        for p, kind in list_folders(ctx.results_root)
-        if kind == KIND or (kind == "unreadable" and is_robustness_folder(ctx.results_root / p))
-    ]
+    """Return the dropdown options: results folders holding a robustness experiment."""
+    return [{"label": p, "value": p} for p, kind in list_folders(ctx.results_root) if kind == KIND]
 
 
 def robustness_tab(ctx: AppContext) -> dcc.Tab:
