@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from courtsim.cli_experiment import EXIT_INTERRUPTED, add_execution_options
-from courtsim.cli_types import non_negative_int, positive_int
+from courtsim.cli_types import add_language_option, non_negative_int, positive_int
 
 #: The levers of :data:`courtsim.experiment.levers.LEVER_HELP`, named here so that building
 #: the parser imports no scenario schema (a test checks the two agree).
@@ -55,7 +55,28 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--resume", action="store_true", help="continue the question in --out")
     p.add_argument("--html", metavar="OUT.html", help="also write the HTML briefing section")
     p.add_argument("--overwrite", action="store_true", help="replace an existing --html file")
+    add_language_option(p)
     add_execution_options(p)
+
+
+def _say_again(result: Any) -> bool:
+    """In Russian or Kazakh, print the evidence and the answer in that language; say if done.
+
+    The English evidence table and sentence come from the search itself (and are saved in
+    the manifest); in another language they are written again from the same numbers, as
+    the dashboard and the briefing write them.
+    """
+    from courtsim.i18n import current
+
+    if current() == "en":
+        return False
+    from courtsim.dashboard.decisions import from_result, sentences
+    from courtsim.dashboard.tables import display_cell, display_frame
+
+    view = from_result(result)
+    print(display_frame(view.table).map(display_cell).to_string(index=False))
+    print("\n" + "\n".join(sentences(view)))
+    return True
 
 
 def register(subparsers: Any) -> None:
@@ -155,8 +176,9 @@ def cmd_staffing(args: argparse.Namespace) -> int:
     print(
         f"courtsim staffing: {r.scenario_name}, {r.lever.describe()} (now {r.current}), seed {r.seed}, {r.n_runs} runs"
     )
-    print(target_text(r))
-    print("\n" + r.sentence())
+    if not _say_again(r):
+        print(target_text(r))
+        print("\n" + r.sentence())
     if args.out:
         print(
             f"\nSaved to {args.out}/ (levels.parquet, results.parquet, manifest.json; runs in runs/)"
@@ -202,7 +224,8 @@ def cmd_allocate(args: argparse.Namespace) -> int:
         f"courtsim allocate: {posts} {LEVER_HELP[a.lever]} over {len(a.regions)} regions of "
         f"{a.scenario_name}, {a.replicates} paired replicates, seed {a.seed}, {a.n_runs} runs"
     )
-    print(allocation_text(a))
+    if not _say_again(a):
+        print(allocation_text(a))
     if args.out:
         print(
             f"\nSaved to {args.out}/ (regions.parquet, results.parquet, manifest.json; runs in runs/)"

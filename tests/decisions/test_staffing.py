@@ -196,3 +196,17 @@ def test_run_budget_ends_the_search_with_its_evidence():
     assert r.answer is None
     assert all(e.exhausted for e in r.levels.values())
     assert "run budget (--max-runs 4) is too small" in r.sentence()
+
+
+@pytest.mark.slow
+def test_lang_says_the_answer_and_writes_the_briefing_in_kazakh(tmp_path, capsys):
+    args = ["--target", "ttd_mean_days<=100", "--levels", "5:6", "--lang", "kk"]
+    assert _staffing(tmp_path, *args, "--html", str(tmp_path / "kk.html")) == 0
+    text = capsys.readouterr().out
+    assert "smallest level" not in text
+    assert "verdict" not in text
+    # The answer, said again from the same numbers: level 5, as in English above.
+    answer = next(line for line in text.splitlines() if "95%" in line)
+    assert answer.startswith("5 (азаматтық істер жөніндегі судьялар)"), answer
+    assert "жетеді" in text  # the evidence table's verdicts ("meets")
+    assert "<html lang='kk'>" in (tmp_path / "kk.html").read_text()
