@@ -168,8 +168,12 @@ class CourtModel(mesa.Model):
         self._active = np.empty(0, dtype=np.int64)
         # Stage of each active case, kept by move(), and each row's position in _active
         # (-1: not active): a dozen scans a day of every active case read their stage, and
-        # gathering it afresh each time was most of their cost.
+        # gathering it afresh each time was most of their cost. The channel a case waits
+        # for and its booked session's day are kept the same way (set_waiting,
+        # set_session_w): six more scans a day read those.
         self._active_stage = np.empty(0, dtype=np.int8)
+        self._active_waiting = np.empty(0, dtype=np.int8)
+        self._active_session_w = np.empty(0, dtype=np.int32)
         self._active_pos = np.full(self.cases._cap, -1, dtype=np.int64)
         self.new_disputes = np.empty(0, dtype=np.int64)
         self._create_initial_backlog()
@@ -250,6 +254,29 @@ class CourtModel(mesa.Model):
         pos = self._active_pos[idx]
         self._active_stage[pos[pos >= 0]] = to
 
+    def set_waiting(self, idx: npt.NDArray[np.int64], channel: Channel) -> None:
+        """Set the channel whose provider cases ``idx`` wait for (``Channel.NONE``: none).
+
+        Args:
+            idx: Case indices.
+            channel: The channel.
+        """
+        self.cases.waiting_channel[idx] = channel
+        pos = self._active_pos[idx]
+        self._active_waiting[pos[pos >= 0]] = channel
+
+    def set_session_w(self, idx: npt.NDArray[np.int64], w: npt.NDArray[np.int64] | int) -> None:
+        """Set the working-day index of the booked session of cases ``idx`` (-1: none).
+
+        Args:
+            idx: Case indices.
+            w: Working-day index, per case or scalar.
+        """
+        self.cases.session_w[idx] = w
+        pos = self._active_pos[idx]
+        on = pos >= 0
+        self._active_session_w[pos[on]] = w if np.ndim(w) == 0 else np.asarray(w)[on]
+
     def flow(self, name: str, k: float) -> None:
         """Add ``k`` to today's flow ``name`` (a daily series).
 
@@ -269,14 +296,27 @@ class CourtModel(mesa.Model):
         """Stage of each of :attr:`active_cases` (read-only: :meth:`move` keeps it)."""
         return self._active_stage
 
+    @property
+    def active_waiting(self) -> npt.NDArray[np.int8]:
+        """Channel each of :attr:`active_cases` waits for (read-only: :meth:`set_waiting`)."""
+        return self._active_waiting
+
+    @property
+    def active_session_w(self) -> npt.NDArray[np.int32]:
+        """Booked session of each of :attr:`active_cases` (read-only: :meth:`set_session_w`)."""
+        return self._active_session_w
+
     def _add_active(self, idx: npt.NDArray[np.int64]) -> None:
         # New rows (arisen or refiled disputes) join the end of the sorted active list.
         if self._active_pos.size < self.cases.n:  # the table grew
             grown = np.full(self.cases._cap - self._active_pos.size, -1, dtype=np.int64)
             self._active_pos = np.concatenate([self._active_pos, grown])
         self._active_pos[idx] = np.arange(self._active.size, self._active.size + idx.size)
+        c = self.cases
         self._active = np.concatenate([self._active, idx])
-        self._active_stage = np.concatenate([self._active_stage, self.cases.stage[idx]])
+        self._active_stage = np.concatenate([self._active_stage, c.stage[idx]])
+        self._active_waiting = np.concatenate([self._active_waiting, c.waiting_channel[idx]])
+        self._active_session_w = np.concatenate([self._active_session_w, c.session_w[idx]])
 
     def _drop_inactive(self) -> None:
         # Cases that reached a terminal stage today leave the active list.
@@ -284,6 +324,8 @@ class CourtModel(mesa.Model):
         self._active_pos[self._active[~keep]] = -1
         self._active = self._active[keep]
         self._active_stage = self._active_stage[keep]
+        self._active_waiting = self._active_waiting[keep]
+        self._active_session_w = self._active_session_w[keep]
         self._active_pos[self._active] = np.arange(self._active.size)
 
     def active_in_stage(self, stage: Stage) -> npt.NDArray[np.int64]:
@@ -504,7 +546,7 @@ class CourtModel(mesa.Model):
         w = idx[c.waiting_channel[idx] == Channel.CONCILIATION]
         if w.size:
             c.declined_conciliation[w] = True
-            c.waiting_channel[w] = Channel.NONE
+            self.set_waiting(w, Channel.NONE)
             self.flow("new_declined_conciliation", w.size)
 
     def accept(self, idx: npt.NDArray[np.int64]) -> None:
@@ -765,7 +807,7 @@ class CourtModel(mesa.Model):
         stage_counts = np.bincount(stages, minlength=_N_STAGES)
         pending = act[_PENDING_LUT.take(stages)]
         age = self.day - c.t_filed[pending]
-        waiting = np.bincount(c.waiting_channel[act], minlength=len(Channel))
+        waiting = np.bincount(self._active_waiting, minlength=len(Channel))
         values = {
             "n_pre_court": int(stage_counts[Stage.PRE_COURT]),
             "n_backlog": int(np.count_nonzero(c.t_deadline[pending] < self.day)),

@@ -214,7 +214,7 @@ class HearingProcess:
         self.calendar.release(
             c.judge[booked].astype(np.int64), c.session_w[booked].astype(np.int64)
         )
-        c.session_w[booked] = -1
+        self.model.set_session_w(booked, -1)
         c.t_next[booked] = np.nan
         self.model.flow("sessions_released", booked.size)
 
@@ -247,10 +247,10 @@ class HearingProcess:
         if not cal.booked[:, w].any():
             return
         act = m.active_cases
-        idx = act[_SESSION_LUT.take(m.active_stages) & (c.session_w[act] == w)]
+        idx = act[_SESSION_LUT.take(m.active_stages) & (m.active_session_w == w)]
         if idx.size == 0:
             return
-        c.session_w[idx] = -1
+        m.set_session_w(idx, -1)
         c.t_next[idx] = np.nan
         first = np.isnan(c.t_first_session[idx])
         c.t_first_session[idx[first]] = m.day
@@ -339,7 +339,7 @@ class HearingProcess:
             if not m.calendar.is_working[m.day]:
                 return
             act = m.active_cases
-            idx = act[_SESSION_LUT.take(m.active_stages) & (c.session_w[act] < 0)]
+            idx = act[_SESSION_LUT.take(m.active_stages) & (m.active_session_w < 0)]
             if m.court_scenario.judges.discipline == "deadline":
                 key = np.where(
                     np.isnan(c.t_deadline[idx]), c.t_accepted[idx] + 60, c.t_deadline[idx]
@@ -359,7 +359,7 @@ class HearingProcess:
         w = self.calendar.book(judge, earliest)
         wd = m.calendar.working_days
         day = np.where(w < wd.size, wd[np.minimum(w, wd.size - 1)], wd[-1] + 1)
-        c.session_w[idx] = w
+        m.set_session_w(idx, w)
         c.t_next[idx] = day
         c.t_booked[idx] = m.day
         c.n_booked[idx] += 1

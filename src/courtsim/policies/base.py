@@ -86,12 +86,12 @@ class Policy:
             Case indices.
         """
         m = self.model
-        act = m.active_cases
         c = m.cases
-        idx = act[c.waiting_channel[act] == self.channel]
+        sel = m.active_waiting == self.channel
+        idx = m.active_cases[sel]
         if idx.size == 0:  # the usual case, and cheap: skip the rest
             return idx
-        idx = idx[stage_mask(stages)[c.stage[idx]]]
+        idx = idx[stage_mask(stages).take(m.active_stages[sel])]
         t_ref = getattr(c, f"t_referred_{self.channel.name.lower()}")[idx]
         mine = self.owns(t_ref)
         idx, t_ref = idx[mine], t_ref[mine]
@@ -109,7 +109,7 @@ class Policy:
         c = self.model.cases
         getattr(c, f"referred_{name}")[idx] = True
         getattr(c, f"t_referred_{name}")[idx] = self.model.day
-        c.waiting_channel[idx] = ch
+        self.model.set_waiting(idx, ch)
         self.model.flow(f"new_referred_{name}", idx.size)
 
     def start(self, idx: npt.NDArray[np.int64], channel: Channel | None = None) -> None:
@@ -124,7 +124,7 @@ class Policy:
         c = self.model.cases
         getattr(c, f"started_{name}")[idx] = True
         getattr(c, f"t_started_{name}")[idx] = self.model.day
-        c.waiting_channel[idx] = Channel.NONE
+        self.model.set_waiting(idx, Channel.NONE)
         c.active_channel[idx] = ch
         self.model.flow(f"new_started_{name}", idx.size)
 
@@ -137,7 +137,7 @@ class Policy:
         name = self.channel.name.lower()
         c = self.model.cases
         getattr(c, f"declined_{name}")[idx] = True
-        c.waiting_channel[idx] = Channel.NONE
+        self.model.set_waiting(idx, Channel.NONE)
         self.model.flow(f"new_declined_{name}", idx.size)
 
     def conclude(self, idx: npt.NDArray[np.int64], settled: npt.NDArray[np.bool_]) -> None:

@@ -88,12 +88,13 @@ class OutOfCourt(Policy):
 
     def _give_up(self, m: CourtModel) -> None:
         c = m.cases
-        act = m.active_cases
-        waiting = act[c.waiting_channel[act] == Channel.MEDIATION]
-        waiting = waiting[self.owns(c.t_referred_mediation[waiting])]
+        sel = m.active_waiting == Channel.MEDIATION
+        waiting, stage = m.active_cases[sel], m.active_stages[sel]
+        mine = self.owns(c.t_referred_mediation[waiting])
+        waiting, stage = waiting[mine], stage[mine]
         if waiting.size == 0:
             return
-        moved_on = ~stage_mask(_REFERABLE)[c.stage[waiting]]
+        moved_on = ~stage_mask(_REFERABLE).take(stage)
         waited = m.working_days_since(c.t_referred_mediation[waiting])
         late = waiting[moved_on | (waited >= self.params.max_wait_working_days)]
         if late.size:
