@@ -286,7 +286,24 @@ _INTERNAL_COLUMNS = {
 }
 
 
-def rows(col: npt.NDArray[Any], idx: npt.NDArray[np.int64]) -> npt.NDArray[Any]:
+def contiguous(idx: npt.NDArray[np.int64]) -> slice | npt.NDArray[np.int64]:
+    """Return rows ``idx`` as a slice where they are consecutive (new rows), else ``idx``.
+
+    A day's new disputes are consecutive rows; writing their ~40 columns through a slice,
+    not a fancy index, was a sixth of drawing them.
+
+    Args:
+        idx: Row indices.
+
+    Returns:
+        ``slice(idx[0], idx[-1] + 1)``, or ``idx`` itself.
+    """
+    if idx.size and idx[-1] - idx[0] == idx.size - 1 and (np.diff(idx) == 1).all():
+        return slice(int(idx[0]), int(idx[-1]) + 1)
+    return idx
+
+
+def rows(col: npt.NDArray[Any], idx: npt.NDArray[np.int64] | slice) -> npt.NDArray[Any]:
     """Return rows ``idx`` of a column, as ``col[idx]`` does.
 
     For a party column (two values a row) ``col[idx]`` goes through numpy's general
@@ -295,24 +312,31 @@ def rows(col: npt.NDArray[Any], idx: npt.NDArray[np.int64]) -> npt.NDArray[Any]:
 
     Args:
         col: A case or party column.
-        idx: Row indices.
+        idx: Row indices, or a slice of them (:func:`contiguous`).
 
     Returns:
-        The rows (a copy).
+        The rows (a copy; a view for a slice).
     """
+    if isinstance(idx, slice):
+        return col[idx]
     return col.take(idx, axis=0)
 
 
-def set_rows(col: npt.NDArray[Any], idx: npt.NDArray[np.int64], values: npt.NDArray[Any]) -> None:
+def set_rows(
+    col: npt.NDArray[Any], idx: npt.NDArray[np.int64] | slice, values: npt.NDArray[Any]
+) -> None:
     """Write ``values`` (shape (n, 2)) to rows ``idx`` of a party column, as ``col[idx] =``.
 
     One party at a time: half the cost of the 2-D fancy assignment.
 
     Args:
         col: A party column.
-        idx: Row indices.
+        idx: Row indices, or a slice of them (:func:`contiguous`).
         values: One row of values per index.
     """
+    if isinstance(idx, slice):
+        col[idx] = values
+        return
     for role in range(col.shape[1]):
         col[idx, role] = values[:, role]
 

@@ -129,6 +129,7 @@ class CourtModel(mesa.Model):
         self.talks = SettlementTalks(self)
         self.appeals = AppealTier(self)
         self._to_refile = np.empty(0, dtype=np.int64)
+        self._refile_day = np.empty(0)  # t_refile of each of _to_refile (set once)
         self.judge_hours_worked = np.zeros(n_judges)
         self.judge_hours_available = np.zeros(n_judges)
         self.judge_pending_hours = np.zeros(n_judges)  # settlement approvals to do today
@@ -248,8 +249,9 @@ class CourtModel(mesa.Model):
         """
         if idx.size == 0:
             return
+        to = int(to)  # numpy probes an IntEnum's class on every use: ~5 us each
         old = self.cases.stage[idx].astype(np.int64)
-        self.transitions[:, int(to)] += np.bincount(old, minlength=_N_STAGES)
+        self.transitions[:, to] += np.bincount(old, minlength=_N_STAGES)
         self.cases.stage[idx] = to
         pos = self._active_pos[idx]
         self._active_stage[pos[pos >= 0]] = to
@@ -359,7 +361,7 @@ class CourtModel(mesa.Model):
             Counts.
         """
         worked = self.calendar.n_worked
-        return worked[self.day] - worked[np.clip(t.astype(np.int64), 0, self.day)]
+        return worked[self.day] - worked[np.minimum(np.maximum(t.astype(np.int64), 0), self.day)]
 
     # ----------------------------------------------------------------- day 0
     def _create_initial_backlog(self) -> None:
@@ -525,15 +527,21 @@ class CourtModel(mesa.Model):
         if go.size == 0:
             return
         days = rf.delay_days.from_uniform(case_uniform(c.case_key[go], 0, Draw.REFILE_DAYS))
-        c.t_refile[go] = self.day + np.maximum(np.ceil(days), 1)
+        t = self.day + np.maximum(np.ceil(days), 1)
+        c.t_refile[go] = t
         self._to_refile = np.concatenate([self._to_refile, go])
+        self._refile_day = np.concatenate([self._refile_day, t])
 
     def _refile_due(self) -> None:
         c = self.cases
-        due = self._to_refile[c.t_refile[self._to_refile] <= self.day]
+        # The queue's own copy of the days: the claims waiting to be refiled were gathered
+        # from the table twice a day.
+        now = self._refile_day <= self.day
+        due = self._to_refile[now]
         if due.size == 0:
             return
-        self._to_refile = self._to_refile[c.t_refile[self._to_refile] > self.day]
+        self._to_refile = self._to_refile[~now]
+        self._refile_day = self._refile_day[~now]
         new = clone_for_refiling(c, due)
         self._add_active(new)
         self.flow("new_refiled", new.size)

@@ -50,6 +50,7 @@ _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _PURPOSE = np.uint64(0xD1B54A32D192ED03)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
+_S30, _S27, _S31, _S11 = (np.uint64(k) for k in (30, 27, 31, 11))
 
 
 class Draw(enum.IntEnum):
@@ -88,25 +89,65 @@ def case_uniform(
     Returns:
         Uniforms, one per key.
     """
-    key = np.atleast_1d(np.asarray(key, dtype=np.uint64))
-    salt = (int(purpose) * int(_PURPOSE)) % 2**64
+    return case_uniforms(key, counter, (purpose,))[0]
+
+
+def case_uniforms(
+    key: npt.NDArray[np.uint64], counter: npt.ArrayLike, purposes: tuple[Draw, ...]
+) -> list[npt.NDArray[np.float64]]:
+    """Return :func:`case_uniform` of the same keys and counters for several purposes.
+
+    Args:
+        key: Each case's key.
+        counter: The session (or event) number, per case or scalar.
+        purposes: What each draw decides.
+
+    Returns:
+        One array of uniforms per purpose.
+    """
+    key = np.asarray(key, dtype=np.uint64)
+    if key.ndim == 0:
+        key = key.reshape(1)
     # Arrays, not scalars: numpy wraps array arithmetic modulo 2**64 without warning.
     # In place, and a scalar counter folded into the salt in Python integers (the same
-    # sum modulo 2**64): this runs ~4,500 times a national year.
-    ctr = np.asarray(counter)
-    if ctr.ndim == 0:
-        z = key + np.uint64((int(ctr) * int(_GOLDEN) + salt) % 2**64)
+    # sum modulo 2**64): this runs ~6,500 times a national year.
+    if np.ndim(counter) == 0:
+        base, offset = key, int(counter) * int(_GOLDEN)
     else:
-        z = np.broadcast_to(ctr.astype(np.uint64), key.shape) * _GOLDEN
-        z += key
-        z += np.uint64(salt)
-    z ^= z >> np.uint64(30)
+        ctr = np.asarray(counter)
+        if ctr.shape != key.shape:
+            ctr = np.broadcast_to(ctr, key.shape)
+        base = ctr.astype(np.uint64)
+        base *= _GOLDEN
+        base += key
+        offset = 0
+    out = []
+    for purpose in purposes:
+        z = base + np.uint64((offset + int(purpose) * int(_PURPOSE)) % 2**64)
+        out.append(_mix(z))
+    return out
+
+
+def _mix(z: npt.NDArray[np.uint64]) -> npt.NDArray[np.float64]:
+    # splitmix64's finaliser, in place (one scratch array for the shifts), then the top
+    # 53 bits as a double in [0, 1).
+    t = np.empty_like(z)
+    np.right_shift(z, _S30, out=t)
+    z ^= t
     z *= _M1
-    z ^= z >> np.uint64(27)
+    np.right_shift(z, _S27, out=t)
+    z ^= t
     z *= _M2
-    z ^= z >> np.uint64(31)
-    z >>= np.uint64(11)
-    return z.astype(np.float64) * (1.0 / 9007199254740992.0)
+    np.right_shift(z, _S31, out=t)
+    z ^= t
+    z >>= _S11
+    u = z.astype(np.float64)
+    u *= 1.0 / 9007199254740992.0
+    return u
+
+
+#: The draws of a held session, in one pass over its keys.
+_SESSION_DRAWS = (Draw.ABSENT, Draw.EVIDENCE, Draw.JOINDER, Draw.EXPERT)
 
 
 class HearingProcess:
@@ -260,18 +301,15 @@ class HearingProcess:
         strict = self.judges.strictness.take(c.judge[idx])
         p = self.params
         prelim = c.stage[idx] == Stage.PREPARATION
-        absent = case_uniform(key, k, Draw.ABSENT) < self.p_absent.take(ct)
+        u_absent, u_evidence, u_joinder, u_expert = case_uniforms(key, k, _SESSION_DRAWS)
+        absent = u_absent < self.p_absent.take(ct)
         c.n_absent[idx[absent]] += 1
         absentia = absent & (c.n_absent[idx] >= p.absentia_after)
-        evidence = ~absent & (case_uniform(key, k, Draw.EVIDENCE) < p.p_evidence_missing * strict)
+        evidence = ~absent & (u_evidence < p.p_evidence_missing * strict)
         rest = ~absent & ~evidence
-        joinder = rest & (case_uniform(key, k, Draw.JOINDER) < p.p_joinder * strict)
+        joinder = rest & (u_joinder < p.p_joinder * strict)
         expert = (
-            rest
-            & ~joinder
-            & ~prelim
-            & ~c.expert_ordered[idx]
-            & (case_uniform(key, k, Draw.EXPERT) < p.p_expert_examination)
+            rest & ~joinder & ~prelim & ~c.expert_ordered[idx] & (u_expert < p.p_expert_examination)
         )
         adjourned = (absent & ~absentia) | evidence | joinder | expert
         held = ~adjourned

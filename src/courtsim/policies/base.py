@@ -241,4 +241,4 @@ class Policy:
         """
         m = self.model
         n = np.maximum(np.rint(working_days), 1).astype(np.int64)
-        return m.calendar.add_working_days(np.full(idx.size, m.day, dtype=np.int64), n)
+        return m.calendar.add_working_days(m.day, n)  # today, broadcast over n
