@@ -166,6 +166,8 @@ class CourtModel(mesa.Model):
                 self.hooks[hook].append(fn)
         self.recorder = Recorder(self.horizon)
         self._flows: dict[str, float] = {}
+        # Filing days and deadlines of the pending cases at the last record (_record).
+        self._pending_days = (np.empty(0), np.empty(0))
         self._active = np.empty(0, dtype=np.int64)
         # Stage of each active case, kept by move(), and each row's position in _active
         # (-1: not active): a dozen scans a day of every active case read their stage, and
@@ -813,13 +815,18 @@ class CourtModel(mesa.Model):
         c = self.cases
         stages = self._active_stage
         stage_counts = np.bincount(stages, minlength=_N_STAGES)
-        pending = act[_PENDING_LUT.take(stages)]
-        age = self.day - c.t_filed[pending]
+        if self.day == 0 or self.calendar.is_working[self.day]:
+            # On a day off nothing moves: the pending cases' filing days and deadlines
+            # are those read on the last working day (a third of the days a year).
+            pending = act[_PENDING_LUT.take(stages)]
+            self._pending_days = (c.t_filed[pending], c.t_deadline[pending])
+        t_filed, t_deadline = self._pending_days
+        age = self.day - t_filed
         waiting = np.bincount(self._active_waiting, minlength=len(Channel))
         values = {
             "n_pre_court": int(stage_counts[Stage.PRE_COURT]),
-            "n_backlog": int(np.count_nonzero(c.t_deadline[pending] < self.day)),
-            "mean_age_pending": float(age.mean()) if pending.size else 0.0,
+            "n_backlog": int(np.count_nonzero(t_deadline < self.day)),
+            "mean_age_pending": float(age.mean()) if t_filed.size else 0.0,
             "working_day": bool(self.calendar.is_working[self.day]),
             "mean_trust": float(self.court_trust.mean()),
             "n_appeals_pending": self.appeals.n_pending,

@@ -46,6 +46,11 @@ _SESSIONS_AHEAD_LUT = stage_mask(
         Stage.CONCILIATION,
     )
 )
+# Stage codes as plain ints for array comparisons: numpy probes an IntEnum member's class
+# for its array protocols on every use (~5 us each, a few dozen times a day).
+_PREPARATION, _AWAITING_HEARING, _QUEUED = (
+    int(s) for s in (Stage.PREPARATION, Stage.AWAITING_HEARING, Stage.QUEUED)
+)
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _PURPOSE = np.uint64(0xD1B54A32D192ED03)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -191,8 +196,8 @@ class HearingProcess:
         prep_due = self.has_preliminary.take(c.case_type[idx]) & np.isnan(c.t_prep_end[idx])
         hearings_left = (c.n_main_held[idx] < c.n_main[idx]) & ~c.in_absentia[idx]
         capped = c.n_booked[idx] >= self.params.max_sessions
-        out = np.where(hearings_left & ~capped, Stage.AWAITING_HEARING, Stage.QUEUED)
-        return np.where(prep_due & ~capped, Stage.PREPARATION, out).astype(np.int8)
+        out = np.where(hearings_left & ~capped, _AWAITING_HEARING, _QUEUED)
+        return np.where(prep_due & ~capped, _PREPARATION, out).astype(np.int8)
 
     def enter(self, idx: npt.NDArray[np.int64]) -> None:
         """Put accepted or resumed cases in the stage their sessions call for.
@@ -211,8 +216,8 @@ class HearingProcess:
         self.end_preparation(idx[no_prep])
         stage = self.first_stage(idx)
         for s in (Stage.PREPARATION, Stage.AWAITING_HEARING):
-            m.move(idx[stage == s], s)
-        self.to_desk(idx[stage == Stage.QUEUED])
+            m.move(idx[stage == int(s)], s)
+        self.to_desk(idx[stage == _QUEUED])
 
     def end_preparation(self, idx: npt.NDArray[np.int64]) -> None:
         """Preparation ends today: the statutory limit runs from now (CPC art. 183).
@@ -300,7 +305,7 @@ class HearingProcess:
         ct = c.case_type[idx]
         strict = self.judges.strictness.take(c.judge[idx])
         p = self.params
-        prelim = c.stage[idx] == Stage.PREPARATION
+        prelim = c.stage[idx] == _PREPARATION
         u_absent, u_evidence, u_joinder, u_expert = case_uniforms(key, k, _SESSION_DRAWS)
         absent = u_absent < self.p_absent.take(ct)
         c.n_absent[idx[absent]] += 1
@@ -340,10 +345,10 @@ class HearingProcess:
         moved = idx[held]
         nxt = self.first_stage(moved)
         m.move(
-            moved[(nxt == Stage.AWAITING_HEARING) & (c.stage[moved] != Stage.AWAITING_HEARING)],
+            moved[(nxt == _AWAITING_HEARING) & (c.stage[moved] != _AWAITING_HEARING)],
             Stage.AWAITING_HEARING,
         )
-        self.to_desk(moved[nxt == Stage.QUEUED])
+        self.to_desk(moved[nxt == _QUEUED])
         capped = idx[adjourned & ~expert & (c.n_booked[idx] >= p.max_sessions)]
         self.to_desk(capped)
         m.talks.after_sessions(idx[held])
@@ -401,7 +406,7 @@ class HearingProcess:
         c.t_next[idx] = day
         c.t_booked[idx] = m.day
         c.n_booked[idx] += 1
-        main = c.stage[idx] == Stage.AWAITING_HEARING
+        main = c.stage[idx] == _AWAITING_HEARING
         c.n_main_booked[idx[main]] += 1
         c.lead_days_sum[idx] += day - m.day
         m.flow("sessions_booked", idx.size)

@@ -50,8 +50,8 @@ class OutOfCourt(Policy):
             new = m.active_in_stage(Stage.PREPARATION)
             new = new[c.t_accepted[new] == m.day]
         else:  # the docket: preparation ended today (at the preparation session)
-            act = m.active_cases
-            new = act[stage_mask((Stage.AWAITING_HEARING, Stage.QUEUED))[c.stage[act]]]
+            at_docket = stage_mask((Stage.AWAITING_HEARING, Stage.QUEUED)).take(m.active_stages)
+            new = m.active_cases[at_docket]
             new = new[c.t_prep_end[new] == m.day]
         new = new[self.eligible(new) & ~c.started_mediation[new] & ~c.started_participatory[new]]
         new = new[np.isinf(c.t_settle[new])]  # parties who have just agreed need no mediator
