@@ -51,6 +51,21 @@ def _runs(new_run: npt.NDArray[np.bool_]) -> tuple[npt.NDArray[np.intp], npt.NDA
     return starts, lengths
 
 
+def _cumsum_rows(free: npt.NDArray[np.int16]) -> npt.NDArray[np.int32]:
+    """Return ``np.cumsum(free, axis=1, dtype=np.int32)``, faster for short rows.
+
+    numpy's accumulate is a scalar loop (~5 ns an element here); for the few columns of
+    a booking window, adding whole columns is several times faster (the same integers).
+    """
+    width = free.shape[1]
+    if width > _FIRST_WINDOW * 4:
+        return np.cumsum(free, axis=1, dtype=np.int32)
+    cols = free.T.astype(np.int32)  # one row per day, contiguous
+    for k in range(1, width):
+        cols[k] += cols[k - 1]
+    return cols.T
+
+
 class SlotCalendar:
     """Booked sessions per actor and working day.
 
@@ -126,7 +141,7 @@ class SlotCalendar:
         # slots > booked: a free slot, in one pass (no int16 difference array first).
         has = self.slots[rows, w_from : w_from + near] > self.booked[rows, w_from : w_from + near]
         first = np.argmax(has, axis=1)
-        found = has.any(axis=1)
+        found = has[np.arange(has.shape[0]), first]  # has.any(axis=1), at a third of the cost
         if near == width or found.all():
             return np.where(found, first, width)
         # Actors with no free slot in the first days: search their whole window.
@@ -180,7 +195,7 @@ class SlotCalendar:
             if extra.any():
                 free += extra.astype(free.dtype)[:, None]
             np.maximum(free, 0, out=free)
-            cum = np.cumsum(free, axis=1, dtype=np.int32)
+            cum = _cumsum_rows(free)
             fits = cum[:, -1] >= counts[todo]
             last_window = earliest + width >= self.n_days
             done = fits | last_window
