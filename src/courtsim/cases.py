@@ -77,6 +77,44 @@ def stage_mask(stages: tuple[Stage, ...]) -> npt.NDArray[np.bool_]:
     return table
 
 
+@functools.cache
+def _stage_runs(stages: tuple[Stage, ...]) -> tuple[tuple[int, int], ...]:
+    # Runs of consecutive codes in ``stages``: (first, last) of each.
+    codes = sorted({int(s) for s in stages})
+    runs: list[list[int]] = []
+    for k in codes:
+        if runs and k == runs[-1][1] + 1:
+            runs[-1][1] = k
+        else:
+            runs.append([k, k])
+    return tuple((a, b) for a, b in runs)
+
+
+def in_stages(codes: npt.NDArray[np.int8], stages: tuple[Stage, ...]) -> npt.NDArray[np.bool_]:
+    """Return ``stage_mask(stages).take(codes)``: which stage codes are in ``stages``.
+
+    By comparisons with each run of consecutive codes: on the ~25,000 stages of the active
+    cases a take() from the lookup table cost 4x as much (its int8 indices are converted).
+
+    Args:
+        codes: Stage codes.
+        stages: Stages.
+
+    Returns:
+        Boolean mask, shaped like ``codes``.
+    """
+    out = np.zeros(codes.shape, dtype=np.bool_)
+    top = len(Stage) - 1
+    for lo, hi in _stage_runs(stages):
+        if lo == hi:
+            out |= codes == lo
+        elif hi == top:
+            out |= codes >= lo
+        else:
+            out |= (codes >= lo) & (codes <= hi)
+    return out
+
+
 #: Legal stage transitions; anything else is a bug (the model counts every transition).
 LEGAL_TRANSITIONS: dict[Stage, tuple[Stage, ...]] = {
     Stage.NEW: (

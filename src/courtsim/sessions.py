@@ -24,13 +24,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from courtsim.cases import SESSION_STAGES, Stage, stage_mask
+from courtsim.cases import SESSION_STAGES, Stage, in_stages, stage_mask
 from courtsim.hearing_calendar import SlotCalendar
 
 if TYPE_CHECKING:
     from courtsim.model import CourtModel
 
-_SESSION_LUT = np.isin(np.arange(len(Stage)), SESSION_STAGES)
 #: Stages before the preparation session, and stages with sessions still ahead
 #: (lookup tables for sessions_left, called at every disposal).
 _BEFORE_PREP_LUT = stage_mask(
@@ -293,7 +292,7 @@ class HearingProcess:
         if not cal.booked[:, w].any():
             return
         act = m.active_cases
-        idx = act[_SESSION_LUT.take(m.active_stages) & (m.active_session_w == w)]
+        idx = act[in_stages(m.active_stages, SESSION_STAGES) & (m.active_session_w == w)]
         if idx.size == 0:
             return
         m.set_session_w(idx, -1)
@@ -382,7 +381,7 @@ class HearingProcess:
             if not m.calendar.is_working[m.day]:
                 return
             act = m.active_cases
-            idx = act[_SESSION_LUT.take(m.active_stages) & (m.active_session_w < 0)]
+            idx = act[in_stages(m.active_stages, SESSION_STAGES) & (m.active_session_w < 0)]
             if m.court_scenario.judges.discipline == "deadline":
                 key = np.where(
                     np.isnan(c.t_deadline[idx]), c.t_accepted[idx] + 60, c.t_deadline[idx]

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from courtsim.cases import Channel, Outcome, Stage, stage_mask
+from courtsim.cases import Channel, Outcome, Stage, in_stages, stage_mask
 from courtsim.policies.base import Policy
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ class OutOfCourt(Policy):
             new = m.active_in_stage(Stage.PREPARATION)
             new = new[c.t_accepted[new] == m.day]
         else:  # the docket: preparation ended today (at the preparation session)
-            at_docket = stage_mask((Stage.AWAITING_HEARING, Stage.QUEUED)).take(m.active_stages)
+            at_docket = in_stages(m.active_stages, (Stage.AWAITING_HEARING, Stage.QUEUED))
             new = m.active_cases[at_docket]
             new = new[c.t_prep_end[new] == m.day]
         new = new[self.eligible(new) & ~c.started_mediation[new] & ~c.started_participatory[new]]
