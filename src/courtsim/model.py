@@ -34,6 +34,7 @@ from courtsim.cases import (
 from courtsim.docket import DocketRules, work_day
 from courtsim.judges import JudgeTraits
 from courtsim.negotiation import SettlementTalks
+from courtsim.ordering import stable_argsort
 from courtsim.params_pilots import MEDIATOR_KINDS
 from courtsim.policies import REGISTRY
 from courtsim.providers import ProviderPool
@@ -401,7 +402,7 @@ class CourtModel(mesa.Model):
         # Their sessions were notified before day 0: book them from the first working day,
         # oldest first.
         need = idx[np.isin(c.stage[idx], (Stage.PREPARATION, Stage.AWAITING_HEARING))]
-        self.hearing.book(need[np.argsort(c.t_filed[need], kind="stable")], earliest_w=0)
+        self.hearing.book(need[stable_argsort(c.t_filed[need])], earliest_w=0)
         # The parties have seen the sessions held before day 0, and decide on day 0.
         seen = c.n_main_held[idx].astype(np.int64) + ~np.isnan(c.t_prep_end[idx])
         self.talks.catch_up(idx, seen)

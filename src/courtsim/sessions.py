@@ -26,6 +26,7 @@ import numpy.typing as npt
 
 from courtsim.cases import SESSION_STAGES, Stage, in_stages, stage_mask
 from courtsim.hearing_calendar import SlotCalendar
+from courtsim.ordering import stable_argsort
 
 if TYPE_CHECKING:
     from courtsim.model import CourtModel
@@ -388,7 +389,7 @@ class HearingProcess:
                 )
             else:
                 key = c.t_accepted[idx]
-            idx = idx[np.lexsort((idx, key))]  # ties: filing order
+            idx = idx[stable_argsort(key)]  # ties: filing order (idx is ascending)
         if idx.size == 0:
             return
         m.ensure_judges(idx)

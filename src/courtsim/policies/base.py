@@ -10,6 +10,7 @@ import numpy.typing as npt
 
 from courtsim.cases import Channel, Stage, stage_mask
 from courtsim.litigants import update_trust
+from courtsim.ordering import stable_argsort
 from courtsim.providers import ProviderPool
 from courtsim.sessions import Draw, case_uniform
 
@@ -95,7 +96,7 @@ class Policy:
         t_ref = getattr(c, f"t_referred_{self.channel.name.lower()}")[idx]
         mine = self.owns(t_ref)
         idx, t_ref = idx[mine], t_ref[mine]
-        return idx[np.argsort(t_ref, kind="stable")]
+        return idx[stable_argsort(t_ref)]
 
     def refer(self, idx: npt.NDArray[np.int64], channel: Channel | None = None) -> None:
         """Record that both parties of cases ``idx`` agreed, and put them in the queue.

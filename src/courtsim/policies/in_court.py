@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from courtsim.cases import Channel, Outcome, Stage
+from courtsim.ordering import stable_argsort
 from courtsim.policies.base import Policy
 
 if TYPE_CHECKING:
@@ -81,7 +82,7 @@ class InCourt(Policy):
         in_time = latest > m.day
         waiting, latest = waiting[in_time], latest[in_time]
         if self.params.triage:  # most likely to settle first (domain.md §1.4, Shymkent)
-            order = np.argsort(-c.triage_score[waiting], kind="stable")
+            order = stable_argsort(-c.triage_score[waiting])
             waiting, latest = waiting[order], latest[order]
         take, provider = m.conciliators.allocate(
             c.court[waiting].astype(np.int64), ("conciliation_judge",)
