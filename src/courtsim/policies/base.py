@@ -150,10 +150,11 @@ class Policy:
         """
         m = self.model
         c = m.cases
-        for ch in np.unique(c.active_channel[idx]):
-            sel = c.active_channel[idx] == ch
-            name = Channel(int(ch)).name.lower()
-            m.flow(f"new_failed_{name}", int((sel & ~settled).sum()))
+        ch = c.active_channel[idx].astype(np.intp)
+        present = np.bincount(ch, minlength=len(Channel))
+        failed = np.bincount(ch[~settled], minlength=len(Channel))
+        for k in np.flatnonzero(present):
+            m.flow(f"new_failed_{Channel(int(k)).name.lower()}", int(failed[k]))
         c.active_channel[idx] = Channel.NONE
         update_trust(m, c.court[idx].astype(np.int64), settled)
 
