@@ -179,8 +179,35 @@ def session_signal(
         ``logit(merit) + sd * z`` (log-odds), z standard normal from the case's own
         counter-based draw.
     """
+    return signal_about(key, counter, merit_logit(merit), sd, purpose)
+
+
+def merit_logit(merit: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Return the log-odds of the true merits (kept off 0 and 1), which signals centre on."""
+    return logit(_within(merit, 1e-6, 1 - 1e-6))
+
+
+def signal_about(
+    key: npt.NDArray[np.uint64],
+    counter: npt.ArrayLike,
+    theta: npt.NDArray[np.float64],
+    sd: float,
+    purpose: Draw = Draw.SIGNAL,
+) -> npt.NDArray[np.float64]:
+    """Return :func:`session_signal` given the merits' log-odds ``theta`` (:func:`merit_logit`).
+
+    Args:
+        key: Case keys.
+        counter: Session number, per case or scalar.
+        theta: Log-odds of the true merits.
+        sd: Noise of the signal.
+        purpose: Which draw.
+
+    Returns:
+        ``theta + sd * z``.
+    """
     u = _within(case_uniform(key, counter, purpose), 1e-12, 1 - 1e-12)
-    return logit(_within(merit, 1e-6, 1 - 1e-6)) + sd * ndtri(u)
+    return theta + sd * ndtri(u)
 
 
 class Costs(NamedTuple):
@@ -302,7 +329,9 @@ __all__ = [
     "costs_of_going_on",
     "draw_merits",
     "initial_beliefs",
+    "merit_logit",
     "session_signal",
     "settlement_zone",
+    "signal_about",
     "update_beliefs",
 ]

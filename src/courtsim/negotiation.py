@@ -23,8 +23,10 @@ from courtsim.bargaining import (
     DAYS_PER_MONTH,
     consent_gain,
     costs_of_going_on,
+    merit_logit,
     session_signal,
     settlement_zone,
+    signal_about,
     update_beliefs,
 )
 from courtsim.cases import LITIGATING_STAGES, rows, set_rows, stage_mask
@@ -171,8 +173,9 @@ class SettlementTalks:
         m = self.model
         c = m.cases
         b = self.params
-        merit = c.merit[idx]
-        s = session_signal(c.case_key[idx], counter, merit, b.signal_sd)
+        key = c.case_key[idx]
+        theta = merit_logit(c.merit[idx])  # once for both signals
+        s = signal_about(key, counter, theta, b.signal_sd)
         mean, tau = update_beliefs(
             rows(c.belief, idx),
             rows(c.belief_precision, idx),
@@ -183,9 +186,7 @@ class SettlementTalks:
         push = self.push.take(c.case_type[idx])
         if push.any():
             promo = m.judge_promotion(idx) * push
-            e = session_signal(
-                c.case_key[idx], counter, merit, b.judge_explain_sd, Draw.JUDGE_EXPLAINS
-            )
+            e = signal_about(key, counter, theta, b.judge_explain_sd, Draw.JUDGE_EXPLAINS)
             mean, tau = update_beliefs(mean, tau, e, promo / b.judge_explain_sd**2, b.signal_weight)
         set_rows(c.belief, idx, mean)
         set_rows(c.belief_precision, idx, tau)
