@@ -29,14 +29,12 @@ from courtsim.bargaining import (
     signal_about,
     update_beliefs,
 )
-from courtsim.cases import LITIGATING_STAGES, rows, set_rows, stage_mask
+from courtsim.cases import LITIGATING_STAGES, in_stages, rows, set_rows
 from courtsim.litigants import party_trust
 from courtsim.sessions import Draw
 
 if TYPE_CHECKING:
     from courtsim.model import CourtModel
-
-_LITIGATING_LUT = stage_mask(LITIGATING_STAGES)
 
 
 class SettlementTalks:
@@ -93,22 +91,27 @@ class SettlementTalks:
         per_case = np.where(j >= 0, self._lead.take(np.maximum(j, 0)), self._lead_mean)
         return sessions_left * per_case * 7 / 5  # working days to calendar days
 
-    def decide(self, idx: npt.NDArray[np.int64]) -> None:
+    def decide(self, idx: npt.NDArray[np.int64], contested: bool = False) -> None:
         """Apply the settlement rule to cases at a decision point today.
 
         Cases that are uncontested, no longer litigating, or already agreed are left out.
 
         Args:
             idx: Cases at a decision point.
+            contested: The caller has kept only contested cases (not read again).
         """
         if idx.size == 0:
             return
         m = self.model
         c = m.cases
-        idx = idx[c.contested[idx] & _LITIGATING_LUT.take(c.stage[idx]) & np.isinf(c.t_settle[idx])]
+        st = c.stage[idx]
+        keep = in_stages(st, LITIGATING_STAGES) & np.isinf(c.t_settle[idx])
+        if not contested:
+            keep &= c.contested[idx]
+        idx, st = idx[keep], st[keep]
         if idx.size == 0:
             return
-        left = m.hearing.sessions_left(idx)
+        left = m.hearing.sessions_left(idx, st)
         costs = costs_of_going_on(c, idx, left, self.days_to_judgment(idx, left), m.court_scenario)
         zone, amount = settlement_zone(
             rows(c.belief, idx),
@@ -159,9 +162,10 @@ class SettlementTalks:
         idx = idx[c.contested[idx]]
         if idx.size == 0:
             return
-        self.reveal(idx, c.n_signals[idx])
-        c.n_signals[idx] += 1
-        self.decide(idx)
+        n = c.n_signals[idx]
+        self.reveal(idx, n)
+        c.n_signals[idx] = n + 1
+        self.decide(idx, contested=True)
 
     def reveal(self, idx: npt.NDArray[np.int64], counter: npt.ArrayLike) -> None:
         """Update both parties' beliefs with the signals of a held session.

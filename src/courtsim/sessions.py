@@ -264,17 +264,20 @@ class HearingProcess:
         c.t_next[booked] = np.nan
         self.model.flow("sessions_released", booked.size)
 
-    def sessions_left(self, idx: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+    def sessions_left(
+        self, idx: npt.NDArray[np.int64], stage: npt.NDArray[np.int8] | None = None
+    ) -> npt.NDArray[np.float64]:
         """Return the sessions each case would still need if none were adjourned.
 
         Args:
             idx: Cases.
+            stage: Their stages, where the caller has read them already.
 
         Returns:
             Counts (0 once only the decision is left).
         """
         c = self.model.cases
-        st = c.stage[idx]
+        st = c.stage[idx] if stage is None else stage
         prep = _BEFORE_PREP_LUT.take(st) & self.has_preliminary.take(c.case_type[idx])
         prep &= np.isnan(c.t_prep_end[idx])
         main = np.where(c.in_absentia[idx], 0, np.maximum(c.n_main[idx] - c.n_main_held[idx], 0))
