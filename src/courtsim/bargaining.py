@@ -165,6 +165,8 @@ def session_signal(
     merit: npt.NDArray[np.float64],
     sd: float,
     purpose: Draw = Draw.SIGNAL,
+    *,
+    theta: npt.NDArray[np.float64] | None = None,
 ) -> npt.NDArray[np.float64]:
     """Return the signal of the true merits a session reveals to both parties.
 
@@ -174,40 +176,22 @@ def session_signal(
         merit: True merits.
         sd: Noise of the signal.
         purpose: Which draw (sessions and the judge's explanation draw independently).
+        theta: ``merit_logit(merit)``, where the caller has it already (two signals of
+            the same cases).
 
     Returns:
         ``logit(merit) + sd * z`` (log-odds), z standard normal from the case's own
         counter-based draw.
     """
-    return signal_about(key, counter, merit_logit(merit), sd, purpose)
+    if theta is None:
+        theta = merit_logit(merit)
+    u = _within(case_uniform(key, counter, purpose), 1e-12, 1 - 1e-12)
+    return theta + sd * ndtri(u)
 
 
 def merit_logit(merit: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     """Return the log-odds of the true merits (kept off 0 and 1), which signals centre on."""
     return logit(_within(merit, 1e-6, 1 - 1e-6))
-
-
-def signal_about(
-    key: npt.NDArray[np.uint64],
-    counter: npt.ArrayLike,
-    theta: npt.NDArray[np.float64],
-    sd: float,
-    purpose: Draw = Draw.SIGNAL,
-) -> npt.NDArray[np.float64]:
-    """Return :func:`session_signal` given the merits' log-odds ``theta`` (:func:`merit_logit`).
-
-    Args:
-        key: Case keys.
-        counter: Session number, per case or scalar.
-        theta: Log-odds of the true merits.
-        sd: Noise of the signal.
-        purpose: Which draw.
-
-    Returns:
-        ``theta + sd * z``.
-    """
-    u = _within(case_uniform(key, counter, purpose), 1e-12, 1 - 1e-12)
-    return theta + sd * ndtri(u)
 
 
 class Costs(NamedTuple):
@@ -332,6 +316,5 @@ __all__ = [
     "merit_logit",
     "session_signal",
     "settlement_zone",
-    "signal_about",
     "update_beliefs",
 ]

@@ -26,7 +26,6 @@ from courtsim.bargaining import (
     merit_logit,
     session_signal,
     settlement_zone,
-    signal_about,
     update_beliefs,
 )
 from courtsim.cases import LITIGATING_STAGES, in_stages, rows, set_rows
@@ -177,9 +176,9 @@ class SettlementTalks:
         m = self.model
         c = m.cases
         b = self.params
-        key = c.case_key[idx]
-        theta = merit_logit(c.merit[idx])  # once for both signals
-        s = signal_about(key, counter, theta, b.signal_sd)
+        key, merit = c.case_key[idx], c.merit[idx]
+        theta = merit_logit(merit)  # once for both signals
+        s = session_signal(key, counter, merit, b.signal_sd, theta=theta)
         mean, tau = update_beliefs(
             rows(c.belief, idx),
             rows(c.belief_precision, idx),
@@ -190,7 +189,9 @@ class SettlementTalks:
         push = self.push.take(c.case_type[idx])
         if push.any():
             promo = m.judge_promotion(idx) * push
-            e = signal_about(key, counter, theta, b.judge_explain_sd, Draw.JUDGE_EXPLAINS)
+            e = session_signal(
+                key, counter, merit, b.judge_explain_sd, Draw.JUDGE_EXPLAINS, theta=theta
+            )
             mean, tau = update_beliefs(mean, tau, e, promo / b.judge_explain_sd**2, b.signal_weight)
         set_rows(c.belief, idx, mean)
         set_rows(c.belief_precision, idx, tau)
