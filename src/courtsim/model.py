@@ -9,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.special import ndtri
 
+from courtsim.active import ActiveCases
 from courtsim.agents import ConciliationJudge, Judge, Mediator
 from courtsim.appeals import AppealTier
 from courtsim.arrivals import (
@@ -168,16 +169,9 @@ class CourtModel(mesa.Model):
         self._flows: dict[str, float] = {}
         # Filing days and deadlines of the pending cases at the last record (_record).
         self._pending_days = (np.empty(0), np.empty(0))
-        self._active = np.empty(0, dtype=np.int64)
-        # Stage of each active case, kept by move(), and each row's position in _active
-        # (-1: not active): a dozen scans a day of every active case read their stage, and
-        # gathering it afresh each time was most of their cost. The channel a case waits
-        # for and its booked session's day are kept the same way (set_waiting,
-        # set_session_w): six more scans a day read those.
-        self._active_stage = np.empty(0, dtype=np.int8)
-        self._active_waiting = np.empty(0, dtype=np.int8)
-        self._active_session_w = np.empty(0, dtype=np.int32)
-        self._active_pos = np.full(self.cases._cap, -1, dtype=np.int64)
+        # The active cases, with their stage, waiting channel and booked session kept
+        # beside them (move, set_waiting, set_session_w write both).
+        self.active = ActiveCases(self.cases)
         self.new_disputes = np.empty(0, dtype=np.int64)
         self._create_initial_backlog()
         self.n_initial = self.cases.n
@@ -254,9 +248,7 @@ class CourtModel(mesa.Model):
         to = int(to)  # numpy probes an IntEnum's class on every use: ~5 us each
         old = self.cases.stage[idx].astype(np.int64)
         self.transitions[:, to] += np.bincount(old, minlength=_N_STAGES)
-        self.cases.stage[idx] = to
-        pos = self._active_pos[idx]
-        self._active_stage[pos[pos >= 0]] = to
+        self.active.set("stage", idx, to)
 
     def set_waiting(self, idx: npt.NDArray[np.int64], channel: Channel) -> None:
         """Set the channel whose provider cases ``idx`` wait for (``Channel.NONE``: none).
@@ -265,9 +257,7 @@ class CourtModel(mesa.Model):
             idx: Case indices.
             channel: The channel.
         """
-        self.cases.waiting_channel[idx] = channel
-        pos = self._active_pos[idx]
-        self._active_waiting[pos[pos >= 0]] = channel
+        self.active.set("waiting_channel", idx, int(channel))
 
     def set_session_w(self, idx: npt.NDArray[np.int64], w: npt.NDArray[np.int64] | int) -> None:
         """Set the working-day index of the booked session of cases ``idx`` (-1: none).
@@ -276,10 +266,7 @@ class CourtModel(mesa.Model):
             idx: Case indices.
             w: Working-day index, per case or scalar.
         """
-        self.cases.session_w[idx] = w
-        pos = self._active_pos[idx]
-        on = pos >= 0
-        self._active_session_w[pos[on]] = w if np.ndim(w) == 0 else np.asarray(w)[on]
+        self.active.set("session_w", idx, w)
 
     def flow(self, name: str, k: float) -> None:
         """Add ``k`` to today's flow ``name`` (a daily series).
@@ -293,44 +280,22 @@ class CourtModel(mesa.Model):
     @property
     def active_cases(self) -> npt.NDArray[np.int64]:
         """Indices of pending claims and disputes in a pre-court attempt (sorted)."""
-        return self._active
+        return self.active.idx
 
     @property
     def active_stages(self) -> npt.NDArray[np.int8]:
         """Stage of each of :attr:`active_cases` (read-only: :meth:`move` keeps it)."""
-        return self._active_stage
+        return self.active.kept["stage"]
 
     @property
     def active_waiting(self) -> npt.NDArray[np.int8]:
         """Channel each of :attr:`active_cases` waits for (read-only: :meth:`set_waiting`)."""
-        return self._active_waiting
+        return self.active.kept["waiting_channel"]
 
     @property
     def active_session_w(self) -> npt.NDArray[np.int32]:
         """Booked session of each of :attr:`active_cases` (read-only: :meth:`set_session_w`)."""
-        return self._active_session_w
-
-    def _add_active(self, idx: npt.NDArray[np.int64]) -> None:
-        # New rows (arisen or refiled disputes) join the end of the sorted active list.
-        if self._active_pos.size < self.cases.n:  # the table grew
-            grown = np.full(self.cases._cap - self._active_pos.size, -1, dtype=np.int64)
-            self._active_pos = np.concatenate([self._active_pos, grown])
-        self._active_pos[idx] = np.arange(self._active.size, self._active.size + idx.size)
-        c = self.cases
-        self._active = np.concatenate([self._active, idx])
-        self._active_stage = np.concatenate([self._active_stage, c.stage[idx]])
-        self._active_waiting = np.concatenate([self._active_waiting, c.waiting_channel[idx]])
-        self._active_session_w = np.concatenate([self._active_session_w, c.session_w[idx]])
-
-    def _drop_inactive(self) -> None:
-        # Cases that reached a terminal stage today leave the active list.
-        keep = in_stages(self._active_stage, ACTIVE_STAGES)
-        self._active_pos[self._active[~keep]] = -1
-        self._active = self._active[keep]
-        self._active_stage = self._active_stage[keep]
-        self._active_waiting = self._active_waiting[keep]
-        self._active_session_w = self._active_session_w[keep]
-        self._active_pos[self._active] = np.arange(self._active.size)
+        return self.active.kept["session_w"]
 
     def active_in_stage(self, stage: Stage) -> npt.NDArray[np.int64]:
         """Return active cases in ``stage``.
@@ -343,7 +308,7 @@ class CourtModel(mesa.Model):
         """
         # int(): comparing an array with an IntEnum member costs numpy several attribute
         # probes on the enum class, more than the comparison itself here.
-        return self._active[self._active_stage == int(stage)]
+        return self.active.in_stage(int(stage))
 
     def _due(self, stage: Stage) -> npt.NDArray[np.int64]:
         idx = self.active_in_stage(stage)
@@ -397,7 +362,7 @@ class CourtModel(mesa.Model):
         limit = self.hearing.time_limit[c.case_type[done]]
         c.t_deadline[done] = c.t_prep_end[done] + limit
         c.n_main_held[done] = np.floor(residual[~in_prep] * c.n_main[done]).astype(np.int16)
-        self._add_active(idx)
+        self.active.add(idx)
         self.hearing.enter(idx)
         # Their sessions were notified before day 0: book them from the first working day,
         # oldest first.
@@ -436,7 +401,7 @@ class CourtModel(mesa.Model):
             self._work()
             self._run_hook("decision")
             self.appeals.step()
-            self._drop_inactive()
+            self.active.drop_ended()
         self._record()
         if self.day >= self.horizon:
             self.running = False
@@ -470,7 +435,7 @@ class CourtModel(mesa.Model):
             s["sessions"],
         )
         self.new_disputes = idx
-        self._add_active(idx)
+        self.active.add(idx)
 
     def take_disputes(self, idx: npt.NDArray[np.int64]) -> None:
         """Remove disputes from today's filings (a pre-court attempt took them).
@@ -545,7 +510,7 @@ class CourtModel(mesa.Model):
         self._to_refile = self._to_refile[~now]
         self._refile_day = self._refile_day[~now]
         new = clone_for_refiling(c, due)
-        self._add_active(new)
+        self.active.add(new)
         self.flow("new_refiled", new.size)
         self.file_claims(new)
 
@@ -624,18 +589,18 @@ class CourtModel(mesa.Model):
 
     def docket_sizes(self) -> npt.NDArray[np.int64]:
         """Return the number of pending cases assigned to each judge."""
-        act = self._active
+        act = self.active_cases
         j = self.cases.judge[act]
         return np.bincount(j[j >= 0], minlength=len(self.judges))
 
     def _litigate(self) -> None:
-        act = self._active
+        act = self.active_cases
         c = self.cases
         # Both clocks of every active case (in row order, so the reads stream), then one
         # selection of the few due today: selecting the litigating half of the active
         # cases first cost more than the reads it saved.
         tw, ts = c.t_withdraw[act], c.t_settle[act]
-        due = (np.minimum(tw, ts) <= self.day) & in_stages(self._active_stage, LITIGATING_STAGES)
+        due = (np.minimum(tw, ts) <= self.day) & in_stages(self.active_stages, LITIGATING_STAGES)
         if not due.any():
             return
         idx, tw, ts = act[due], tw[due], ts[due]
@@ -813,9 +778,9 @@ class CourtModel(mesa.Model):
         self.flow("new_appealed", int(appealed.sum()))
 
     def _record(self) -> None:
-        act = self._active
+        act = self.active_cases
         c = self.cases
-        stages = self._active_stage
+        stages = self.active_stages
         # Cases per stage from the transitions move() counts (in minus out), not a count
         # over every active case (np.bincount converts the int8 stages first: ~0.1 ms).
         # Only active stages: cases that reached a terminal one have left the list.
@@ -828,7 +793,7 @@ class CourtModel(mesa.Model):
             self._pending_days = (c.t_filed[pending], c.t_deadline[pending])
         t_filed, t_deadline = self._pending_days
         age = self.day - t_filed
-        aw = self._active_waiting
+        aw = self.active_waiting
         values = {
             "n_pre_court": int(stage_counts[Stage.PRE_COURT]),
             "n_backlog": int(np.count_nonzero(t_deadline < self.day)),
