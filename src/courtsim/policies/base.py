@@ -88,7 +88,7 @@ class Policy:
         """
         m = self.model
         c = m.cases
-        sel = m.active_waiting == self.channel
+        sel = m.active_waiting == int(self.channel)
         idx = m.active_cases[sel]
         if idx.size == 0:  # the usual case, and cheap: skip the rest
             return idx

@@ -88,7 +88,7 @@ class OutOfCourt(Policy):
 
     def _give_up(self, m: CourtModel) -> None:
         c = m.cases
-        sel = m.active_waiting == Channel.MEDIATION
+        sel = m.active_waiting == int(Channel.MEDIATION)
         waiting, stage = m.active_cases[sel], m.active_stages[sel]
         mine = self.owns(c.t_referred_mediation[waiting])
         waiting, stage = waiting[mine], stage[mine]
