@@ -31,6 +31,7 @@ Usage::
     python benchmarks/bench_engine.py                      # both configurations, 3 repeats
     python benchmarks/bench_engine.py --only national --repeats 5 --json
     python benchmarks/bench_engine.py --only national --profile 25   # cProfile, in-process
+    python benchmarks/bench_engine.py --only national_pilots --engine-cpu   # A/B pairs
 """
 
 from __future__ import annotations
@@ -113,6 +114,29 @@ def engine_worker(name: str, seed: int) -> dict[str, Any]:
         "incoming": res.kpis.get("incoming"),
         "clearance_rate": res.kpis.get("clearance_rate"),
         "rss_after_imports_mb": rss_imports,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def engine_cpu_worker(name: str, seed: int) -> dict[str, Any]:
+    """Build and run the model alone (no tables, no KPIs) and measure its CPU time.
+
+    For comparing two versions on a shared machine: start both at once, each with its
+    source tree first on ``PYTHONPATH``, and compare their CPU times (``courtsim_file``
+    says which tree each one ran).
+    """
+    import courtsim
+    from courtsim.model import CourtModel
+
+    sc = load_config(name)
+    cpu0 = cpu_seconds()
+    t0 = time.perf_counter()
+    CourtModel.from_scenario(sc, seed=seed).run()
+    return {
+        "courtsim_file": courtsim.__file__,
+        "engine_s": time.perf_counter() - t0,
+        "engine_cpu_s": cpu_seconds() - cpu0,
+        "load_avg": os.getloadavg()[0],
         "peak_rss_mb": peak_rss_mb(),
     }
 
@@ -209,7 +233,7 @@ def reference_worker(name: str, seed: int) -> dict[str, Any]:
     return out
 
 
-WORKERS = {"engine": engine_worker, "reference": reference_worker}
+WORKERS = {"engine": engine_worker, "reference": reference_worker, "engine_cpu": engine_cpu_worker}
 
 
 # ------------------------------------------------------------------ driver
@@ -343,6 +367,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=1, help="master seed (default 1)")
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.add_argument("--profile", type=int, metavar="N", help="cProfile one run; print top N")
+    p.add_argument(
+        "--engine-cpu",
+        action="store_true",
+        help="build and run the model once in this process; print its CPU time as JSON",
+    )
     p.add_argument("--worker", nargs=3, metavar=("KIND", "CONFIG", "SEED"), help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.worker:
@@ -353,6 +382,9 @@ def main(argv: list[str] | None = None) -> int:
         p.error("--repeats must be at least 1")
     if args.profile:
         print(profile(args.only or "national", args.seed, args.profile))
+        return 0
+    if args.engine_cpu:
+        print(json.dumps(engine_cpu_worker(args.only or "national", args.seed)))
         return 0
     names = [args.only] if args.only else list(CONFIGS)
     results = {n: bench(n, args.repeats, args.seed) for n in names}

@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from courtsim.hearing_calendar import SlotCalendar
+from courtsim.ordering import stable_argsort_by
 from courtsim.sessions import Draw, case_uniform
 
 if TYPE_CHECKING:
@@ -110,7 +111,7 @@ class AppealTier:
                 m.flow("new_appeal_settled", int(c.appeal_settled[decided].sum()))
         need = self.pending[c.appeal_session_w[self.pending] < 0]
         if need.size:
-            need = need[np.lexsort((need, c.t_appeal[need]))]  # ties: filing order
+            need = need[stable_argsort_by(c.t_appeal[need], need)]  # ties: filing order
             days = self.calendar.book(
                 c.appeal_judge[need].astype(np.int64), w + max(self.params.notice_working_days, 1)
             )

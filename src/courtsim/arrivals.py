@@ -16,7 +16,7 @@ import numpy.typing as npt
 from scipy.special import ndtr, ndtri
 
 from courtsim.bargaining import draw_merits
-from courtsim.cases import CASE_COLUMNS, PARTY_COLUMNS, rows, set_rows
+from courtsim.cases import CASE_COLUMNS, PARTY_COLUMNS, contiguous, rows, set_rows
 
 if TYPE_CHECKING:
     from courtsim.calendar import WorkCalendar
@@ -151,12 +151,13 @@ def draw_cases(
         A spare uniform per case (used to place the initial backlog).
     """
     k = idx.size
+    at = contiguous(idx)  # new rows: a slice
     u = dict(zip(_U_COLS, rng_case.random((len(_U_COLS), k)), strict=True))
     pu = dict(zip(_P_COLS, rng_party.random((len(_P_COLS), k, 2)), strict=True))
     ru = dict(zip(_R_COLS, rng_recon.random((len(_R_COLS), k)), strict=True))
     trust_u = rng_recon.random((k, 2))
     types = list(scenario.case_types.values())
-    ct = cases.case_type[idx]
+    ct = cases.case_type[at]
     lit, costs = scenario.litigants, scenario.costs
 
     effort = np.empty(k)
@@ -169,17 +170,18 @@ def draw_cases(
             n_main[of_t] = t.main_hearings.from_uniform(u["hearings"][of_t])
     proc = scenario.procedure
     acc_wd = np.rint(proc.acceptance_working_days.from_uniform(u["acceptance"]))
-    cases.acceptance_wd[idx] = np.clip(acc_wd, 0, 30_000)
-    cases.n_main[idx] = np.clip(np.rint(n_main), 0, scenario.hearings.max_sessions)
-    cases.case_key[idx] = rng_sessions.integers(0, 2**63, size=k, dtype=np.uint64)
-    cases.effort_hours[idx] = effort
-    cases.remaining_hours[idx] = effort
-    cases.claim_value_kzt[idx] = claim
+    # min/max, not np.clip (its Python layers); both are cast to integers.
+    cases.acceptance_wd[at] = np.minimum(np.maximum(acc_wd, 0), 30_000)
+    cases.n_main[at] = np.minimum(np.maximum(np.rint(n_main), 0), scenario.hearings.max_sessions)
+    cases.case_key[at] = rng_sessions.integers(0, 2**63, size=k, dtype=np.uint64)
+    cases.effort_hours[at] = effort
+    cases.remaining_hours[at] = effort
+    cases.claim_value_kzt[at] = claim
     for name in ("return", "judge", "win", "appeal_settled", "correct"):
-        getattr(cases, f"u_{name}")[idx] = u[name]
-    cases.e_withdraw[idx] = -np.log1p(-u["withdraw"])
+        getattr(cases, f"u_{name}")[at] = u[name]
+    cases.e_withdraw[at] = -np.log1p(-u["withdraw"])
     for name, v in ru.items():
-        getattr(cases, f"u_{name}")[idx] = v
+        getattr(cases, f"u_{name}")[at] = v
 
     # Parties: each side's own attributes.
     p_le = np.stack(
@@ -196,13 +198,13 @@ def draw_cases(
     delay = lit.delay_cost_share_per_month.from_uniform(pu["delay_cost"])
     rel_mean = _per_type(scenario, "relationship_value_share", ct)[:, None]
     relationship = -rel_mean * np.log1p(-pu["relationship"])  # exponential around the type mean
-    cases.legal_entity[idx] = legal
-    cases.lawyer[idx] = lawyer
-    cases.optimism[idx] = optimism
-    cases.delay_cost_share[idx] = delay
-    cases.relationship_share[idx] = relationship
-    cases.appeal_noise[idx] = ndtri(pu["appeal_noise"])
-    cases.trust_dev[idx] = scenario.reconciliation.trust_sd * ndtri(trust_u)
+    cases.legal_entity[at] = legal
+    cases.lawyer[at] = lawyer
+    cases.optimism[at] = optimism
+    cases.delay_cost_share[at] = delay
+    cases.relationship_share[at] = relationship
+    cases.appeal_noise[at] = ndtri(pu["appeal_noise"])
+    cases.trust_dev[at] = scenario.reconciliation.trust_sd * ndtri(trust_u)
 
     # Money: the plaintiff pays the state fee; each party with a lawyer pays its fee.
     # Fixed fees per case type first, then per case (np.nan_to_num over every case was
@@ -211,8 +213,8 @@ def draw_cases(
     fixed_fee = np.nan_to_num(fixed_mci) * costs.mci_kzt
     rate = np.where(legal[:, 0], costs.state_fee_rate_legal_entity, costs.state_fee_rate_individual)
     fee = np.where(np.isnan(fixed_mci).take(ct), rate * claim, fixed_fee.take(ct))
-    cases.state_fee_kzt[idx] = fee
-    cases.lawyer_fees_kzt[idx] = lit.lawyer_fee_share * claim * lawyer.sum(axis=1)
+    cases.state_fee_kzt[at] = fee
+    cases.lawyer_fees_kzt[at] = lit.lawyer_fee_share * claim * lawyer.sum(axis=1)
 
     draw_merits(cases, idx, scenario)
     return u["residual"]
@@ -230,9 +232,7 @@ def schedule_filing(
         calendar: The calendar.
     """
     cases.t_filed[idx] = day
-    cases.t_next[idx] = calendar.add_working_days(
-        np.full(idx.size, day, dtype=np.int64), cases.acceptance_wd[idx].astype(np.int64)
-    )
+    cases.t_next[idx] = calendar.add_working_days(day, cases.acceptance_wd[idx].astype(np.int64))
 
 
 def schedule_acceptance(

@@ -78,7 +78,8 @@ class WorkCalendar:
         Returns:
             Simulation days.
         """
-        day = np.clip(np.asarray(day, dtype=np.int64), 0, len(self.n_worked) - 1)
+        # min/max, not np.clip: its Python layers cost more than the work (~3,000 calls).
+        day = np.minimum(np.maximum(np.asarray(day, dtype=np.int64), 0), len(self.n_worked) - 1)
         done = self.n_worked[day] - self.is_working[day]  # working days strictly before `day`
         pos = done + np.asarray(n, dtype=np.int64)
         pos = np.minimum(pos, len(self.working_days) - 1)

@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from courtsim.cases import CaseTable, Stage
+from courtsim.ordering import stable_argsort, stable_argsort_by
 
 _EPS = 1e-9
 _MAX_ROUNDS = 64  # more completions than this per judge per day would be implausible
@@ -70,7 +71,7 @@ def top_per_group(
     """
     if group.size == 0:
         return np.empty(0, dtype=np.int64)
-    order = np.argsort((group << 31) | prio, kind="stable")
+    order = stable_argsort_by(group, prio)  # = argsort((group << 31) | prio, stable)
     g_sorted = group[order]
     starts = _group_starts(g_sorted)
     counts = np.diff(np.append(starts, g_sorted.size))
@@ -164,7 +165,7 @@ def work_in_rounds(
                     taken = waiting[take]  # ordered by court, then priority
                     # Free places, listed court by court, judge by judge.
                     slots = np.repeat(np.arange(n_judges), free)
-                    slots = slots[np.argsort(judge_court[slots], kind="stable")]
+                    slots = slots[stable_argsort(judge_court[slots])]
                     cases.judge[taken] = fill_slots(court[take], slots, judge_court[slots])
             else:
                 take = top_per_group(cases.judge[waiting].astype(np.int64), prio, free)
@@ -239,7 +240,7 @@ def _work_one_at_a_time(
     key = np.concatenate(
         [np.zeros(in_work.size, dtype=np.int64), 1 + _priority(cases, queued, rules.discipline)]
     )
-    order = np.argsort((j << 32) | key, kind="stable")
+    order = stable_argsort_by(j, key)  # = argsort((j << 32) | key, stable)
     cand, j = cand[order], j[order]
     rem = cases.remaining_hours[cand]
     cum = np.cumsum(rem)

@@ -9,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.special import ndtri
 
+from courtsim.active import ActiveCases
 from courtsim.agents import ConciliationJudge, Judge, Mediator
 from courtsim.appeals import AppealTier
 from courtsim.arrivals import (
@@ -29,10 +30,12 @@ from courtsim.cases import (
     Channel,
     Outcome,
     Stage,
+    in_stages,
 )
 from courtsim.docket import DocketRules, work_day
 from courtsim.judges import JudgeTraits
 from courtsim.negotiation import SettlementTalks
+from courtsim.ordering import stable_argsort
 from courtsim.policies import REGISTRY
 from courtsim.providers import ProviderPool
 from courtsim.recorder import Recorder
@@ -42,9 +45,7 @@ from courtsim.schema.scenario import Scenario
 from courtsim.sessions import Draw, HearingProcess, case_uniform
 
 _N_STAGES = len(Stage)
-_PENDING_LUT = np.isin(np.arange(_N_STAGES), PENDING_STAGES)
 _ACTIVE_LUT = np.isin(np.arange(_N_STAGES), ACTIVE_STAGES)
-_LITIGATING_LUT = np.isin(np.arange(_N_STAGES), LITIGATING_STAGES)
 _APPROVED_BY_TRIAL_JUDGE = (
     Outcome.SETTLEMENT,
     Outcome.SETTLED_MEDIATION,
@@ -129,6 +130,7 @@ class CourtModel(mesa.Model):
         self.talks = SettlementTalks(self)
         self.appeals = AppealTier(self)
         self._to_refile = np.empty(0, dtype=np.int64)
+        self._refile_day = np.empty(0)  # t_refile of each of _to_refile (set once)
         self.judge_hours_worked = np.zeros(n_judges)
         self.judge_hours_available = np.zeros(n_judges)
         self.judge_pending_hours = np.zeros(n_judges)  # settlement approvals to do today
@@ -165,12 +167,11 @@ class CourtModel(mesa.Model):
                 self.hooks[hook].append(fn)
         self.recorder = Recorder(self.horizon)
         self._flows: dict[str, float] = {}
-        self._active = np.empty(0, dtype=np.int64)
-        # Stage of each active case, kept by move(), and each row's position in _active
-        # (-1: not active): a dozen scans a day of every active case read their stage, and
-        # gathering it afresh each time was most of their cost.
-        self._active_stage = np.empty(0, dtype=np.int8)
-        self._active_pos = np.full(self.cases._cap, -1, dtype=np.int64)
+        # Filing days and deadlines of the pending cases at the last record (_record).
+        self._pending_days = (np.empty(0), np.empty(0))
+        # The active cases, with their stage, waiting channel and booked session kept
+        # beside them (move, set_waiting, set_session_w write both).
+        self.active = ActiveCases(self.cases)
         self.new_disputes = np.empty(0, dtype=np.int64)
         self._create_initial_backlog()
         self.n_initial = self.cases.n
@@ -244,11 +245,28 @@ class CourtModel(mesa.Model):
         """
         if idx.size == 0:
             return
+        to = int(to)  # numpy probes an IntEnum's class on every use: ~5 us each
         old = self.cases.stage[idx].astype(np.int64)
-        self.transitions[:, int(to)] += np.bincount(old, minlength=_N_STAGES)
-        self.cases.stage[idx] = to
-        pos = self._active_pos[idx]
-        self._active_stage[pos[pos >= 0]] = to
+        self.transitions[:, to] += np.bincount(old, minlength=_N_STAGES)
+        self.active.set("stage", idx, to)
+
+    def set_waiting(self, idx: npt.NDArray[np.int64], channel: Channel) -> None:
+        """Set the channel whose provider cases ``idx`` wait for (``Channel.NONE``: none).
+
+        Args:
+            idx: Case indices.
+            channel: The channel.
+        """
+        self.active.set("waiting_channel", idx, int(channel))
+
+    def set_session_w(self, idx: npt.NDArray[np.int64], w: npt.NDArray[np.int64] | int) -> None:
+        """Set the working-day index of the booked session of cases ``idx`` (-1: none).
+
+        Args:
+            idx: Case indices.
+            w: Working-day index, per case or scalar.
+        """
+        self.active.set("session_w", idx, w)
 
     def flow(self, name: str, k: float) -> None:
         """Add ``k`` to today's flow ``name`` (a daily series).
@@ -262,29 +280,22 @@ class CourtModel(mesa.Model):
     @property
     def active_cases(self) -> npt.NDArray[np.int64]:
         """Indices of pending claims and disputes in a pre-court attempt (sorted)."""
-        return self._active
+        return self.active.idx
 
     @property
     def active_stages(self) -> npt.NDArray[np.int8]:
         """Stage of each of :attr:`active_cases` (read-only: :meth:`move` keeps it)."""
-        return self._active_stage
+        return self.active.kept["stage"]
 
-    def _add_active(self, idx: npt.NDArray[np.int64]) -> None:
-        # New rows (arisen or refiled disputes) join the end of the sorted active list.
-        if self._active_pos.size < self.cases.n:  # the table grew
-            grown = np.full(self.cases._cap - self._active_pos.size, -1, dtype=np.int64)
-            self._active_pos = np.concatenate([self._active_pos, grown])
-        self._active_pos[idx] = np.arange(self._active.size, self._active.size + idx.size)
-        self._active = np.concatenate([self._active, idx])
-        self._active_stage = np.concatenate([self._active_stage, self.cases.stage[idx]])
+    @property
+    def active_waiting(self) -> npt.NDArray[np.int8]:
+        """Channel each of :attr:`active_cases` waits for (read-only: :meth:`set_waiting`)."""
+        return self.active.kept["waiting_channel"]
 
-    def _drop_inactive(self) -> None:
-        # Cases that reached a terminal stage today leave the active list.
-        keep = _ACTIVE_LUT.take(self._active_stage)
-        self._active_pos[self._active[~keep]] = -1
-        self._active = self._active[keep]
-        self._active_stage = self._active_stage[keep]
-        self._active_pos[self._active] = np.arange(self._active.size)
+    @property
+    def active_session_w(self) -> npt.NDArray[np.int32]:
+        """Booked session of each of :attr:`active_cases` (read-only: :meth:`set_session_w`)."""
+        return self.active.kept["session_w"]
 
     def active_in_stage(self, stage: Stage) -> npt.NDArray[np.int64]:
         """Return active cases in ``stage``.
@@ -297,7 +308,7 @@ class CourtModel(mesa.Model):
         """
         # int(): comparing an array with an IntEnum member costs numpy several attribute
         # probes on the enum class, more than the comparison itself here.
-        return self._active[self._active_stage == int(stage)]
+        return self.active.in_stage(int(stage))
 
     def _due(self, stage: Stage) -> npt.NDArray[np.int64]:
         idx = self.active_in_stage(stage)
@@ -317,7 +328,7 @@ class CourtModel(mesa.Model):
             Counts.
         """
         worked = self.calendar.n_worked
-        return worked[self.day] - worked[np.clip(t.astype(np.int64), 0, self.day)]
+        return worked[self.day] - worked[np.minimum(np.maximum(t.astype(np.int64), 0), self.day)]
 
     # ----------------------------------------------------------------- day 0
     def _create_initial_backlog(self) -> None:
@@ -351,12 +362,12 @@ class CourtModel(mesa.Model):
         limit = self.hearing.time_limit[c.case_type[done]]
         c.t_deadline[done] = c.t_prep_end[done] + limit
         c.n_main_held[done] = np.floor(residual[~in_prep] * c.n_main[done]).astype(np.int16)
-        self._add_active(idx)
+        self.active.add(idx)
         self.hearing.enter(idx)
         # Their sessions were notified before day 0: book them from the first working day,
         # oldest first.
         need = idx[np.isin(c.stage[idx], (Stage.PREPARATION, Stage.AWAITING_HEARING))]
-        self.hearing.book(need[np.argsort(c.t_filed[need], kind="stable")], earliest_w=0)
+        self.hearing.book(need[stable_argsort(c.t_filed[need])], earliest_w=0)
         # The parties have seen the sessions held before day 0, and decide on day 0.
         seen = c.n_main_held[idx].astype(np.int64) + ~np.isnan(c.t_prep_end[idx])
         self.talks.catch_up(idx, seen)
@@ -390,7 +401,7 @@ class CourtModel(mesa.Model):
             self._work()
             self._run_hook("decision")
             self.appeals.step()
-            self._drop_inactive()
+            self.active.drop_ended()
         self._record()
         if self.day >= self.horizon:
             self.running = False
@@ -424,7 +435,7 @@ class CourtModel(mesa.Model):
             s["sessions"],
         )
         self.new_disputes = idx
-        self._add_active(idx)
+        self.active.add(idx)
 
     def take_disputes(self, idx: npt.NDArray[np.int64]) -> None:
         """Remove disputes from today's filings (a pre-court attempt took them).
@@ -483,17 +494,23 @@ class CourtModel(mesa.Model):
         if go.size == 0:
             return
         days = rf.delay_days.from_uniform(case_uniform(c.case_key[go], 0, Draw.REFILE_DAYS))
-        c.t_refile[go] = self.day + np.maximum(np.ceil(days), 1)
+        t = self.day + np.maximum(np.ceil(days), 1)
+        c.t_refile[go] = t
         self._to_refile = np.concatenate([self._to_refile, go])
+        self._refile_day = np.concatenate([self._refile_day, t])
 
     def _refile_due(self) -> None:
         c = self.cases
-        due = self._to_refile[c.t_refile[self._to_refile] <= self.day]
+        # The queue's own copy of the days: the claims waiting to be refiled were gathered
+        # from the table twice a day.
+        now = self._refile_day <= self.day
+        due = self._to_refile[now]
         if due.size == 0:
             return
-        self._to_refile = self._to_refile[c.t_refile[self._to_refile] > self.day]
+        self._to_refile = self._to_refile[~now]
+        self._refile_day = self._refile_day[~now]
         new = clone_for_refiling(c, due)
-        self._add_active(new)
+        self.active.add(new)
         self.flow("new_refiled", new.size)
         self.file_claims(new)
 
@@ -504,7 +521,7 @@ class CourtModel(mesa.Model):
         w = idx[c.waiting_channel[idx] == Channel.CONCILIATION]
         if w.size:
             c.declined_conciliation[w] = True
-            c.waiting_channel[w] = Channel.NONE
+            self.set_waiting(w, Channel.NONE)
             self.flow("new_declined_conciliation", w.size)
 
     def accept(self, idx: npt.NDArray[np.int64]) -> None:
@@ -572,19 +589,21 @@ class CourtModel(mesa.Model):
 
     def docket_sizes(self) -> npt.NDArray[np.int64]:
         """Return the number of pending cases assigned to each judge."""
-        act = self._active
+        act = self.active_cases
         j = self.cases.judge[act]
         return np.bincount(j[j >= 0], minlength=len(self.judges))
 
     def _litigate(self) -> None:
-        act = self._active
-        idx = act[_LITIGATING_LUT.take(self._active_stage)]  # take(): int8 indices, fast
+        act = self.active_cases
         c = self.cases
-        tw, ts = c.t_withdraw[idx], c.t_settle[idx]
-        due = np.minimum(tw, ts) <= self.day
+        # Both clocks of every active case (in row order, so the reads stream), then one
+        # selection of the few due today: selecting the litigating half of the active
+        # cases first cost more than the reads it saved.
+        tw, ts = c.t_withdraw[act], c.t_settle[act]
+        due = (np.minimum(tw, ts) <= self.day) & in_stages(self.active_stages, LITIGATING_STAGES)
         if not due.any():
             return
-        idx, tw, ts = idx[due], tw[due], ts[due]
+        idx, tw, ts = act[due], tw[due], ts[due]
         withdraw = tw <= ts
         self.dispose(idx[withdraw], Outcome.WITHDRAWAL)
         self.dispose(idx[~withdraw], Outcome.SETTLEMENT)
@@ -759,23 +778,32 @@ class CourtModel(mesa.Model):
         self.flow("new_appealed", int(appealed.sum()))
 
     def _record(self) -> None:
-        act = self._active
+        act = self.active_cases
         c = self.cases
-        stages = self._active_stage
-        stage_counts = np.bincount(stages, minlength=_N_STAGES)
-        pending = act[_PENDING_LUT.take(stages)]
-        age = self.day - c.t_filed[pending]
-        waiting = np.bincount(c.waiting_channel[act], minlength=len(Channel))
+        stages = self.active_stages
+        # Cases per stage from the transitions move() counts (in minus out), not a count
+        # over every active case (np.bincount converts the int8 stages first: ~0.1 ms).
+        # Only active stages: cases that reached a terminal one have left the list.
+        t = self.transitions
+        stage_counts = np.where(_ACTIVE_LUT, t.sum(axis=0) - t.sum(axis=1), 0)
+        if self.day == 0 or self.calendar.is_working[self.day]:
+            # On a day off nothing moves: the pending cases' filing days and deadlines
+            # are those read on the last working day (a third of the days a year).
+            pending = act[in_stages(stages, PENDING_STAGES)]
+            self._pending_days = (c.t_filed[pending], c.t_deadline[pending])
+        t_filed, t_deadline = self._pending_days
+        age = self.day - t_filed
+        aw = self.active_waiting
         values = {
             "n_pre_court": int(stage_counts[Stage.PRE_COURT]),
-            "n_backlog": int(np.count_nonzero(c.t_deadline[pending] < self.day)),
-            "mean_age_pending": float(age.mean()) if pending.size else 0.0,
+            "n_backlog": int(np.count_nonzero(t_deadline < self.day)),
+            "mean_age_pending": float(age.mean()) if t_filed.size else 0.0,
             "working_day": bool(self.calendar.is_working[self.day]),
             "mean_trust": float(self.court_trust.mean()),
             "n_appeals_pending": self.appeals.n_pending,
         }
         for ch in (Channel.PRE_COURT, Channel.CONCILIATION, Channel.MEDIATION):
-            values[f"n_waiting_{ch.name.lower()}"] = int(waiting[ch])
+            values[f"n_waiting_{ch.name.lower()}"] = int(np.count_nonzero(aw == int(ch)))
         pools = [("conciliation_judges", self.conciliators, ("conciliation_judge",))]
         pools.append(("mediators", self.mediator_pool, MEDIATOR_KINDS))
         for label, pool, names in pools:

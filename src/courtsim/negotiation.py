@@ -23,18 +23,17 @@ from courtsim.bargaining import (
     DAYS_PER_MONTH,
     consent_gain,
     costs_of_going_on,
+    merit_logit,
     session_signal,
     settlement_zone,
     update_beliefs,
 )
-from courtsim.cases import LITIGATING_STAGES, rows, set_rows, stage_mask
+from courtsim.cases import LITIGATING_STAGES, in_stages, rows, set_rows
 from courtsim.litigants import party_trust
 from courtsim.sessions import Draw
 
 if TYPE_CHECKING:
     from courtsim.model import CourtModel
-
-_LITIGATING_LUT = stage_mask(LITIGATING_STAGES)
 
 
 class SettlementTalks:
@@ -91,22 +90,27 @@ class SettlementTalks:
         per_case = np.where(j >= 0, self._lead.take(np.maximum(j, 0)), self._lead_mean)
         return sessions_left * per_case * 7 / 5  # working days to calendar days
 
-    def decide(self, idx: npt.NDArray[np.int64]) -> None:
+    def decide(self, idx: npt.NDArray[np.int64], contested: bool = False) -> None:
         """Apply the settlement rule to cases at a decision point today.
 
         Cases that are uncontested, no longer litigating, or already agreed are left out.
 
         Args:
             idx: Cases at a decision point.
+            contested: The caller has kept only contested cases (not read again).
         """
         if idx.size == 0:
             return
         m = self.model
         c = m.cases
-        idx = idx[c.contested[idx] & _LITIGATING_LUT.take(c.stage[idx]) & np.isinf(c.t_settle[idx])]
+        st = c.stage[idx]
+        keep = in_stages(st, LITIGATING_STAGES) & np.isinf(c.t_settle[idx])
+        if not contested:
+            keep &= c.contested[idx]
+        idx, st = idx[keep], st[keep]
         if idx.size == 0:
             return
-        left = m.hearing.sessions_left(idx)
+        left = m.hearing.sessions_left(idx, st)
         costs = costs_of_going_on(c, idx, left, self.days_to_judgment(idx, left), m.court_scenario)
         zone, amount = settlement_zone(
             rows(c.belief, idx),
@@ -157,9 +161,10 @@ class SettlementTalks:
         idx = idx[c.contested[idx]]
         if idx.size == 0:
             return
-        self.reveal(idx, c.n_signals[idx])
-        c.n_signals[idx] += 1
-        self.decide(idx)
+        n = c.n_signals[idx]
+        self.reveal(idx, n)
+        c.n_signals[idx] = n + 1
+        self.decide(idx, contested=True)
 
     def reveal(self, idx: npt.NDArray[np.int64], counter: npt.ArrayLike) -> None:
         """Update both parties' beliefs with the signals of a held session.
@@ -171,8 +176,9 @@ class SettlementTalks:
         m = self.model
         c = m.cases
         b = self.params
-        merit = c.merit[idx]
-        s = session_signal(c.case_key[idx], counter, merit, b.signal_sd)
+        key, merit = c.case_key[idx], c.merit[idx]
+        theta = merit_logit(merit)  # once for both signals
+        s = session_signal(key, counter, merit, b.signal_sd, theta=theta)
         mean, tau = update_beliefs(
             rows(c.belief, idx),
             rows(c.belief_precision, idx),
@@ -184,7 +190,7 @@ class SettlementTalks:
         if push.any():
             promo = m.judge_promotion(idx) * push
             e = session_signal(
-                c.case_key[idx], counter, merit, b.judge_explain_sd, Draw.JUDGE_EXPLAINS
+                key, counter, merit, b.judge_explain_sd, Draw.JUDGE_EXPLAINS, theta=theta
             )
             mean, tau = update_beliefs(mean, tau, e, promo / b.judge_explain_sd**2, b.signal_weight)
         set_rows(c.belief, idx, mean)

@@ -24,13 +24,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from courtsim.cases import SESSION_STAGES, Stage, stage_mask
+from courtsim.cases import SESSION_STAGES, Stage, in_stages, stage_mask
 from courtsim.hearing_calendar import SlotCalendar
+from courtsim.ordering import stable_argsort
 
 if TYPE_CHECKING:
     from courtsim.model import CourtModel
 
-_SESSION_LUT = np.isin(np.arange(len(Stage)), SESSION_STAGES)
 #: Stages before the preparation session, and stages with sessions still ahead
 #: (lookup tables for sessions_left, called at every disposal).
 _BEFORE_PREP_LUT = stage_mask(
@@ -46,10 +46,16 @@ _SESSIONS_AHEAD_LUT = stage_mask(
         Stage.CONCILIATION,
     )
 )
+# Stage codes as plain ints for array comparisons: numpy probes an IntEnum member's class
+# for its array protocols on every use (~5 us each, a few dozen times a day).
+_PREPARATION, _AWAITING_HEARING, _QUEUED = (
+    int(s) for s in (Stage.PREPARATION, Stage.AWAITING_HEARING, Stage.QUEUED)
+)
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _PURPOSE = np.uint64(0xD1B54A32D192ED03)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
+_S30, _S27, _S31, _S11 = (np.uint64(k) for k in (30, 27, 31, 11))
 
 
 class Draw(enum.IntEnum):
@@ -88,25 +94,65 @@ def case_uniform(
     Returns:
         Uniforms, one per key.
     """
-    key = np.atleast_1d(np.asarray(key, dtype=np.uint64))
-    salt = (int(purpose) * int(_PURPOSE)) % 2**64
+    return case_uniforms(key, counter, (purpose,))[0]
+
+
+def case_uniforms(
+    key: npt.NDArray[np.uint64], counter: npt.ArrayLike, purposes: tuple[Draw, ...]
+) -> list[npt.NDArray[np.float64]]:
+    """Return :func:`case_uniform` of the same keys and counters for several purposes.
+
+    Args:
+        key: Each case's key.
+        counter: The session (or event) number, per case or scalar.
+        purposes: What each draw decides.
+
+    Returns:
+        One array of uniforms per purpose.
+    """
+    key = np.asarray(key, dtype=np.uint64)
+    if key.ndim == 0:
+        key = key.reshape(1)
     # Arrays, not scalars: numpy wraps array arithmetic modulo 2**64 without warning.
     # In place, and a scalar counter folded into the salt in Python integers (the same
-    # sum modulo 2**64): this runs ~4,500 times a national year.
-    ctr = np.asarray(counter)
-    if ctr.ndim == 0:
-        z = key + np.uint64((int(ctr) * int(_GOLDEN) + salt) % 2**64)
+    # sum modulo 2**64): this runs ~6,500 times a national year.
+    if np.ndim(counter) == 0:
+        base, offset = key, int(counter) * int(_GOLDEN)
     else:
-        z = np.broadcast_to(ctr.astype(np.uint64), key.shape) * _GOLDEN
-        z += key
-        z += np.uint64(salt)
-    z ^= z >> np.uint64(30)
+        ctr = np.asarray(counter)
+        if ctr.shape != key.shape:
+            ctr = np.broadcast_to(ctr, key.shape)
+        base = ctr.astype(np.uint64)
+        base *= _GOLDEN
+        base += key
+        offset = 0
+    out = []
+    for purpose in purposes:
+        z = base + np.uint64((offset + int(purpose) * int(_PURPOSE)) % 2**64)
+        out.append(_mix(z))
+    return out
+
+
+def _mix(z: npt.NDArray[np.uint64]) -> npt.NDArray[np.float64]:
+    # splitmix64's finaliser, in place (one scratch array for the shifts), then the top
+    # 53 bits as a double in [0, 1).
+    t = np.empty_like(z)
+    np.right_shift(z, _S30, out=t)
+    z ^= t
     z *= _M1
-    z ^= z >> np.uint64(27)
+    np.right_shift(z, _S27, out=t)
+    z ^= t
     z *= _M2
-    z ^= z >> np.uint64(31)
-    z >>= np.uint64(11)
-    return z.astype(np.float64) * (1.0 / 9007199254740992.0)
+    np.right_shift(z, _S31, out=t)
+    z ^= t
+    z >>= _S11
+    u = z.astype(np.float64)
+    u *= 1.0 / 9007199254740992.0
+    return u
+
+
+#: The draws of a held session, in one pass over its keys.
+_SESSION_DRAWS = (Draw.ABSENT, Draw.EVIDENCE, Draw.JOINDER, Draw.EXPERT)
 
 
 class HearingProcess:
@@ -150,8 +196,8 @@ class HearingProcess:
         prep_due = self.has_preliminary.take(c.case_type[idx]) & np.isnan(c.t_prep_end[idx])
         hearings_left = (c.n_main_held[idx] < c.n_main[idx]) & ~c.in_absentia[idx]
         capped = c.n_booked[idx] >= self.params.max_sessions
-        out = np.where(hearings_left & ~capped, Stage.AWAITING_HEARING, Stage.QUEUED)
-        return np.where(prep_due & ~capped, Stage.PREPARATION, out).astype(np.int8)
+        out = np.where(hearings_left & ~capped, _AWAITING_HEARING, _QUEUED)
+        return np.where(prep_due & ~capped, _PREPARATION, out).astype(np.int8)
 
     def enter(self, idx: npt.NDArray[np.int64]) -> None:
         """Put accepted or resumed cases in the stage their sessions call for.
@@ -170,8 +216,8 @@ class HearingProcess:
         self.end_preparation(idx[no_prep])
         stage = self.first_stage(idx)
         for s in (Stage.PREPARATION, Stage.AWAITING_HEARING):
-            m.move(idx[stage == s], s)
-        self.to_desk(idx[stage == Stage.QUEUED])
+            m.move(idx[stage == int(s)], s)
+        self.to_desk(idx[stage == _QUEUED])
 
     def end_preparation(self, idx: npt.NDArray[np.int64]) -> None:
         """Preparation ends today: the statutory limit runs from now (CPC art. 183).
@@ -214,21 +260,24 @@ class HearingProcess:
         self.calendar.release(
             c.judge[booked].astype(np.int64), c.session_w[booked].astype(np.int64)
         )
-        c.session_w[booked] = -1
+        self.model.set_session_w(booked, -1)
         c.t_next[booked] = np.nan
         self.model.flow("sessions_released", booked.size)
 
-    def sessions_left(self, idx: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+    def sessions_left(
+        self, idx: npt.NDArray[np.int64], stage: npt.NDArray[np.int8] | None = None
+    ) -> npt.NDArray[np.float64]:
         """Return the sessions each case would still need if none were adjourned.
 
         Args:
             idx: Cases.
+            stage: Their stages, where the caller has read them already.
 
         Returns:
             Counts (0 once only the decision is left).
         """
         c = self.model.cases
-        st = c.stage[idx]
+        st = c.stage[idx] if stage is None else stage
         prep = _BEFORE_PREP_LUT.take(st) & self.has_preliminary.take(c.case_type[idx])
         prep &= np.isnan(c.t_prep_end[idx])
         main = np.where(c.in_absentia[idx], 0, np.maximum(c.n_main[idx] - c.n_main_held[idx], 0))
@@ -247,10 +296,10 @@ class HearingProcess:
         if not cal.booked[:, w].any():
             return
         act = m.active_cases
-        idx = act[_SESSION_LUT.take(m.active_stages) & (c.session_w[act] == w)]
+        idx = act[in_stages(m.active_stages, SESSION_STAGES) & (m.active_session_w == w)]
         if idx.size == 0:
             return
-        c.session_w[idx] = -1
+        m.set_session_w(idx, -1)
         c.t_next[idx] = np.nan
         first = np.isnan(c.t_first_session[idx])
         c.t_first_session[idx[first]] = m.day
@@ -259,19 +308,16 @@ class HearingProcess:
         ct = c.case_type[idx]
         strict = self.judges.strictness.take(c.judge[idx])
         p = self.params
-        prelim = c.stage[idx] == Stage.PREPARATION
-        absent = case_uniform(key, k, Draw.ABSENT) < self.p_absent.take(ct)
+        prelim = c.stage[idx] == _PREPARATION
+        u_absent, u_evidence, u_joinder, u_expert = case_uniforms(key, k, _SESSION_DRAWS)
+        absent = u_absent < self.p_absent.take(ct)
         c.n_absent[idx[absent]] += 1
         absentia = absent & (c.n_absent[idx] >= p.absentia_after)
-        evidence = ~absent & (case_uniform(key, k, Draw.EVIDENCE) < p.p_evidence_missing * strict)
+        evidence = ~absent & (u_evidence < p.p_evidence_missing * strict)
         rest = ~absent & ~evidence
-        joinder = rest & (case_uniform(key, k, Draw.JOINDER) < p.p_joinder * strict)
+        joinder = rest & (u_joinder < p.p_joinder * strict)
         expert = (
-            rest
-            & ~joinder
-            & ~prelim
-            & ~c.expert_ordered[idx]
-            & (case_uniform(key, k, Draw.EXPERT) < p.p_expert_examination)
+            rest & ~joinder & ~prelim & ~c.expert_ordered[idx] & (u_expert < p.p_expert_examination)
         )
         adjourned = (absent & ~absentia) | evidence | joinder | expert
         held = ~adjourned
@@ -302,10 +348,10 @@ class HearingProcess:
         moved = idx[held]
         nxt = self.first_stage(moved)
         m.move(
-            moved[(nxt == Stage.AWAITING_HEARING) & (c.stage[moved] != Stage.AWAITING_HEARING)],
+            moved[(nxt == _AWAITING_HEARING) & (c.stage[moved] != _AWAITING_HEARING)],
             Stage.AWAITING_HEARING,
         )
-        self.to_desk(moved[nxt == Stage.QUEUED])
+        self.to_desk(moved[nxt == _QUEUED])
         capped = idx[adjourned & ~expert & (c.n_booked[idx] >= p.max_sessions)]
         self.to_desk(capped)
         m.talks.after_sessions(idx[held])
@@ -339,14 +385,14 @@ class HearingProcess:
             if not m.calendar.is_working[m.day]:
                 return
             act = m.active_cases
-            idx = act[_SESSION_LUT.take(m.active_stages) & (c.session_w[act] < 0)]
+            idx = act[in_stages(m.active_stages, SESSION_STAGES) & (m.active_session_w < 0)]
             if m.court_scenario.judges.discipline == "deadline":
                 key = np.where(
                     np.isnan(c.t_deadline[idx]), c.t_accepted[idx] + 60, c.t_deadline[idx]
                 )
             else:
                 key = c.t_accepted[idx]
-            idx = idx[np.lexsort((idx, key))]  # ties: filing order
+            idx = idx[stable_argsort(key)]  # ties: filing order (idx is ascending)
         if idx.size == 0:
             return
         m.ensure_judges(idx)
@@ -359,11 +405,11 @@ class HearingProcess:
         w = self.calendar.book(judge, earliest)
         wd = m.calendar.working_days
         day = np.where(w < wd.size, wd[np.minimum(w, wd.size - 1)], wd[-1] + 1)
-        c.session_w[idx] = w
+        m.set_session_w(idx, w)
         c.t_next[idx] = day
         c.t_booked[idx] = m.day
         c.n_booked[idx] += 1
-        main = c.stage[idx] == Stage.AWAITING_HEARING
+        main = c.stage[idx] == _AWAITING_HEARING
         c.n_main_booked[idx[main]] += 1
         c.lead_days_sum[idx] += day - m.day
         m.flow("sessions_booked", idx.size)

@@ -10,6 +10,7 @@ import numpy.typing as npt
 
 from courtsim.cases import Channel, Stage, stage_mask
 from courtsim.litigants import update_trust
+from courtsim.ordering import stable_argsort
 from courtsim.providers import ProviderPool
 from courtsim.sessions import Draw, case_uniform
 
@@ -86,16 +87,16 @@ class Policy:
             Case indices.
         """
         m = self.model
-        act = m.active_cases
         c = m.cases
-        idx = act[c.waiting_channel[act] == self.channel]
+        sel = m.active_waiting == int(self.channel)
+        idx = m.active_cases[sel]
         if idx.size == 0:  # the usual case, and cheap: skip the rest
             return idx
-        idx = idx[stage_mask(stages)[c.stage[idx]]]
+        idx = idx[stage_mask(stages).take(m.active_stages[sel])]
         t_ref = getattr(c, f"t_referred_{self.channel.name.lower()}")[idx]
         mine = self.owns(t_ref)
         idx, t_ref = idx[mine], t_ref[mine]
-        return idx[np.argsort(t_ref, kind="stable")]
+        return idx[stable_argsort(t_ref)]
 
     def refer(self, idx: npt.NDArray[np.int64], channel: Channel | None = None) -> None:
         """Record that both parties of cases ``idx`` agreed, and put them in the queue.
@@ -109,7 +110,7 @@ class Policy:
         c = self.model.cases
         getattr(c, f"referred_{name}")[idx] = True
         getattr(c, f"t_referred_{name}")[idx] = self.model.day
-        c.waiting_channel[idx] = ch
+        self.model.set_waiting(idx, ch)
         self.model.flow(f"new_referred_{name}", idx.size)
 
     def start(self, idx: npt.NDArray[np.int64], channel: Channel | None = None) -> None:
@@ -124,7 +125,7 @@ class Policy:
         c = self.model.cases
         getattr(c, f"started_{name}")[idx] = True
         getattr(c, f"t_started_{name}")[idx] = self.model.day
-        c.waiting_channel[idx] = Channel.NONE
+        self.model.set_waiting(idx, Channel.NONE)
         c.active_channel[idx] = ch
         self.model.flow(f"new_started_{name}", idx.size)
 
@@ -137,7 +138,7 @@ class Policy:
         name = self.channel.name.lower()
         c = self.model.cases
         getattr(c, f"declined_{name}")[idx] = True
-        c.waiting_channel[idx] = Channel.NONE
+        self.model.set_waiting(idx, Channel.NONE)
         self.model.flow(f"new_declined_{name}", idx.size)
 
     def conclude(self, idx: npt.NDArray[np.int64], settled: npt.NDArray[np.bool_]) -> None:
@@ -149,10 +150,11 @@ class Policy:
         """
         m = self.model
         c = m.cases
-        for ch in np.unique(c.active_channel[idx]):
-            sel = c.active_channel[idx] == ch
-            name = Channel(int(ch)).name.lower()
-            m.flow(f"new_failed_{name}", int((sel & ~settled).sum()))
+        ch = c.active_channel[idx].astype(np.intp)
+        present = np.bincount(ch, minlength=len(Channel))
+        failed = np.bincount(ch[~settled], minlength=len(Channel))
+        for k in np.flatnonzero(present):
+            m.flow(f"new_failed_{Channel(int(k)).name.lower()}", int(failed[k]))
         c.active_channel[idx] = Channel.NONE
         update_trust(m, c.court[idx].astype(np.int64), settled)
 
@@ -241,4 +243,4 @@ class Policy:
         """
         m = self.model
         n = np.maximum(np.rint(working_days), 1).astype(np.int64)
-        return m.calendar.add_working_days(np.full(idx.size, m.day, dtype=np.int64), n)
+        return m.calendar.add_working_days(m.day, n)  # today, broadcast over n

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from courtsim.cases import Channel, Outcome, Stage
+from courtsim.ordering import stable_argsort
 from courtsim.policies.base import Policy
 
 if TYPE_CHECKING:
@@ -78,22 +79,21 @@ class InCourt(Policy):
         latest = m.calendar.add_working_days(
             c.t_filed[waiting].astype(np.int64), np.full(waiting.size, limit)
         )
-        waiting = waiting[latest > m.day]
+        in_time = latest > m.day
+        waiting, latest = waiting[in_time], latest[in_time]
         if self.params.triage:  # most likely to settle first (domain.md §1.4, Shymkent)
-            waiting = waiting[np.argsort(-c.triage_score[waiting], kind="stable")]
+            order = stable_argsort(-c.triage_score[waiting])
+            waiting, latest = waiting[order], latest[order]
         take, provider = m.conciliators.allocate(
             c.court[waiting].astype(np.int64), ("conciliation_judge",)
         )
         if take.size == 0:
             return
-        idx = waiting[take]
+        idx, latest = waiting[take], latest[take]
         c.conciliator[idx] = provider
         self.start(idx)
         m.move(idx, Stage.CONCILIATION)
         dur = m.court_scenario.conciliation.dur_working_days.from_uniform(c.u_conc_dur[idx])
-        latest = m.calendar.add_working_days(
-            c.t_filed[idx].astype(np.int64), np.full(idx.size, limit)
-        )
         c.t_next[idx] = self.attempt_end(idx, m.conciliators, provider, dur, latest)
 
     def _finish(self, m: CourtModel) -> None:

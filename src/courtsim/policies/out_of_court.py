@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from courtsim.cases import Channel, Outcome, Stage, stage_mask
+from courtsim.cases import Channel, Outcome, Stage, in_stages, stage_mask
 from courtsim.policies.base import Policy
 
 if TYPE_CHECKING:
@@ -50,8 +50,8 @@ class OutOfCourt(Policy):
             new = m.active_in_stage(Stage.PREPARATION)
             new = new[c.t_accepted[new] == m.day]
         else:  # the docket: preparation ended today (at the preparation session)
-            act = m.active_cases
-            new = act[stage_mask((Stage.AWAITING_HEARING, Stage.QUEUED))[c.stage[act]]]
+            at_docket = in_stages(m.active_stages, (Stage.AWAITING_HEARING, Stage.QUEUED))
+            new = m.active_cases[at_docket]
             new = new[c.t_prep_end[new] == m.day]
         new = new[self.eligible(new) & ~c.started_mediation[new] & ~c.started_participatory[new]]
         new = new[np.isinf(c.t_settle[new])]  # parties who have just agreed need no mediator
@@ -88,12 +88,13 @@ class OutOfCourt(Policy):
 
     def _give_up(self, m: CourtModel) -> None:
         c = m.cases
-        act = m.active_cases
-        waiting = act[c.waiting_channel[act] == Channel.MEDIATION]
-        waiting = waiting[self.owns(c.t_referred_mediation[waiting])]
+        sel = m.active_waiting == int(Channel.MEDIATION)
+        waiting, stage = m.active_cases[sel], m.active_stages[sel]
+        mine = self.owns(c.t_referred_mediation[waiting])
+        waiting, stage = waiting[mine], stage[mine]
         if waiting.size == 0:
             return
-        moved_on = ~stage_mask(_REFERABLE)[c.stage[waiting]]
+        moved_on = ~stage_mask(_REFERABLE).take(stage)
         waited = m.working_days_since(c.t_referred_mediation[waiting])
         late = waiting[moved_on | (waited >= self.params.max_wait_working_days)]
         if late.size:
