@@ -42,6 +42,18 @@ def test_pending_over_time_has_band_and_line_per_scenario(tiny_reps):
     assert_no_nan(fig)
 
 
+def test_long_subtitles_break_between_clauses_and_fit_a_half_width_figure(tiny_reps):
+    from courtsim.i18n import language
+
+    for lang in ("en", "ru", "kk"):
+        with language(lang):
+            fig = F.pending_over_time(tiny_reps.daily_summary, from_day=30)
+        lines = fig.layout.title.subtitle.text.split("<br>")
+        assert len(lines) == 2, (lang, lines)
+        assert lines[0].endswith(";"), (lang, lines)
+        assert max(map(len, lines)) <= F._SUBTITLE_CHARS, (lang, lines)
+
+
 def test_pending_over_time_of_one_run_has_no_band():
     daily = pd.DataFrame({"day": [0, 1, 2], "metric": "n_pending", "mean": [5.0, 6.0, 4.0]})
     fig = F.pending_over_time(daily, scenario="run1")

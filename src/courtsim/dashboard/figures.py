@@ -119,7 +119,10 @@ def _base(
             "yanchor": "top",
             "yref": "container",
             "font": {"size": 15},
-            "subtitle": {"text": subtitle, "font": {"size": 12, "color": "#5f6b77"}},
+            "subtitle": {
+                "text": _two_lines(subtitle, _SUBTITLE_CHARS),
+                "font": {"size": 12, "color": "#5f6b77"},
+            },
         },
         xaxis_title=x_title,
         yaxis_title=_two_lines(y_title),
@@ -138,13 +141,21 @@ def _base(
 #: Characters a vertical axis title holds on one line before it reaches the subtitle above
 #: a 400 px figure (Russian and Kazakh titles run longer than English ones).
 _Y_TITLE_CHARS = 36
+#: Characters a subtitle holds on one line of a half-width figure of the dashboard (the
+#: Russian "Line: mean of ..." ran past the right edge); a second line fits in the top
+#: margin.
+_SUBTITLE_CHARS = 70
 
 
-def _two_lines(title: str) -> str:
-    """Break a long axis title in two at the space nearest its middle (plotly's ``<br>``)."""
-    if len(title) <= _Y_TITLE_CHARS or " " not in title or "<br>" in title:
+def _two_lines(title: str, limit: int = _Y_TITLE_CHARS) -> str:
+    """Break a long title in two (plotly's ``<br>``) at the space nearest its middle.
+
+    A space after a semicolon is preferred, so that a clause stays on one line.
+    """
+    if len(title) <= limit or " " not in title or "<br>" in title:
         return title
     spaces = [i for i, c in enumerate(title) if c == " "]
+    spaces = [i for i in spaces if title[i - 1] == ";"] or spaces
     cut = min(spaces, key=lambda i: abs(i - len(title) / 2))
     return f"{title[:cut]}<br>{title[cut + 1 :]}"
 
