@@ -244,6 +244,12 @@ def test_dry_run_counts_the_runs_and_writes_nothing(tmp_path, capsys):
     assert main(["robustness", str(path), "--out", str(out), "--dry-run"]) == 0
     assert "18 runs (3 worlds x 3 scenarios x 2 replicates" in capsys.readouterr().out
     assert not out.exists()
+    # A dry run needs no folder; a real one does, and says so before any run.
+    assert main(["robustness", str(path), "--dry-run"]) == 0
+    assert "18 runs" in capsys.readouterr().out
+    assert main(["robustness", str(path)]) == 2
+    assert "--out: give the results folder" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
 
 
 @pytest.mark.slow

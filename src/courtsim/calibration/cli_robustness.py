@@ -16,6 +16,7 @@ from typing import Any
 
 from courtsim.cli_experiment import EXIT_INTERRUPTED, EXIT_RUNS_FAILED, add_execution_options
 from courtsim.cli_types import output_path
+from courtsim.errors import CourtsimError
 
 
 def add_folder_options(p: argparse.ArgumentParser, what: str) -> None:
@@ -27,7 +28,10 @@ def add_folder_options(p: argparse.ArgumentParser, what: str) -> None:
     """
     p.add_argument("experiment", metavar="EXPERIMENT.yaml", help=what)
     p.add_argument(
-        "--out", type=output_path, required=True, metavar="DIR", help="results folder to create"
+        "--out",
+        type=output_path,
+        metavar="DIR",
+        help="results folder to create (required, except with --dry-run)",
     )
     p.add_argument(
         "--resume",
@@ -58,6 +62,10 @@ def run_folder_command(
     Returns:
         0, 1 when some runs failed, 130 when interrupted.
     """
+    if args.out is None:  # not argparse's required=True: a dry run needs no folder
+        raise CourtsimError(
+            "give the results folder to create (only --dry-run runs without one)", source="--out"
+        )
     if args.html:
         from courtsim.results_folder import check_report_target
 
