@@ -19,6 +19,7 @@ from courtsim.dashboard.decisions_tab import decision_folders, register_decision
 from courtsim.dashboard.layout import (
     DROPDOWNS,
     PLACEHOLDERS,
+    TAB_LABELS,
     channel_options,
     chart_options,
     dropdown_labels,
@@ -69,18 +70,14 @@ def register_callbacks(app: dash.Dash, ctx: AppContext) -> None:
 
 def _language(app: dash.Dash, ctx: AppContext) -> None:
     """The language switch: the page's texts, and the open results drawn again."""
-    texts = [
-        "title", "sub", "lang_label", "tab_explorer", "tab_comparison", "tab_sweep", "tab_decisions",
-    ]  # fmt: skip
+    # Every tab of TAB_LABELS (its component id is "tab-<value>"), so a new tab follows.
+    texts = ["title", "sub", "lang_label", *(f"tab_{k}" for k in TAB_LABELS)]
 
     @app.callback(
         Output("header-title", "children"),
         Output("header-sub", "children"),
         Output("lang-label", "children"),
-        Output("tab-explorer", "label"),
-        Output("tab-comparison", "label"),
-        Output("tab-sweep", "label"),
-        Output("tab-decisions", "label"),
+        *(Output(f"tab-{k}", "label") for k in TAB_LABELS),
         Input("lang", "value"),
         prevent_initial_call=True,
     )

@@ -39,6 +39,7 @@ TAB_LABELS: dict[str, str] = {
     "comparison": N_("Pilot comparison"),
     "sweep": N_("Sweep viewer"),
     "decisions": N_("Decisions"),
+    "robustness": N_("Robustness"),
 }
 #: The page's title and subtitle.
 HEADER = (

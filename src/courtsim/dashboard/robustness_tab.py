@@ -13,7 +13,7 @@ from dash import Input, Output, dcc, html, no_update
 
 from courtsim.dashboard.folders import list_folders
 from courtsim.dashboard.handlers import guarded
-from courtsim.dashboard.layout import T, table
+from courtsim.dashboard.layout import TAB_LABELS, T, table
 from courtsim.dashboard.robustness import (
     KIND,
     display_table,
@@ -27,8 +27,6 @@ if TYPE_CHECKING:
     import dash
 
     from courtsim.dashboard.context import AppContext
-
-TAB_LABEL = N_("Robustness")
 
 
 def robustness_folders(ctx: AppContext) -> list[dict[str, str]]:
@@ -62,7 +60,7 @@ def robustness_tab(ctx: AppContext) -> dcc.Tab:
     )
     return dcc.Tab(
         id="tab-robustness",
-        label=_(TAB_LABEL),
+        label=_(TAB_LABELS["robustness"]),
         value="robustness",
         children=html.Div([controls, results], className="row page"),
     )
