@@ -122,6 +122,7 @@ def terminate_on_sigterm() -> Iterator[None]:
         return
 
     def on_term(signum: int, frame: FrameType | None) -> None:
+        _quiet_threads_from_now()
         terminate_descendants()
         raise Terminated
 
@@ -130,6 +131,23 @@ def terminate_on_sigterm() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def _quiet_threads_from_now() -> None:
+    """Print no traceback for other threads' errors from now on: the process is ending.
+
+    Killing the pool's workers can break the threads that serve them while they read or
+    wake on the workers' pipes (``concurrent.futures``' manager thread, on a loaded
+    machine); those errors are casualties of the termination, not failures to report.
+    The main thread's own errors are still reported.
+    """
+    previous = threading.excepthook
+
+    def hook(args: threading.ExceptHookArgs) -> None:
+        if args.thread is threading.main_thread():
+            previous(args)
+
+    threading.excepthook = hook
 
 
 def _importing(frame: FrameType | None) -> bool:
